@@ -1,0 +1,99 @@
+"""The composition root: Settings → database → services → aiohttp application."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from importlib.metadata import PackageNotFoundError, version
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+import migrations
+from app.secrets import with_generated_secrets
+from app.settings import Settings
+from store.clock import Clock
+from store.db import create_engine, create_sessionmaker
+from store.embedded import EmbeddedPostgres
+from web.app import create_web_app
+from web.keys import CLOCK, SESSIONMAKER, WebConfig
+
+log = logging.getLogger("ordinarthur_os")
+
+ENGINE = web.AppKey("engine", AsyncEngine)
+SETTINGS = web.AppKey("settings", Settings)
+DATABASE_URL = web.AppKey("database_url", str)
+
+
+def package_version() -> str:
+    try:
+        return version("ordinarthur-os")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.0.0+unknown"
+
+
+def create_app(
+    settings: Settings, *, clock: Clock | None = None, run_migrations: bool = True
+) -> web.Application:
+    settings = with_generated_secrets(settings)
+    assert settings.api_bearer_token is not None and settings.ical_feed_secret is not None
+    config = WebConfig(
+        version=package_version(),
+        bearer_token=settings.api_bearer_token.get_secret_value(),
+        ical_feed_secret=settings.ical_feed_secret.get_secret_value(),
+        tz=settings.tz,
+    )
+    app = create_web_app(config)
+    app[SETTINGS] = settings
+    app[CLOCK] = clock or Clock(settings.tz)
+
+    async def database(app: web.Application) -> AsyncIterator[None]:
+        async for _ in database_ctx(app, run_migrations=run_migrations):
+            yield
+
+    app.cleanup_ctx.append(database)
+    app.on_startup.append(_log_disabled_parts)
+    return app
+
+
+async def database_ctx(app: web.Application, *, run_migrations: bool) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    embedded: EmbeddedPostgres | None = None
+    url = settings.database_url
+    if url is None:
+        embedded = EmbeddedPostgres(settings.data_dir)
+        url = await asyncio.to_thread(embedded.start)
+    try:
+        if run_migrations:
+            await migrations.upgrade_async(url)
+        engine = create_engine(url)
+        app[DATABASE_URL] = url
+        app[ENGINE] = engine
+        app[SESSIONMAKER] = create_sessionmaker(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+    finally:
+        if embedded is not None:
+            embedded.stop()
+
+
+def disabled_parts(settings: Settings) -> list[str]:
+    """One line per part that will not run, and why."""
+    parts = []
+    if settings.telegram_bot_token is None:
+        parts.append("telegram bot disabled: TELEGRAM_BOT_TOKEN is not set")
+    if settings.mistral_api_key is None:
+        parts.append("Mistral disabled: MISTRAL_API_KEY is not set, the offline parser serves")
+    if settings.groq_api_key is None:
+        parts.append("speech-to-text disabled: GROQ_API_KEY is not set")
+    if settings.google_oauth_client_id is None:
+        parts.append("Google Calendar sync disabled: GOOGLE_OAUTH_CLIENT_ID is not set")
+    return parts
+
+
+async def _log_disabled_parts(app: web.Application) -> None:
+    for line in disabled_parts(app[SETTINGS]):
+        log.info(line)

@@ -1,0 +1,207 @@
+"""Settings: every variable of DESIGN.md's table, read from the environment here and only here."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from store.db import normalise_url
+
+# Values copied from examples and templates; a production secret must never be one of these.
+EXAMPLE_SECRETS = frozenset(
+    {
+        "",
+        "changeme",
+        "change-me",
+        "change_me",
+        "secret",
+        "password",
+        "example",
+        "token",
+        "xxx",
+        "todo",
+        "replace-me",
+        "dev",
+        "test",
+    }
+)
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("ordinarthur-os", appauthor=False))
+
+
+def _parse_hhmm(value: str) -> time:
+    try:
+        hours, minutes = value.strip().split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a time like 07:30") from None
+
+
+def _is_example(secret: str) -> bool:
+    lowered = secret.strip().lower()
+    return lowered in EXAMPLE_SECRETS or lowered.startswith(("changeme", "<"))
+
+
+class SettingsError(ValueError):
+    """A configuration the service refuses to start with; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    database_url: str | None = None
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    host: str = "127.0.0.1"
+    port: int = Field(default=3000, ge=0, le=65535)
+    api_bearer_token: SecretStr | None = None
+    app_env: Literal["development", "production", "test"] = "development"
+    timezone: str = "Europe/Paris"
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_owner_id: int | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+
+    mistral_api_key: SecretStr | None = None
+    mistral_model: str = "mistral-small-latest"
+    mistral_base_url: str = "https://api.mistral.ai"
+
+    groq_api_key: SecretStr | None = None
+    groq_stt_model: str = "whisper-large-v3-turbo"
+    groq_base_url: str = "https://api.groq.com"
+
+    google_oauth_client_id: str | None = None
+    google_oauth_client_secret: SecretStr | None = None
+    google_oauth_redirect_uri: str | None = None
+    google_api_base: str | None = None
+
+    ical_feed_secret: SecretStr | None = None
+
+    digest_time: Annotated[time, NoDecode] = time(7, 30)
+    med_reminder_times: Annotated[tuple[time, ...], NoDecode] = (
+        time(9, 0),
+        time(13, 0),
+        time(20, 0),
+    )
+
+    @field_validator(
+        "database_url",
+        "telegram_webhook_url",
+        "google_oauth_client_id",
+        "google_oauth_redirect_uri",
+        "google_api_base",
+        "api_bearer_token",
+        "telegram_bot_token",
+        "telegram_webhook_secret",
+        "mistral_api_key",
+        "groq_api_key",
+        "google_oauth_client_secret",
+        "ical_feed_secret",
+        "telegram_owner_id",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `FOO=` in a .env or a k8s secret means "not set", not "set to the empty string".
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        return None if value is None else normalise_url(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Europe/Paris)") from None
+        return value
+
+    @field_validator("digest_time", mode="before")
+    @classmethod
+    def _digest_time(cls, value: object) -> object:
+        return _parse_hhmm(value) if isinstance(value, str) else value
+
+    @field_validator("med_reminder_times", mode="before")
+    @classmethod
+    def _reminder_times(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in value.split(",") if p.strip()]
+            return tuple(sorted({_parse_hhmm(p) for p in parts}))
+        return value
+
+    @field_validator("telegram_api_base", "mistral_base_url", "groq_base_url", "google_api_base")
+    @classmethod
+    def _no_trailing_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Settings:
+        if self.telegram_bot_token and self.telegram_owner_id is None:
+            raise ValueError(
+                "TELEGRAM_OWNER_ID is required when TELEGRAM_BOT_TOKEN is set: "
+                "the bot serves its owner only"
+            )
+        if self.telegram_webhook_url and not self.telegram_bot_token:
+            raise ValueError("TELEGRAM_WEBHOOK_URL is set but TELEGRAM_BOT_TOKEN is not")
+        if self.app_env == "production":
+            self._check_production()
+        return self
+
+    def _check_production(self) -> None:
+        required: dict[str, SecretStr | None] = {
+            "API_BEARER_TOKEN": self.api_bearer_token,
+            "ICAL_FEED_SECRET": self.ical_feed_secret,
+        }
+        if self.telegram_webhook_url:
+            required["TELEGRAM_WEBHOOK_SECRET"] = self.telegram_webhook_secret
+        optional: dict[str, SecretStr | None] = {
+            "TELEGRAM_BOT_TOKEN": self.telegram_bot_token,
+            "TELEGRAM_WEBHOOK_SECRET": self.telegram_webhook_secret,
+            "MISTRAL_API_KEY": self.mistral_api_key,
+            "GROQ_API_KEY": self.groq_api_key,
+            "GOOGLE_OAUTH_CLIENT_SECRET": self.google_oauth_client_secret,
+        }
+        for name, secret in required.items():
+            if secret is None:
+                raise ValueError(f"{name} must be set when APP_ENV=production")
+        for name, secret in {**optional, **required}.items():
+            if secret is not None and _is_example(secret.get_secret_value()):
+                raise ValueError(f"{name} is left at an example value; set a real secret")
+        for name, secret in required.items():
+            if secret is not None and len(secret.get_secret_value()) < 16:
+                raise ValueError(f"{name} is too short for production (16 characters at least)")
+        if self.database_url and "changeme" in self.database_url.lower():
+            raise ValueError("DATABASE_URL still has the example password 'changeme'")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def load_settings() -> Settings:
+    """Read the environment; raise SettingsError with a message naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(_explain(exc)) from None
+
+
+def _explain(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        field = ".".join(str(p) for p in error["loc"]).upper()
+        message = error["msg"].removeprefix("Value error, ")
+        lines.append(f"{field}: {message}" if field else message)
+    return "invalid configuration:\n  " + "\n  ".join(lines)

@@ -1,0 +1,374 @@
+"""Typed tables of the `ordinarthur_os` schema.
+
+The seed's schema (section 4) is the source: same tables, columns, CHECKs, defaults and indexes.
+Where the seed leaves a column with a default nullable (status, tags, created_at, …) we make it
+NOT NULL: a NULL there can only be a bug, and every reader would have to handle it.
+Tables and columns the seed does not have are marked "service:" with the reason.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    Text,
+    Time,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+SCHEMA = "ordinarthur_os"
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+EMPTY_TEXT_ARRAY = text("'{}'::text[]")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(schema=SCHEMA, naming_convention=NAMING)
+
+
+def _uuid_pk() -> Mapped[uuid.UUID]:
+    return mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
+    )
+
+
+def _created_at() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+def _text_array() -> Mapped[list[str]]:
+    return mapped_column(ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY)
+
+
+# ---------------------------------------------------------------- jobs
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint("remote_type in ('remote','hybrid','onsite')", name="remote_type"),
+        Index("ix_jobs_last_seen_at_desc", text("last_seen_at desc")),
+        Index(None, "archived"),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    source: Mapped[str] = mapped_column(Text, nullable=False)
+    source_url: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    company: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(Text)
+    remote_type: Mapped[str | None] = mapped_column(Text)
+    salary_min: Mapped[int | None] = mapped_column(Integer)
+    salary_max: Mapped[int | None] = mapped_column(Integer)
+    stack: Mapped[list[str]] = _text_array()
+    apply_url: Mapped[str | None] = mapped_column(Text)
+    first_seen_at: Mapped[datetime] = _created_at()
+    last_seen_at: Mapped[datetime] = _created_at()
+    archived: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    starred: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class JobSearchCriteria(Base):
+    __tablename__ = "job_search_criteria"
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    name: Mapped[str | None] = mapped_column(Text)
+    titles: Mapped[list[str]] = _text_array()
+    locations: Mapped[list[str]] = _text_array()
+    stack: Mapped[list[str]] = _text_array()
+    remote_types: Mapped[list[str]] = _text_array()
+    salary_min: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("true"))
+    updated_at: Mapped[datetime] = _created_at()
+
+
+# ---------------------------------------------------------------- projects
+
+
+class Project(Base):
+    __tablename__ = "projects"
+    __table_args__ = (CheckConstraint("kind in ('freelance','perso')", name="kind"),)
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    kind: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'perso'"))
+    status: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'active'"))
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created_at()
+
+
+STEP_STATUSES = ("backlog", "todo", "doing", "review", "done")
+
+
+class ProjectStep(Base):
+    __tablename__ = "project_steps"
+    __table_args__ = (
+        CheckConstraint("status in ('backlog','todo','doing','review','done')", name="status"),
+        Index(None, "project_id", "status", "position"),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), nullable=False
+    )
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'backlog'"))
+    position: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    created_at: Mapped[datetime] = _created_at()
+
+
+class ProjectIdea(Base):
+    __tablename__ = "project_ideas"
+    # service: the seed has no index here; ideas are always read per project.
+    __table_args__ = (Index(None, "project_id"),)
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), nullable=False
+    )
+    content: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = _created_at()
+
+
+# ---------------------------------------------------------------- todos
+
+TODO_STATUSES = ("inbox", "todo", "doing", "done", "archived")
+
+
+class Todo(Base):
+    __tablename__ = "todos"
+    __table_args__ = (
+        CheckConstraint("status in ('inbox','todo','doing','done','archived')", name="status"),
+        CheckConstraint("priority between 0 and 3", name="priority"),
+        CheckConstraint("energy in ('low','med','high')", name="energy"),
+        Index(None, "status"),
+        Index(None, "due_at"),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'inbox'"))
+    priority: Mapped[int | None] = mapped_column(SmallInteger)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    tags: Mapped[list[str]] = _text_array()
+    project_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL")
+    )
+    checklist: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, nullable=False, server_default=text("'[]'::jsonb")
+    )
+    energy: Mapped[str | None] = mapped_column(Text)
+    context: Mapped[str | None] = mapped_column(Text)
+    recurrence: Mapped[str | None] = mapped_column(Text)
+    ticket_url: Mapped[str | None] = mapped_column(Text)
+    verification_steps: Mapped[list[str]] = _text_array()
+    ai_enriched: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, server_default=text("false")
+    )
+    created_at: Mapped[datetime] = _created_at()
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# ---------------------------------------------------------------- agenda
+
+
+class CalendarEvent(Base):
+    __tablename__ = "calendar_events"
+    __table_args__ = (
+        Index(None, "starts_at"),
+        # service: an event never ends before it starts (the seed trusts its callers).
+        CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    google_event_id: Mapped[str | None] = mapped_column(Text, unique=True)
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(Text)
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    all_day: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    source: Mapped[str] = mapped_column(
+        Text, nullable=False, server_default=text("'ordinarthur-os'")
+    )
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _created_at()
+
+
+class GoogleOAuthToken(Base):
+    """Single row: the owner's Google account."""
+
+    __tablename__ = "google_oauth_tokens"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, server_default=text("1"))
+    access_token: Mapped[str] = mapped_column(Text, nullable=False)
+    refresh_token: Mapped[str] = mapped_column(Text, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    calendar_id: Mapped[str | None] = mapped_column(Text)
+
+
+class GoogleSyncState(Base):
+    """service: incremental two-way sync needs the last `nextSyncToken` per calendar, and the
+    OAuth web flow needs `state` + PKCE `code_verifier` to survive between start and callback."""
+
+    __tablename__ = "google_sync_state"
+
+    calendar_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    sync_token: Mapped[str | None] = mapped_column(Text)
+    last_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class GoogleOAuthState(Base):
+    """service: see GoogleSyncState; rows older than a few minutes are useless."""
+
+    __tablename__ = "google_oauth_states"
+
+    state: Mapped[str] = mapped_column(Text, primary_key=True)
+    code_verifier: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created_at()
+
+
+# ---------------------------------------------------------------- health
+
+
+class DailyCheckin(Base):
+    __tablename__ = "daily_checkins"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    meds_taken: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    note: Mapped[str | None] = mapped_column(Text)
+    # service: "⏭️ Pas aujourd'hui" ends the day's reminders without pretending meds were taken.
+    skipped: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    updated_at: Mapped[datetime] = _created_at()
+
+
+# ---------------------------------------------------------------- AI audit
+
+ACTION_STATUSES = ("proposed", "confirmed", "cancelled", "failed", "undone", "superseded")
+ACTION_SOURCES = ("telegram", "pwa")
+
+
+class AiAction(Base):
+    __tablename__ = "ai_actions"
+    __table_args__ = (
+        # service: 'undone' (undo after confirm) and 'superseded' (replaced by a revision)
+        # extend the seed's four statuses.
+        CheckConstraint(
+            "status in ('proposed','confirmed','cancelled','failed','undone','superseded')",
+            name="status",
+        ),
+        CheckConstraint("source in ('telegram','pwa')", name="source"),
+        Index(None, "proposal_id"),
+        Index("ix_ai_actions_created_at_desc", text("created_at desc")),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    input_text: Mapped[str | None] = mapped_column(Text)
+    transcript: Mapped[str | None] = mapped_column(Text)
+    function_name: Mapped[str | None] = mapped_column(Text)
+    function_args: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    status: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'proposed'"))
+    created_at: Mapped[datetime] = _created_at()
+    # service: the actions proposed for one message share a proposal id, confirmed together.
+    proposal_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    position: Mapped[int] = mapped_column(SmallInteger, nullable=False, server_default=text("0"))
+    # service: where the message came from, and what it cost (the owner's LLM bill).
+    source: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'pwa'"))
+    model_name: Mapped[str | None] = mapped_column(Text)
+    tokens_in: Mapped[int | None] = mapped_column(Integer)
+    tokens_out: Mapped[int | None] = mapped_column(Integer)
+    latency_ms: Mapped[int | None] = mapped_column(Integer)
+    # service: the Telegram card to edit when the proposal changes state.
+    telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # service: when it was confirmed (undo window) and why it failed.
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+# ---------------------------------------------------------------- offline sync
+
+
+class ClientMutation(Base):
+    __tablename__ = "client_mutations"
+
+    client_mutation_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    applied_at: Mapped[datetime] = _created_at()
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+# ---------------------------------------------------------------- service tables
+
+
+class SentLog(Base):
+    """service: exactly-once sends. A digest or reminder is claimed here under (kind, slot)
+    before it goes out; a second claimer (replica, restart, retry) gets no row back."""
+
+    __tablename__ = "sent_log"
+    __table_args__ = (UniqueConstraint("kind", "slot"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(Text, nullable=False)
+    slot: Mapped[str] = mapped_column(Text, nullable=False)
+    claimed_at: Mapped[datetime] = _created_at()
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class TelegramUpdate(Base):
+    """service: Telegram redelivers updates (webhook retries, polling after a crash);
+    an update id is processed once."""
+
+    __tablename__ = "telegram_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = _created_at()
+
+
+class OwnerSettings(Base):
+    """service: what the owner changes at run time (bot /settings, PUT /settings).
+    A NULL column means "use the environment's default"."""
+
+    __tablename__ = "owner_settings"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("language in ('fr','en')", name="language"),
+    )
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, server_default=text("1"))
+    digest_time: Mapped[time | None] = mapped_column(Time)
+    med_reminder_times: Mapped[list[time] | None] = mapped_column(ARRAY(Time))
+    language: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'fr'"))
+    updated_at: Mapped[datetime] = _created_at()

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from app.secrets import with_generated_secrets
+from app.settings import Settings, SettingsError, load_settings
+
+PROD_ENV = {
+    "APP_ENV": "production",
+    "API_BEARER_TOKEN": "a-real-bearer-token-for-prod",
+    "ICAL_FEED_SECRET": "a-real-ical-secret-for-prod",
+    "DATABASE_URL": "postgres://os:s3cret-pw@db:5432/os",
+}
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    for name in (*PROD_ENV, "TELEGRAM_BOT_TOKEN", "TELEGRAM_OWNER_ID", "MISTRAL_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    return monkeypatch
+
+
+def test_defaults_and_parsing(env: pytest.MonkeyPatch) -> None:
+    env.setenv("MED_REMINDER_TIMES", "20:00, 09:00")
+    env.setenv("DIGEST_TIME", "06:45")
+    env.setenv("DATABASE_URL", "postgres://u:p@h/db")
+    s = load_settings()
+    assert s.med_reminder_times == (time(9), time(20))
+    assert s.digest_time == time(6, 45)
+    assert s.database_url == "postgresql+asyncpg://u:p@h/db"
+    assert (s.host, s.port, s.timezone) == ("127.0.0.1", 3000, "Europe/Paris")
+
+
+def test_production_refuses_an_example_secret(env: pytest.MonkeyPatch) -> None:
+    for name, value in PROD_ENV.items():
+        env.setenv(name, value)
+    load_settings()  # the real values pass
+    env.setenv("API_BEARER_TOKEN", "changeme")
+    with pytest.raises(SettingsError, match="API_BEARER_TOKEN is left at an example value"):
+        load_settings()
+
+
+def test_production_refuses_a_missing_secret(env: pytest.MonkeyPatch) -> None:
+    for name, value in PROD_ENV.items():
+        env.setenv(name, value)
+    env.delenv("ICAL_FEED_SECRET")
+    with pytest.raises(SettingsError, match="ICAL_FEED_SECRET must be set"):
+        load_settings()
+
+
+def test_token_without_owner_is_a_startup_error(
+    env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "TELEGRAM_OWNER_ID is required when TELEGRAM_BOT_TOKEN is set" in err
+    assert "Traceback" not in err
+
+
+def test_bad_values_name_the_variable(env: pytest.MonkeyPatch) -> None:
+    env.setenv("TIMEZONE", "Mars/Olympus")
+    env.setenv("DIGEST_TIME", "7h30")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert "TIMEZONE: unknown time zone 'Mars/Olympus'" in str(info.value)
+    assert "DIGEST_TIME" in str(info.value)
+
+
+def test_dev_secrets_are_generated_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    first = with_generated_secrets(settings)
+    second = with_generated_secrets(settings)
+    assert first.api_bearer_token is not None and first.ical_feed_secret is not None
+    assert first.api_bearer_token == second.api_bearer_token
+    assert first.ical_feed_secret == second.ical_feed_secret
+    assert (tmp_path / "secrets.json").stat().st_mode & 0o777 == 0o600
+    bearer = first.api_bearer_token.get_secret_value()
+    assert sum(bearer in r.getMessage() for r in caplog.records) == 1

@@ -1,0 +1,110 @@
+"""Session-wide fixtures: one embedded PostgreSQL, migrated once; each test starts clean."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from pydantic import SecretStr
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+import migrations
+from app.main import create_app
+from app.settings import Settings
+from store.clock import FrozenClock
+from store.db import create_engine, create_sessionmaker
+from store.embedded import EmbeddedPostgres
+from store.tables import SCHEMA, Base
+
+PARIS = ZoneInfo("Europe/Paris")
+BEARER = "test-bearer-token-0123456789"
+ICAL_SECRET = "test-ical-secret-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    pg = EmbeddedPostgres(tmp_path_factory.mktemp("pg"), delete_on_stop=True)
+    url = pg.start()
+    migrations.upgrade(url)
+    yield url
+    pg.stop()
+
+
+@pytest.fixture(scope="session")
+async def engine(pg_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(pg_url)
+    yield engine
+    await engine.dispose()
+
+
+_TRUNCATE = "TRUNCATE {} RESTART IDENTITY CASCADE".format(
+    ", ".join(f'"{SCHEMA}"."{t.name}"' for t in Base.metadata.sorted_tables)
+)
+
+
+@pytest.fixture
+async def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """The database, emptied before the test (rows committed by the code under test included)."""
+    async with engine.begin() as conn:
+        await conn.execute(text(_TRUNCATE))
+    return create_sessionmaker(engine)
+
+
+@pytest.fixture
+async def session(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    async with sessionmaker() as session:
+        yield session
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """Wednesday 25 November 2026, 10:00 in Paris; tests move it as they need."""
+    return FrozenClock(PARIS, datetime(2026, 11, 25, 10, 0, tzinfo=PARIS))
+
+
+@pytest.fixture
+def settings(pg_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=pg_url,
+        data_dir=tmp_path / "data",
+        app_env="test",
+        api_bearer_token=SecretStr(BEARER),
+        ical_feed_secret=SecretStr(ICAL_SECRET),
+        timezone="Europe/Paris",
+    )
+
+
+@pytest.fixture
+async def app(
+    settings: Settings,
+    clock: FrozenClock,
+    sessionmaker: async_sessionmaker[AsyncSession],  # noqa: ARG001 - starts from an empty db
+) -> web.Application:
+    return create_app(settings, clock=clock, run_migrations=False)
+
+
+@pytest.fixture
+async def client(app: web.Application) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+    async with TestClient(TestServer(app)) as client:
+        yield client
+
+
+@pytest.fixture
+def auth() -> dict[str, str]:
+    return {"Authorization": f"Bearer {BEARER}"}
