@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store import health, projects, todos
+from store.errors import NotFoundError
+
+
+async def test_toggle_meds_flips_and_keeps_the_note(session: AsyncSession) -> None:
+    day = date(2026, 11, 25)
+    first = await health.toggle_meds(session=session, day=day, note="fatigué")
+    assert (first.meds_taken, first.note) == (True, "fatigué")
+    second = await health.toggle_meds(session=session, day=day)
+    assert (second.meds_taken, second.note) == (False, "fatigué")
+
+
+async def test_steps_go_to_the_end_of_their_column(session: AsyncSession) -> None:
+    p = await projects.create_project(session=session, data={"name": "Portfolio"})
+    a = await projects.add_step(session=session, project_id=p.id, title="a")
+    b = await projects.add_step(session=session, project_id=p.id, title="b")
+    c = await projects.add_step(session=session, project_id=p.id, title="c", status="doing")
+    assert (a.position, b.position, c.position) == (0, 1, 0)
+
+
+async def test_unknown_ids_raise_not_found(session: AsyncSession) -> None:
+    with pytest.raises(NotFoundError):
+        await projects.add_idea(session=session, project_id=uuid.uuid4(), content="x")
+    with pytest.raises(NotFoundError):
+        await todos.update_todo(session=session, todo_id=uuid.uuid4(), data={"title": "x"})
