@@ -269,6 +269,8 @@ class DailyCheckin(Base):
     note: Mapped[str | None] = mapped_column(Text)
     # service: "⏭️ Pas aujourd'hui" ends the day's reminders without pretending meds were taken.
     skipped: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    # service: "⏰ +30 min" survives a restart: the scheduler re-arms it from here.
+    snoozed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = _created_at()
 
 

@@ -123,6 +123,7 @@ def upgrade() -> None:
         sa.Column("meds_taken", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("skipped", sa.Boolean(), server_default=sa.text("false"), nullable=False),
+        sa.Column("snoozed_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column(
             "updated_at",
             sa.DateTime(timezone=True),
