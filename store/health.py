@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -69,3 +69,12 @@ async def history(*, session: AsyncSession, since: date) -> Sequence[DailyChecki
 
 def days_back(today: date, days: int) -> date:
     return today - timedelta(days=days - 1)
+
+
+async def set_snooze(*, session: AsyncSession, day: date, until: datetime | None) -> None:
+    """Arm (or clear) the one extra reminder of a snooze."""
+    stmt = pg_insert(DailyCheckin).values(day=day, snoozed_until=until)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[DailyCheckin.day], set_={"snoozed_until": until, "updated_at": func.now()}
+    )
+    await session.execute(stmt)

@@ -1,0 +1,41 @@
+"""The bot: a Bot with retrying transport, and a Dispatcher with every feature router."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.types import BotCommand
+
+from bot import texts
+from bot.middlewares import OwnerOnly, ProcessOnce
+from bot.routers import agenda, commands, history, meds, settings, todos
+from bot.transport import RetryTransient
+
+
+def create_bot(token: str, *, api_base: str) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base))
+    session.middleware(RetryTransient())
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def create_dispatcher(*, owner_id: int, **workflow_data: Any) -> Dispatcher:
+    """`workflow_data` reaches handlers as keyword arguments: sessionmaker, clock, tz, agent,
+    schedule_defaults, on_schedule_change, on_snooze."""
+    dp = Dispatcher(**workflow_data)
+    dp.update.outer_middleware(OwnerOnly(owner_id))
+    dp.update.outer_middleware(ProcessOnce(workflow_data["sessionmaker"]))
+    dp.include_routers(
+        *(m.create_router() for m in (commands, todos, agenda, meds, history, settings))
+    )
+    return dp
+
+
+async def register_commands(bot: Bot) -> None:
+    await bot.set_my_commands(
+        [BotCommand(command=name, description=text) for name, text in texts.COMMANDS.items()]
+    )

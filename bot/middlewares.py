@@ -1,0 +1,58 @@
+"""Outer middlewares on every update: serve the owner only, process each update once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, Update, User
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from store.tables import TelegramUpdate
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class OwnerOnly(BaseMiddleware):
+    """Strangers get nothing: no answer, no row stored, one log line."""
+
+    def __init__(self, owner_id: int) -> None:
+        self.owner_id = owner_id
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        if user is None or user.id != self.owner_id:
+            update_id = event.update_id if isinstance(event, Update) else None
+            who = user.id if user else "unknown"
+            log.warning("ignored update %s from stranger %s", update_id, who)
+            return None
+        return await handler(event, data)
+
+
+class ProcessOnce(BaseMiddleware):
+    """Telegram redelivers updates (webhook retries, polling after a crash): the first
+    delivery claims the update id in the database, later ones are dropped."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self.sessionmaker = sessionmaker
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        stmt = (
+            pg_insert(TelegramUpdate)
+            .values(update_id=event.update_id)
+            .on_conflict_do_nothing()
+            .returning(TelegramUpdate.update_id)
+        )
+        async with self.sessionmaker.begin() as session:
+            claimed = (await session.execute(stmt)).scalar_one_or_none()
+        if claimed is None:
+            log.info("update %s already processed", event.update_id)
+            return None
+        return await handler(event, data)

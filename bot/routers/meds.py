@@ -1,0 +1,119 @@
+"""/meds and the medication buttons (✅ Pris, ⏰ +30 min, ⏭️ Pas aujourd'hui, toggle)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import texts
+from bot.fmt import day_name
+from bot.keyboards import MedsCb, meds_toggle
+from store import health
+from store.clock import Clock
+
+SNOOZE = timedelta(minutes=30)
+
+SnoozeHook = Callable[[datetime], Awaitable[None]]
+
+
+def meds_status(day: date, taken: bool, today: date) -> str:
+    template = texts.MEDS_TAKEN if taken else texts.MEDS_NOT_TAKEN
+    return template.format(day=day_name(day, today=today))
+
+
+async def toggle_today(
+    message: Message, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    today = clock.today()
+    async with sessionmaker.begin() as session:
+        row = await health.toggle_meds(session=session, day=today)
+    await message.answer(
+        meds_status(today, row.meds_taken, today),
+        reply_markup=meds_toggle(today.isoformat(), taken=row.meds_taken),
+    )
+
+
+async def toggle_button(
+    query: CallbackQuery,
+    callback_data: MedsCb,
+    bot: Bot,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    day = date.fromisoformat(callback_data.day)
+    async with sessionmaker.begin() as session:
+        row = await health.toggle_meds(session=session, day=day)
+    await query.answer()
+    if query.message is not None:
+        await bot.edit_message_text(
+            meds_status(day, row.meds_taken, clock.today()),
+            chat_id=query.message.chat.id,
+            message_id=query.message.message_id,
+            reply_markup=meds_toggle(day.isoformat(), taken=row.meds_taken),
+        )
+
+
+async def taken(
+    query: CallbackQuery,
+    callback_data: MedsCb,
+    bot: Bot,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    day = date.fromisoformat(callback_data.day)
+    async with sessionmaker.begin() as session:
+        await health.set_checkin(session=session, day=day, meds_taken=True)
+    await _close_reminder(query, bot, texts.MEDS_OK)
+
+
+async def skip(
+    query: CallbackQuery,
+    callback_data: MedsCb,
+    bot: Bot,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    day = date.fromisoformat(callback_data.day)
+    async with sessionmaker.begin() as session:
+        await health.set_checkin(session=session, day=day, skipped=True)
+    await _close_reminder(query, bot, texts.MEDS_SKIPPED)
+
+
+async def snooze(
+    query: CallbackQuery,
+    callback_data: MedsCb,
+    bot: Bot,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    on_snooze: SnoozeHook,
+) -> None:
+    day = date.fromisoformat(callback_data.day)
+    until = clock.now() + SNOOZE
+    async with sessionmaker.begin() as session:
+        await health.set_snooze(session=session, day=day, until=until)
+    await on_snooze(until)
+    await _close_reminder(query, bot, texts.MEDS_SNOOZED)
+
+
+async def _close_reminder(query: CallbackQuery, bot: Bot, text: str) -> None:
+    """The reminder's buttons go away, so an old card cannot be pressed again."""
+    await query.answer()
+    if query.message is not None:
+        await bot.edit_message_text(
+            f"{texts.MEDS_REMINDER}\n{text}",
+            chat_id=query.message.chat.id,
+            message_id=query.message.message_id,
+        )
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(toggle_today, Command("meds"))
+    router.callback_query.register(toggle_button, MedsCb.filter(F.op == "toggle"))
+    router.callback_query.register(taken, MedsCb.filter(F.op == "taken"))
+    router.callback_query.register(skip, MedsCb.filter(F.op == "skip"))
+    router.callback_query.register(snooze, MedsCb.filter(F.op == "snooze"))
+    return router

@@ -1,0 +1,84 @@
+"""Every message the bot writes (French first), in one place."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from bot.fmt import esc, hhmm
+
+WELCOME = (
+    "👋 Bonjour ! Je suis ton OS personnel.\n\n"
+    "Écris-moi ou envoie une note vocale, en français :\n"
+    "• « ajoute acheter du pain demain »\n"
+    "• « rdv dentiste jeudi à 14h »\n"
+    "• « idée pour Portfolio : un mode sombre »\n"
+    "• « j'ai pris mes médocs »\n\n"
+    "Je te propose les actions, tu confirmes, et seulement alors je les enregistre.\n"
+    "Fuseau horaire : <b>{tz}</b>.\n\n"
+    "/help pour la liste des commandes."
+)
+
+HELP = (
+    "<b>Commandes</b>\n"
+    "/today — le résumé du jour\n"
+    "/todos — tâches ouvertes\n"
+    "/agenda — aujourd'hui et les 7 prochains jours\n"
+    "/meds — cocher les médicaments du jour\n"
+    "/jobs — dernières offres d'emploi\n"
+    "/history — dernières actions de l'IA\n"
+    "/settings — heure du résumé et des rappels\n\n"
+    "Tout autre message (texte ou vocal) devient une proposition à confirmer."
+)
+
+COMMANDS = {
+    "start": "Bienvenue et fonctionnement",
+    "help": "Liste des commandes",
+    "today": "Le résumé du jour",
+    "todos": "Tâches ouvertes",
+    "agenda": "Aujourd'hui et les 7 prochains jours",
+    "meds": "Médicaments du jour",
+    "jobs": "Dernières offres d'emploi",
+    "history": "Dernières actions de l'IA",
+    "settings": "Heure du résumé et des rappels",
+}
+
+NO_TODOS = "✨ Aucune tâche ouverte."
+NO_EVENTS = "📅 Rien de prévu aujourd'hui ni dans les 7 prochains jours."
+NO_JOBS = "💼 Aucune offre pour l'instant."
+NO_HISTORY = "🕰 Aucune action de l'IA pour l'instant."
+TODO_DONE = "✅ Terminé : {title}"
+ALREADY_HANDLED = "Déjà fait 👍"
+NOT_FOUND = "Introuvable (supprimé entre-temps ?)"
+
+MEDS_TAKEN = "💊 Médicaments du {day} : <b>pris</b> ✅"
+MEDS_NOT_TAKEN = "💊 Médicaments du {day} : <b>pas encore pris</b>"
+MEDS_REMINDER = "💊 Pense à tes médicaments !"
+MEDS_SNOOZED = "⏰ Je te le rappelle dans 30 minutes."
+MEDS_SKIPPED = "⏭️ D'accord, plus de rappel aujourd'hui."
+MEDS_OK = "✅ Noté, médicaments pris. Plus de rappel aujourd'hui."
+
+SETTINGS = (
+    "<b>Réglages</b>\n"
+    "Résumé du matin : <b>{digest}</b>\n"
+    "Rappels médicaments : <b>{reminders}</b>\n"
+    "Fuseau horaire : {tz}\n\n"
+    "Pour changer :\n"
+    "<code>/settings resume 07:00</code>\n"
+    "<code>/settings rappels 09:00,13:00,20:00</code>"
+)
+SETTINGS_SAVED = "✅ C'est noté."
+SETTINGS_USAGE = (
+    "Je n'ai pas compris. Exemples :\n"
+    "<code>/settings resume 07:00</code>\n"
+    "<code>/settings rappels 09:00,13:00,20:00</code>"
+)
+
+STRANGER_LOG = "ignored"
+
+
+def times(values: tuple[time, ...]) -> str:
+    return ", ".join(hhmm(t) for t in values) or "aucun"
+
+
+def title(text: str) -> str:
+    return f"« {esc(text)} »"

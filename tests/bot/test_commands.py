@@ -1,0 +1,136 @@
+"""Every command answers in French, from real rows."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.keyboards import TodoCb
+from store import agenda, health, todos
+from store.clock import FrozenClock
+from store.tables import AiAction, DailyCheckin, OwnerSettings, TelegramUpdate, Todo
+from tests.bot.conftest import Conversation, Hooks
+from tests.fakes.telegram import callback_update, message_update
+
+STRANGER = 666
+
+
+async def test_start_says_what_it_does_and_the_time_zone(chat: Conversation) -> None:
+    await chat.feed(message_update(chat.update_id(), text="/start"))
+    assert "Europe/Paris" in chat.last_text()
+    assert "confirmes" in chat.last_text()
+
+
+async def test_help_lists_every_command(chat: Conversation) -> None:
+    await chat.feed(message_update(chat.update_id(), text="/help"))
+    for command in ("/today", "/todos", "/agenda", "/meds", "/jobs", "/history", "/settings"):
+        assert command in chat.last_text()
+
+
+async def test_todos_lists_open_ones_escaped_with_done_buttons(
+    chat: Conversation, sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenClock
+) -> None:
+    async with sessionmaker.begin() as s:
+        await todos.create_todo(
+            session=s, data={"title": "<b>x</b>", "due_at": clock.now() + timedelta(days=1)}
+        )
+        await todos.create_todo(session=s, data={"title": "Fini", "status": "done"})
+    await chat.feed(message_update(chat.update_id(), text="/todos"))
+    text = chat.last_text()
+    assert "&lt;b&gt;x&lt;/b&gt; — demain à 10:00" in text
+    assert "Fini" not in text
+    markup = chat.sent()[-1]["reply_markup"]
+    data = markup["inline_keyboard"][0][0]["callback_data"]
+    assert TodoCb.unpack(data).op == "done"
+
+    await chat.feed(callback_update(chat.update_id(), data=data))
+    await chat.feed(callback_update(chat.update_id(), data=data))
+    answers = [c["text"] for c in chat.sent("answerCallbackQuery")]
+    assert answers[0].startswith("✅ Terminé") and answers[1] == "Déjà fait 👍"
+    async with sessionmaker() as s:
+        todo = (await s.execute(select(Todo).where(Todo.title == "<b>x</b>"))).scalar_one()
+    assert todo.status == "done" and todo.completed_at == clock.now()
+
+
+async def test_agenda_shows_today_and_the_week(
+    chat: Conversation, sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenClock
+) -> None:
+    now = clock.now()
+    async with sessionmaker.begin() as s:
+        for title, start in [
+            ("Dentiste", now.replace(hour=14)),
+            ("Loin", now + timedelta(days=9)),
+            ("Réunion", now + timedelta(days=2)),
+        ]:
+            data = {"title": title, "starts_at": start, "ends_at": start + timedelta(hours=1)}
+            await agenda.create_event(session=s, data=data)
+    await chat.feed(message_update(chat.update_id(), text="/agenda"))
+    text = chat.last_text()
+    assert "<b>Aujourd'hui</b>\n• 14:00–15:00 Dentiste" in text
+    assert "<b>Vendredi 27 novembre</b>\n• 10:00–11:00 Réunion" in text
+    assert "Loin" not in text
+
+
+async def test_meds_toggles_today(
+    chat: Conversation, sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenClock
+) -> None:
+    await chat.feed(message_update(chat.update_id(), text="/meds"))
+    assert "pris</b> ✅" in chat.last_text()
+    async with sessionmaker() as s:
+        row = await health.get_checkin(session=s, day=clock.today())
+    assert row is not None and row.meds_taken
+
+
+async def test_history_shows_the_last_actions(
+    chat: Conversation, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessionmaker.begin() as s:
+        s.add(
+            AiAction(
+                proposal_id=uuid.uuid4(),
+                function_name="create_todo",
+                function_args={"title": "Pain"},
+                status="confirmed",
+                source="telegram",
+            )
+        )
+    await chat.feed(message_update(chat.update_id(), text="/history"))
+    assert "tâche « Pain » : ✅ confirmée" in chat.last_text()
+
+
+async def test_settings_changes_the_digest_time(
+    chat: Conversation, sessionmaker: async_sessionmaker[AsyncSession], hooks: Hooks
+) -> None:
+    await chat.feed(message_update(chat.update_id(), text="/settings resume 06:45"))
+    assert "Résumé du matin : <b>06:45</b>" in chat.last_text()
+    await chat.feed(message_update(chat.update_id(), text="/settings rappels 21h,8:00"))
+    assert "Rappels médicaments : <b>08:00, 21:00</b>" in chat.last_text()
+    await chat.feed(message_update(chat.update_id(), text="/settings n'importe quoi"))
+    assert "Je n'ai pas compris" in chat.last_text()
+    assert hooks.schedule_changes == 2
+    async with sessionmaker() as s:
+        row = await s.get(OwnerSettings, 1)
+    assert row is not None and str(row.digest_time) == "06:45:00"
+
+
+async def test_strangers_get_nothing_and_leave_nothing(
+    chat: Conversation, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.feed(message_update(chat.update_id(), user_id=STRANGER, text="/meds"))
+    await chat.feed(
+        callback_update(chat.update_id(), user_id=STRANGER, data="meds:toggle:2026-11-25")
+    )
+    assert chat.tg.calls == []
+    async with sessionmaker() as s:
+        assert (await s.execute(select(TelegramUpdate))).all() == []
+        assert (await s.execute(select(DailyCheckin))).all() == []
+
+
+async def test_the_same_update_twice_is_handled_once(chat: Conversation) -> None:
+    update = message_update(chat.update_id(), text="/help")
+    await chat.feed(update)
+    await chat.feed(update)
+    assert len(chat.sent()) == 1
