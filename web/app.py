@@ -7,6 +7,8 @@ from aiohttp import web
 from web.auth import bearer_auth
 from web.errors import json_errors
 from web.keys import CONFIG, WebConfig
+from web.openapi import api as openapi_api
+from web.openapi import mount
 from web.routes import health
 
 
@@ -15,5 +17,5 @@ def create_web_app(config: WebConfig) -> web.Application:
         middlewares=[json_errors, bearer_auth], client_max_size=config.max_body_bytes
     )
     app[CONFIG] = config
-    app.add_routes(health.routes)
+    mount(app, health.api, openapi_api)
     return app

@@ -9,6 +9,9 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
+
+from store.errors import NotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +28,10 @@ class ApiError(Exception):
 
 class BadRequest(ApiError):
     pass
+
+
+class BadJson(BadRequest):
+    code = "bad_json"
 
 
 class Unauthorized(ApiError):
@@ -72,21 +79,51 @@ _HTTP_CODES = {
 }
 
 
+# PostgreSQL refused the values: a reference to nothing, a CHECK, a NUL in a text,
+# a number out of range. The input was wrong, not the server.
+_SQLSTATES: dict[str, type[ApiError]] = {
+    "23503": Unprocessable,
+    "23514": Unprocessable,
+    "23505": Conflict,
+}
+
+
+def _database_error(exc: DBAPIError) -> ApiError | None:
+    state = getattr(exc.orig, "sqlstate", None) or ""
+    kind = _SQLSTATES.get(state) or (Unprocessable if state.startswith("22") else None)
+    if kind is None:
+        return None
+    message = str(exc.orig).partition(": ")[2].split("\n")[0] or "rejected by the database"
+    return kind(message, details={"sqlstate": state})
+
+
+def to_api_error(exc: Exception) -> ApiError | None:
+    """The client's error that `exc` stands for, or None for a server error."""
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, ValidationError):
+        return Unprocessable("invalid input", details=validation_details(exc))
+    if isinstance(exc, NotFoundError):
+        return NotFound(str(exc))
+    if isinstance(exc, json.JSONDecodeError):
+        return BadJson(f"body is not valid JSON: {exc.msg}")
+    if isinstance(exc, DBAPIError):
+        return _database_error(exc)
+    return None
+
+
 @web.middleware
 async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
-    except ApiError as exc:
-        return error_response(exc.status, exc.code, exc.message, exc.details)
-    except ValidationError as exc:
-        return error_response(422, "validation_error", "invalid input", validation_details(exc))
-    except json.JSONDecodeError as exc:
-        return error_response(400, "bad_json", f"body is not valid JSON: {exc.msg}")
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
         code = _HTTP_CODES.get(exc.status, "http_error")
         return error_response(exc.status, code, exc.reason)
-    except Exception:
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        return error_response(500, "internal_error", "internal error")
+    except Exception as exc:
+        error = to_api_error(exc)
+        if error is None:
+            log.exception("unhandled error on %s %s", request.method, request.path)
+            return error_response(500, "internal_error", "internal error")
+        return error_response(error.status, error.code, error.message, error.details)

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
-from aiohttp import web
+from web.api import Api
+from web.keys import WebConfig
+from web.models import Out
 
-from web.keys import CONFIG
-
-routes = web.RouteTableDef()
+api = Api("meta")
 
 
-@routes.get("/health")
-async def health(request: web.Request) -> web.Response:
-    return web.json_response({"ok": True, "version": request.app[CONFIG].version})
+class HealthOut(Out):
+    ok: bool
+    version: str
+
+
+@api.get("/health", public=True)
+async def health(config: WebConfig) -> HealthOut:
+    """Liveness: the process answers."""
+    return HealthOut(ok=True, version=config.version)
