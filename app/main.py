@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 import migrations
 from app.secrets import with_generated_secrets
 from app.settings import Settings
+from app.telegram import telegram_ctx
 from store.clock import Clock
 from store.db import create_engine, create_sessionmaker
 from store.embedded import EmbeddedPostgres
@@ -52,7 +53,12 @@ def create_app(
         async for _ in database_ctx(app, run_migrations=run_migrations):
             yield
 
+    async def telegram(app: web.Application) -> AsyncIterator[None]:
+        async for _ in telegram_ctx(app, settings, app[DATABASE_URL]):
+            yield
+
     app.cleanup_ctx.append(database)
+    app.cleanup_ctx.append(telegram)
     app.on_startup.append(_log_disabled_parts)
     return app
 

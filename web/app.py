@@ -9,7 +9,7 @@ from web.errors import json_errors
 from web.keys import CONFIG, WebConfig
 from web.openapi import api as openapi_api
 from web.openapi import mount
-from web.routes import health
+from web.routes import health, telegram
 
 
 def create_web_app(config: WebConfig) -> web.Application:
@@ -18,4 +18,5 @@ def create_web_app(config: WebConfig) -> web.Application:
     )
     app[CONFIG] = config
     mount(app, health.api, openapi_api)
+    app.router.add_post("/telegram/webhook", telegram.webhook)
     return app

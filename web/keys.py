@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -23,3 +26,15 @@ class WebConfig:
 CONFIG = web.AppKey("config", WebConfig)
 SESSIONMAKER = web.AppKey("sessionmaker", async_sessionmaker[AsyncSession])
 CLOCK = web.AppKey("clock", Clock)
+
+
+@dataclass
+class WebhookTarget:
+    """Where Telegram webhook updates go (the bot's dispatcher), and the secret they carry."""
+
+    secret: str
+    feed: Callable[[dict[str, Any]], Coroutine[Any, Any, Any]]
+    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+
+
+TELEGRAM_WEBHOOK = web.AppKey("telegram_webhook", WebhookTarget)

@@ -1,0 +1,131 @@
+"""Wiring of the Telegram bot and the scheduler into the running application."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiohttp import web
+
+from app.scheduler import Scheduler
+from app.settings import Settings
+from bot.dispatcher import create_bot, create_dispatcher, register_commands
+from store.owner import Schedule
+from web.keys import CLOCK, SESSIONMAKER, TELEGRAM_WEBHOOK, WebhookTarget
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Telegram:
+    bot: Bot
+    dispatcher: Dispatcher
+    scheduler: Scheduler
+
+
+TELEGRAM = web.AppKey("telegram", Telegram)
+
+
+def schedule_defaults(settings: Settings) -> Schedule:
+    return Schedule(
+        digest_time=settings.digest_time, med_reminder_times=settings.med_reminder_times
+    )
+
+
+def build(app: web.Application, settings: Settings, database_url: str, **extra: Any) -> Telegram:
+    assert settings.telegram_bot_token is not None and settings.telegram_owner_id is not None
+    clock = app[CLOCK]
+    bot = create_bot(
+        settings.telegram_bot_token.get_secret_value(), api_base=settings.telegram_api_base
+    )
+    scheduler = Scheduler(
+        bot=bot,
+        sessionmaker=app[SESSIONMAKER],
+        clock=clock,
+        chat_id=settings.telegram_owner_id,
+        defaults=schedule_defaults(settings),
+        database_url=database_url,
+        **extra,
+    )
+    dispatcher = create_dispatcher(
+        owner_id=settings.telegram_owner_id,
+        sessionmaker=app[SESSIONMAKER],
+        clock=clock,
+        tz=clock.tz,
+        agent=None,
+        schedule_defaults=schedule_defaults(settings),
+        on_schedule_change=scheduler.reschedule,
+        on_snooze=scheduler.snoozed,
+    )
+    return Telegram(bot=bot, dispatcher=dispatcher, scheduler=scheduler)
+
+
+async def telegram_ctx(
+    app: web.Application, settings: Settings, database_url: str
+) -> AsyncIterator[None]:
+    """Bot (polling or webhook) and scheduler, for the life of the application."""
+    if settings.telegram_bot_token is None:
+        log.info("scheduler disabled: no Telegram bot to send the digest and reminders with")
+        yield
+        return
+    tg = build(app, settings, database_url)
+    app[TELEGRAM] = tg
+    try:
+        await register_commands(tg.bot)
+    except Exception as exc:  # Telegram down at start must not keep the service down
+        log.warning("could not register bot commands: %s", exc)
+    polling: asyncio.Task[None] | None = None
+    if settings.telegram_webhook_url:
+        secret = settings.telegram_webhook_secret
+        app[TELEGRAM_WEBHOOK] = WebhookTarget(
+            secret=secret.get_secret_value() if secret else "",
+            feed=lambda update: tg.dispatcher.feed_raw_update(tg.bot, update),
+        )
+        log.info("telegram bot in webhook mode")
+    else:
+        polling = asyncio.create_task(_poll(tg))
+        log.info("telegram bot polling")
+    await tg.scheduler.start()
+    try:
+        yield
+    finally:
+        await tg.scheduler.stop()
+        if polling is not None:
+            polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await polling
+        target = app.get(TELEGRAM_WEBHOOK)
+        if target is not None and target.tasks:
+            await asyncio.wait(target.tasks, timeout=10)
+        await tg.bot.session.close()
+
+
+async def _poll(tg: Telegram) -> None:
+    used = tg.dispatcher.resolve_used_update_types()
+    await tg.dispatcher.start_polling(
+        tg.bot, handle_signals=False, close_bot_session=False, allowed_updates=used
+    )
+
+
+async def set_webhook(settings: Settings) -> None:
+    """`ordinarthur-os set-webhook`: register TELEGRAM_WEBHOOK_URL with Telegram."""
+    if settings.telegram_bot_token is None or not settings.telegram_webhook_url:
+        raise SystemExit("set-webhook needs TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_URL")
+    bot = create_bot(
+        settings.telegram_bot_token.get_secret_value(), api_base=settings.telegram_api_base
+    )
+    secret = settings.telegram_webhook_secret
+    try:
+        await bot.set_webhook(
+            settings.telegram_webhook_url,
+            secret_token=secret.get_secret_value() if secret else None,
+            allowed_updates=["message", "callback_query"],
+        )
+        await register_commands(bot)
+    finally:
+        await bot.session.close()

@@ -1,0 +1,120 @@
+"""The bot inside the running application: polling, webhook, set-webhook."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.main import create_app
+from app.settings import Settings
+from app.telegram import set_webhook
+from store.clock import FrozenClock
+from tests.fakes.telegram import BOT_TOKEN, OWNER_ID, FakeTelegram, message_update
+
+WEBHOOK_SECRET = "webhook-secret-0123456789"
+
+
+def _with_bot(settings: Settings, tg: FakeTelegram, **extra: Any) -> Settings:
+    return settings.model_copy(
+        update={
+            "telegram_bot_token": SecretStr(BOT_TOKEN),
+            "telegram_owner_id": OWNER_ID,
+            "telegram_api_base": tg.url,
+            **extra,
+        }
+    )
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram.start(poll_wait=0.05) as fake:
+        yield fake
+
+
+async def _client(
+    settings: Settings, clock: FrozenClock
+) -> TestClient[web.Request, web.Application]:
+    return TestClient(TestServer(create_app(settings, clock=clock, run_migrations=False)))
+
+
+async def test_polling_mode_answers_the_owner(
+    settings: Settings,
+    clock: FrozenClock,
+    tg: FakeTelegram,
+    sessionmaker: async_sessionmaker[AsyncSession],  # noqa: ARG001 - empty database
+) -> None:
+    async with await _client(_with_bot(settings, tg), clock):
+        assert {c["command"] for c in tg.calls_to("setMyCommands")[0]["commands"]} >= {
+            "start",
+            "today",
+            "settings",
+        }
+        tg.push_update(message_update(1, text="/help"))
+        for _ in range(50):
+            if any("/today" in c["text"] for c in tg.calls_to("sendMessage")):
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("no answer to /help")
+        assert tg.calls_to("getUpdates")
+
+
+async def test_webhook_mode_checks_the_secret_and_processes_an_update_once(
+    settings: Settings,
+    clock: FrozenClock,
+    tg: FakeTelegram,
+    sessionmaker: async_sessionmaker[AsyncSession],  # noqa: ARG001
+) -> None:
+    configured = _with_bot(
+        settings,
+        tg,
+        telegram_webhook_url="https://os.example/telegram/webhook",
+        telegram_webhook_secret=SecretStr(WEBHOOK_SECRET),
+    )
+    async with await _client(configured, clock) as client:
+        update = message_update(7, text="/help")
+        wrong = await client.post("/telegram/webhook", json=update)
+        assert wrong.status == 401
+        bad = await client.post(
+            "/telegram/webhook",
+            json=update,
+            headers={"X-Telegram-Bot-Api-Secret-Token": "nope"},
+        )
+        assert bad.status == 401
+        headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+        for _ in range(2):
+            ok = await client.post("/telegram/webhook", json=update, headers=headers)
+            assert ok.status == 200
+        await tg.wait_for("sendMessage")
+        await asyncio.sleep(0.2)
+        answers = [c for c in tg.calls_to("sendMessage") if "/today" in c["text"]]
+        assert len(answers) == 1
+        assert not tg.calls_to("getUpdates")
+
+
+async def test_webhook_route_is_absent_in_polling_mode(
+    client: TestClient[web.Request, web.Application],
+) -> None:
+    response = await client.post("/telegram/webhook", json={})
+    assert response.status == 404
+    assert (await response.json())["error"]["code"] == "not_found"
+
+
+async def test_set_webhook_registers_url_and_secret(settings: Settings, tg: FakeTelegram) -> None:
+    configured = _with_bot(
+        settings,
+        tg,
+        telegram_webhook_url="https://os.example/telegram/webhook",
+        telegram_webhook_secret=SecretStr(WEBHOOK_SECRET),
+    )
+    await set_webhook(configured)
+    call = tg.calls_to("setWebhook")[0]
+    assert call["url"] == "https://os.example/telegram/webhook"
+    assert call["secret_token"] == WEBHOOK_SECRET
