@@ -13,12 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 import migrations
 from app.secrets import with_generated_secrets
 from app.settings import Settings
-from app.telegram import telegram_ctx
+from app.telegram import schedule_defaults, telegram_ctx
 from store.clock import Clock
 from store.db import create_engine, create_sessionmaker
 from store.embedded import EmbeddedPostgres
 from web.app import create_web_app
-from web.keys import CLOCK, SESSIONMAKER, WebConfig
+from web.keys import CLOCK, SCHEDULING, SESSIONMAKER, Scheduling, WebConfig
 
 log = logging.getLogger("ordinarthur_os")
 
@@ -48,6 +48,7 @@ def create_app(
     app = create_web_app(config)
     app[SETTINGS] = settings
     app[CLOCK] = clock or Clock(settings.tz)
+    app[SCHEDULING] = Scheduling(defaults=schedule_defaults(settings))
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         async for _ in database_ctx(app, run_migrations=run_migrations):

@@ -70,6 +70,7 @@ class Scheduler:
         self._aps: AsyncIOScheduler | None = None
         self._lock_conn: asyncpg.Connection | None = None
         self._task: asyncio.Task[None] | None = None
+        self._leading = False
 
     # ------------------------------------------------------------------ what is due
 
@@ -158,7 +159,8 @@ class Scheduler:
 
     @property
     def is_leader(self) -> bool:
-        return self._aps is not None
+        """Holds the lock, with its timers set and the catch-up done."""
+        return self._leading
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._lead(), name="scheduler-leader")
@@ -196,6 +198,7 @@ class Scheduler:
         await self.reschedule()
         log.info("scheduler is the leader; catching up")
         await self._safe_tick()
+        self._leading = True
 
     async def _still_connected(self) -> bool:
         assert self._lock_conn is not None
@@ -206,6 +209,7 @@ class Scheduler:
         return True
 
     async def _step_down(self) -> None:
+        self._leading = False
         if self._aps is not None:
             self._aps.shutdown(wait=False)
             self._aps = None

@@ -16,7 +16,7 @@ from app.scheduler import Scheduler
 from app.settings import Settings
 from bot.dispatcher import create_bot, create_dispatcher, register_commands
 from store.owner import Schedule
-from web.keys import CLOCK, SESSIONMAKER, TELEGRAM_WEBHOOK, WebhookTarget
+from web.keys import CLOCK, SCHEDULING, SESSIONMAKER, TELEGRAM_WEBHOOK, WebhookTarget
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,7 @@ async def telegram_ctx(
         return
     tg = build(app, settings, database_url)
     app[TELEGRAM] = tg
+    app[SCHEDULING].changed = tg.scheduler.reschedule
     try:
         await register_commands(tg.bot)
     except Exception as exc:  # Telegram down at start must not keep the service down

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -78,3 +78,17 @@ async def set_snooze(*, session: AsyncSession, day: date, until: datetime | None
         index_elements=[DailyCheckin.day], set_={"snoozed_until": until, "updated_at": func.now()}
     )
     await session.execute(stmt)
+
+
+async def restore_checkin(
+    *, session: AsyncSession, day: date, meds_taken: bool, note: str | None
+) -> DailyCheckin | None:
+    """Put back the day's meds and note exactly as they were (undo of an agent toggle)."""
+    stmt = (
+        update(DailyCheckin)
+        .where(DailyCheckin.day == day)
+        .values(meds_taken=meds_taken, note=note, updated_at=func.now())
+        .returning(DailyCheckin)
+    )
+    result = await session.execute(stmt, execution_options={"populate_existing": True})
+    return result.scalar_one_or_none()

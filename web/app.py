@@ -10,6 +10,7 @@ from web.keys import CONFIG, WebConfig
 from web.openapi import api as openapi_api
 from web.openapi import mount
 from web.routes import health, telegram
+from web.routes.rest import REST_APIS
 
 
 def create_web_app(config: WebConfig) -> web.Application:
@@ -18,5 +19,6 @@ def create_web_app(config: WebConfig) -> web.Application:
     )
     app[CONFIG] = config
     mount(app, health.api, openapi_api)
+    mount(app, *REST_APIS)
     app.router.add_post("/telegram/webhook", telegram.webhook)
     return app

@@ -12,6 +12,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from store.clock import Clock
+from store.owner import Schedule
 
 
 @dataclass(frozen=True)
@@ -38,3 +39,19 @@ class WebhookTarget:
 
 
 TELEGRAM_WEBHOOK = web.AppKey("telegram_webhook", WebhookTarget)
+
+
+async def _nothing_to_reschedule() -> None:
+    return None
+
+
+@dataclass
+class Scheduling:
+    """The environment's schedule defaults, and who to tell when the owner changes them
+    (the scheduler, when the bot runs)."""
+
+    defaults: Schedule
+    changed: Callable[[], Coroutine[Any, Any, None]] = _nothing_to_reschedule
+
+
+SCHEDULING = web.AppKey("scheduling", Scheduling)

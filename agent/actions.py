@@ -1,0 +1,223 @@
+"""The five actions the agent may propose, one pydantic model of arguments each.
+
+These models are the single source of truth for an action's arguments: the tool signatures the
+model sees (their docstrings and field descriptions are its manual), the validation of arguments
+the model proposed or the owner edited, and the JSON schemas of the `/ai/*` routes.
+
+Validation needs a context (`validation_context(tz, project_ids)`): a naive datetime is read as
+wall-clock time in the owner's `TIMEZONE`, and, when `project_ids` is given, a `project_id`
+outside it is refused so that the model, which only knows the ids listed in its prompt, retries.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Mapping
+from datetime import datetime
+from typing import Annotated, Any, Literal, TypedDict, get_args
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationInfo,
+    model_validator,
+)
+
+from store.tables import STEP_STATUSES
+
+FunctionName = Literal[
+    "create_todo",
+    "add_project_idea",
+    "add_project_step",
+    "create_calendar_event",
+    "toggle_daily_checkin",
+]
+StepStatus = Literal["backlog", "todo", "doing", "review", "done"]
+assert get_args(StepStatus) == STEP_STATUSES
+
+
+class ValidationContext(TypedDict, total=False):
+    tz: ZoneInfo
+    project_ids: Collection[uuid.UUID]
+
+
+def validation_context(
+    tz: ZoneInfo, project_ids: Collection[uuid.UUID] | None = None
+) -> ValidationContext:
+    context = ValidationContext(tz=tz)
+    if project_ids is not None:
+        context["project_ids"] = project_ids
+    return context
+
+
+def _context(info: ValidationInfo) -> ValidationContext:
+    return info.context if isinstance(info.context, dict) else ValidationContext()  # type: ignore[return-value]
+
+
+def _aware(value: datetime, info: ValidationInfo) -> datetime:
+    tz = _context(info).get("tz")
+    if tz is None:
+        if value.tzinfo is None:
+            raise ValueError("a date-time needs a UTC offset")
+        return value
+    if value.tzinfo is None:
+        # The model and the owner speak in wall-clock time where the owner lives.
+        return value.replace(tzinfo=tz)
+    return value.astimezone(tz)
+
+
+def _known_project(value: uuid.UUID, info: ValidationInfo) -> uuid.UUID:
+    known = _context(info).get("project_ids")
+    if known is not None and value not in known:
+        raise ValueError("unknown project_id: use an id from the project list, or none")
+    return value
+
+
+AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+ProjectId = Annotated[uuid.UUID, AfterValidator(_known_project)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)
+]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+
+
+class ActionArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def to_json(self) -> dict[str, Any]:
+        """The arguments as stored in `ai_actions.function_args` and sent to clients."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class CreateTodoArgs(ActionArgs):
+    """Crée une tâche."""
+
+    title: Title
+    description: LongText | None = None
+    due_at: AwareDatetime | None = Field(None, description="échéance")
+    priority: int | None = Field(None, ge=0, le=3, description="0 basse, 3 urgente")
+    project_id: ProjectId | None = None
+    tags: list[Tag] = Field(default_factory=list, max_length=20)
+
+
+class AddProjectIdeaArgs(ActionArgs):
+    """Note une idée pour un projet."""
+
+    project_id: ProjectId
+    content: LongText
+
+
+class AddProjectStepArgs(ActionArgs):
+    """Ajoute une étape (tâche du kanban) à un projet."""
+
+    project_id: ProjectId
+    title: Title
+    status: StepStatus | None = Field(None, description="colonne, backlog par défaut")
+
+
+class CreateCalendarEventArgs(ActionArgs):
+    """Crée un événement dans l'agenda."""
+
+    title: Title
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    location: Title | None = None
+    description: LongText | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> CreateCalendarEventArgs:
+        if self.ends_at < self.starts_at:
+            raise ValueError("ends_at must not be before starts_at")
+        return self
+
+
+class ToggleDailyCheckinArgs(ActionArgs):
+    """Coche (ou décoche) la prise des médicaments du jour."""
+
+    note: LongText | None = None
+
+
+ARGS_MODELS: Mapping[str, type[ActionArgs]] = {
+    "create_todo": CreateTodoArgs,
+    "add_project_idea": AddProjectIdeaArgs,
+    "add_project_step": AddProjectStepArgs,
+    "create_calendar_event": CreateCalendarEventArgs,
+    "toggle_daily_checkin": ToggleDailyCheckinArgs,
+}
+
+
+class UnknownFunctionError(ValueError):
+    def __init__(self, fn: str) -> None:
+        super().__init__(f"unknown action {fn!r}; expected one of {', '.join(ARGS_MODELS)}")
+        self.fn = fn
+
+
+def validate_args(fn: str, args: Mapping[str, Any], context: ValidationContext) -> ActionArgs:
+    """Validate one action's arguments.
+
+    Raises `pydantic.ValidationError`, or `UnknownFunctionError` for a name not of the five.
+    """
+    model = ARGS_MODELS.get(fn)
+    if model is None:
+        raise UnknownFunctionError(fn)
+    return model.model_validate(args, context=context)
+
+
+# ---------------------------------------------------------------- actions as clients see them
+# The seed's `ProposedAction` `{fn, args}`, plus the id of its `ai_actions` row.
+
+
+class _Action(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: uuid.UUID
+
+
+class CreateTodoAction(_Action):
+    fn: Literal["create_todo"]
+    args: CreateTodoArgs
+
+
+class AddProjectIdeaAction(_Action):
+    fn: Literal["add_project_idea"]
+    args: AddProjectIdeaArgs
+
+
+class AddProjectStepAction(_Action):
+    fn: Literal["add_project_step"]
+    args: AddProjectStepArgs
+
+
+class CreateCalendarEventAction(_Action):
+    fn: Literal["create_calendar_event"]
+    args: CreateCalendarEventArgs
+
+
+class ToggleDailyCheckinAction(_Action):
+    fn: Literal["toggle_daily_checkin"]
+    args: ToggleDailyCheckinArgs
+
+
+ProposedAction = Annotated[
+    CreateTodoAction
+    | AddProjectIdeaAction
+    | AddProjectStepAction
+    | CreateCalendarEventAction
+    | ToggleDailyCheckinAction,
+    Field(discriminator="fn"),
+]
+PROPOSED_ACTION: TypeAdapter[ProposedAction] = TypeAdapter(ProposedAction)
+
+
+def make_action(action_id: uuid.UUID, fn: str, args: ActionArgs) -> ProposedAction:
+    return PROPOSED_ACTION.validate_python({"id": action_id, "fn": fn, "args": args})
+
+
+def action_json(action: ProposedAction) -> dict[str, Any]:
+    return {"id": str(action.id), "fn": action.fn, "args": action.args.to_json()}

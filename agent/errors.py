@@ -1,0 +1,52 @@
+"""What the agent service refuses, for the web and bot layers to translate."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+
+class AgentError(Exception):
+    pass
+
+
+class EmptyMessageError(AgentError):
+    def __init__(self) -> None:
+        super().__init__("nothing to understand: the message is empty")
+
+
+class ProposalNotFoundError(AgentError):
+    def __init__(self, proposal_id: uuid.UUID) -> None:
+        super().__init__(f"proposal {proposal_id} not found")
+        self.proposal_id = proposal_id
+
+
+class NotPendingError(AgentError):
+    """The proposal is no longer waiting for the owner (confirmed, cancelled, …)."""
+
+    def __init__(self, proposal_id: uuid.UUID, status: str) -> None:
+        super().__init__(f"proposal {proposal_id} is {status}, no longer proposed")
+        self.proposal_id = proposal_id
+        self.status = status
+
+
+class InvalidEditError(AgentError):
+    """Edited actions that do not fit the proposal or their argument model; nothing changed."""
+
+    def __init__(self, message: str, *, details: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class UndoExpiredError(AgentError):
+    def __init__(self, proposal_id: uuid.UUID, confirmed_at: datetime | None) -> None:
+        super().__init__(f"proposal {proposal_id} was confirmed too long ago to be undone")
+        self.proposal_id = proposal_id
+        self.confirmed_at = confirmed_at
+
+
+class SpeechToTextDisabledError(AgentError):
+    def __init__(self) -> None:
+        super().__init__("speech-to-text is disabled: GROQ_API_KEY is not set")

@@ -1,0 +1,746 @@
+"""The agent service: the one door to the model, for the bot and the web alike.
+
+    propose()  one model request → actions stored in `ai_actions` as `proposed`; nothing written
+    apply()    the owner confirmed: the actions run through `store/` in one transaction
+    cancel()   the owner said no
+    undo()     within `undo_window` of a confirm: what was created is removed
+    revise()   one model request with the pending proposal and the owner's correction
+
+Decisions worth knowing:
+- A proposal with no action stores nothing: `Proposal.proposal_id` is None and `message` says
+  why (the model's own sentence, or the offline parser's help).
+- `tokens_in`, `tokens_out` and `latency_ms` are the proposal's; they are stored on its first
+  row only (position 0), so that summing `ai_actions` gives the bill. `model_name` is on every row.
+- The Mistral model is retried on timeouts, 429 and 5xx (`RetryPolicy`); when it still fails, or
+  fails in any other way, the offline parser answers and `Proposal.fallback_reason` says why.
+- A check-in toggle applies to the owner's day the proposal was made, not the day it is confirmed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic_ai import DeferredToolRequests
+from pydantic_ai.exceptions import (
+    AgentRunError,
+    ModelAPIError,
+    ModelConnectionError,
+    ModelHTTPError,
+    ModelRateLimitError,
+    ModelRequestTimeout,
+    ModelServerError,
+    ModelUnavailableError,
+)
+from pydantic_ai.messages import ToolCallPart
+from pydantic_ai.models import Model
+from pydantic_ai.run import AgentRunResult
+from pydantic_ai.usage import UsageLimits
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from agent import execute
+from agent.actions import (
+    PROPOSED_ACTION,
+    ActionArgs,
+    ProposedAction,
+    UnknownFunctionError,
+    ValidationContext,
+    action_json,
+    make_action,
+    validate_args,
+    validation_context,
+)
+from agent.errors import (
+    EmptyMessageError,
+    InvalidEditError,
+    NotPendingError,
+    ProposalNotFoundError,
+    SpeechToTextDisabledError,
+    UndoExpiredError,
+)
+from agent.offline import offline_model
+from agent.offline_parser import ProjectRef
+from agent.prompt import ProjectLine, revision_prompt, system_prompt, user_prompt
+from agent.stt import SpeechToText
+from agent.tools import Deps, ProposeAgent, build_agent
+from store import actions as actions_q
+from store import projects as projects_q
+from store.clock import Clock
+from store.errors import StoreError
+from store.tables import AiAction
+
+log = logging.getLogger(__name__)
+
+Source = Literal["telegram", "pwa"]
+ProposalStatus = Literal["proposed", "confirmed", "failed", "undone", "superseded", "cancelled"]
+# When rows of one proposal differ (a confirm that dropped some), the first status found here.
+_STATUS_ORDER: tuple[ProposalStatus, ...] = (
+    "proposed",
+    "confirmed",
+    "undone",
+    "failed",
+    "superseded",
+    "cancelled",
+)
+NOT_RUN = "non exécutée : une autre action de la proposition a échoué"
+NOTHING_PROPOSED = "Je n'ai trouvé aucune action à proposer."
+
+_TRANSIENT = (
+    ModelRateLimitError,
+    ModelUnavailableError,
+    ModelServerError,
+    ModelConnectionError,  # timeouts included
+    ModelRequestTimeout,
+)
+
+
+# ---------------------------------------------------------------- what callers get back
+
+
+class Proposal(BaseModel):
+    """What the model proposed, stored as `proposed` and waiting for the owner."""
+
+    model_config = ConfigDict(frozen=True)
+
+    proposal_id: uuid.UUID | None  # None: nothing was proposed, nothing was stored
+    actions: list[ProposedAction]
+    message: str | None = None  # the model's own words, or why nothing was proposed
+    transcript: str | None = None
+    model_name: str
+    fallback_reason: str | None = None  # set when the model failed and the offline parser answered
+    ignored_calls: int = 0  # calls the model made with arguments that did not validate
+    revision_of: uuid.UUID | None = None
+
+
+class ActionRecord(BaseModel):
+    """One `ai_actions` row, as the audit trail and the confirm/undo answers show it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: uuid.UUID
+    proposal_id: uuid.UUID
+    position: int
+    fn: str
+    args: dict[str, Any]
+    status: str
+    table: str | None = None  # where apply wrote
+    row: dict[str, Any] | None = None  # the row written, every column
+    error: str | None = None
+    superseded_by: uuid.UUID | None = None
+    source: str
+    input_text: str | None = None
+    transcript: str | None = None
+    model_name: str | None = None
+    tokens_in: int | None = None
+    tokens_out: int | None = None
+    latency_ms: int | None = None
+    created_at: datetime
+    confirmed_at: datetime | None = None
+    telegram_chat_id: int | None = None
+    telegram_message_id: int | None = None
+
+    @classmethod
+    def of(cls, row: AiAction) -> ActionRecord:
+        result = row.result or {}
+        superseded_by = result.get("superseded_by")
+        return cls(
+            id=row.id,
+            proposal_id=row.proposal_id,
+            position=row.position,
+            fn=row.function_name or "",
+            args=row.function_args or {},
+            status=row.status,
+            table=result.get("table"),
+            row=result.get("row"),
+            error=row.error,
+            superseded_by=uuid.UUID(superseded_by) if superseded_by else None,
+            source=row.source,
+            input_text=row.input_text,
+            transcript=row.transcript,
+            model_name=row.model_name,
+            tokens_in=row.tokens_in,
+            tokens_out=row.tokens_out,
+            latency_ms=row.latency_ms,
+            created_at=row.created_at,
+            confirmed_at=row.confirmed_at,
+            telegram_chat_id=row.telegram_chat_id,
+            telegram_message_id=row.telegram_message_id,
+        )
+
+
+class ProposalState(BaseModel):
+    """A proposal after apply, cancel or undo; rendered from the database.
+
+    `changed` says whether this call moved it: a second confirm (or cancel, or undo) gets
+    `changed=False` and the state the first one left, results included.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    proposal_id: uuid.UUID
+    status: ProposalStatus
+    changed: bool
+    actions: list[ActionRecord]
+
+    @property
+    def error(self) -> str | None:
+        return next((a.error for a in self.actions if a.error and a.error != NOT_RUN), None)
+
+
+def proposal_status(rows: Sequence[AiAction]) -> ProposalStatus:
+    present = {r.status for r in rows}
+    return next(s for s in _STATUS_ORDER if s in present)
+
+
+def _state(rows: Sequence[AiAction], *, changed: bool) -> ProposalState:
+    return ProposalState(
+        proposal_id=rows[0].proposal_id,
+        status=proposal_status(rows),
+        changed=changed,
+        actions=[ActionRecord.of(r) for r in rows],
+    )
+
+
+# ---------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try the language model before the offline parser answers."""
+
+    timeout: float = 15.0  # seconds for one request (set on the model, see `agent.llm`)
+    attempts: int = 3
+    backoff: float = 0.5  # seconds before the second attempt, doubled each time
+    max_backoff: float = 4.0
+
+    def delay(self, attempt: int, exc: Exception) -> float:
+        delay = self.backoff * 2.0 ** (attempt - 1)
+        retry_after: float | None = exc.retry_after if isinstance(exc, ModelAPIError) else None
+        if retry_after:
+            delay = max(delay, retry_after)
+        return min(delay, self.max_backoff)
+
+
+def _transient(exc: Exception) -> bool:
+    if isinstance(exc, _TRANSIENT):
+        return True
+    return isinstance(exc, ModelHTTPError) and (exc.status_code == 429 or exc.status_code >= 500)
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, ModelHTTPError):
+        return f"{exc.model_name} a répondu HTTP {exc.status_code}"
+    if isinstance(exc, ModelConnectionError | ModelRequestTimeout):
+        return f"{exc.model_name} injoignable ({type(exc).__name__})"
+    return f"réponse inutilisable du modèle ({type(exc).__name__})"
+
+
+@dataclass
+class _Run:
+    actions: list[tuple[str, ActionArgs]]
+    message: str | None
+    model_name: str
+    tokens_in: int
+    tokens_out: int
+    requests: int
+    latency_ms: int
+    ignored_calls: int
+    fallback_reason: str | None = None
+
+
+class _Failure(Exception):
+    """An action failed: the apply transaction rolls back, then the actions are marked."""
+
+    def __init__(self, action_id: uuid.UUID, message: str, kept: Collection[uuid.UUID]) -> None:
+        super().__init__(message)
+        self.action_id = action_id
+        self.message = message
+        self.kept = tuple(kept)
+
+
+def _clean(text: str | None) -> str | None:
+    return text.strip() or None if text else None
+
+
+# ---------------------------------------------------------------- the service
+
+
+class AgentService:
+    def __init__(
+        self,
+        *,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        model: Model | None = None,
+        stt: SpeechToText | None = None,
+        retry: RetryPolicy | None = None,
+        request_limit: int = 3,
+        undo_window: timedelta = timedelta(minutes=10),
+    ) -> None:
+        """`model` None: the offline parser serves every request (no `MISTRAL_API_KEY`)."""
+        self._sessionmaker = sessionmaker
+        self._clock = clock
+        self._model = model
+        self.stt = stt
+        self._retry = retry or RetryPolicy()
+        self._request_limit = request_limit
+        self.undo_window = undo_window
+        self._agent: ProposeAgent = build_agent()
+
+    @property
+    def agent(self) -> ProposeAgent:
+        return self._agent
+
+    @property
+    def model(self) -> Model | None:
+        return self._model
+
+    # ------------------------------------------------------------ propose
+
+    async def propose(
+        self,
+        text: str | None = None,
+        *,
+        source: Source = "pwa",
+        transcript: str | None = None,
+        forwarded: str | None = None,
+        telegram_chat_id: int | None = None,
+        telegram_message_id: int | None = None,
+    ) -> Proposal:
+        """Ask the model what to do with the owner's message; store what it proposes.
+
+        `text` is what the owner typed, `transcript` what they dictated, `forwarded` a message
+        or quote from someone else they pass on; all three are framed as data in the prompt.
+        """
+        text, transcript, forwarded = _clean(text), _clean(transcript), _clean(forwarded)
+        if not (text or transcript or forwarded):
+            raise EmptyMessageError()
+        prompt = user_prompt(text=text, transcript=transcript, forwarded=forwarded)
+        offline_text = "\n".join(t for t in (text, transcript, forwarded) if t)
+        run = await self._run(prompt, offline_text=offline_text)
+        input_text = "\n\n".join(
+            t for t in (text, f"Transféré : {forwarded}" if forwarded else None) if t
+        )
+        return await self._store(
+            run,
+            common={
+                "input_text": input_text or None,
+                "transcript": transcript,
+                "source": source,
+                "telegram_chat_id": telegram_chat_id,
+                "telegram_message_id": telegram_message_id,
+            },
+        )
+
+    async def transcribe(
+        self, audio: bytes, *, filename: str = "voice.ogg", content_type: str = "audio/ogg"
+    ) -> str:
+        """Speech to text; raises `TranscriptionError` (clear French message) on any failure."""
+        if self.stt is None:
+            raise SpeechToTextDisabledError()
+        return await self.stt.transcribe(audio, filename=filename, content_type=content_type)
+
+    async def propose_voice(
+        self,
+        audio: bytes,
+        *,
+        filename: str = "voice.ogg",
+        content_type: str = "audio/ogg",
+        source: Source = "pwa",
+        telegram_chat_id: int | None = None,
+        telegram_message_id: int | None = None,
+    ) -> Proposal:
+        """Transcribe, then propose from the transcript; no proposal when transcription fails."""
+        transcript = await self.transcribe(audio, filename=filename, content_type=content_type)
+        return await self.propose(
+            source=source,
+            transcript=transcript,
+            telegram_chat_id=telegram_chat_id,
+            telegram_message_id=telegram_message_id,
+        )
+
+    async def revise(self, proposal_id: uuid.UUID, correction: str) -> Proposal:
+        """One model request with the pending proposal and the owner's correction.
+
+        The new proposal replaces the old one, whose rows become `superseded` (their `result`
+        names the new proposal). When the model proposes nothing, the old one stays pending.
+        """
+        correction_text = _clean(correction)
+        if not correction_text:
+            raise EmptyMessageError()
+        async with self._sessionmaker() as session:
+            rows = await actions_q.get_proposal(session=session, proposal_id=proposal_id)
+        if not rows:
+            raise ProposalNotFoundError(proposal_id)
+        if (status := proposal_status(rows)) != "proposed":
+            raise NotPendingError(proposal_id, status)
+        first = rows[0]
+        prompt = revision_prompt(
+            text=first.input_text,
+            transcript=first.transcript,
+            previous=[{"fn": r.function_name, "args": r.function_args} for r in rows],
+            correction=correction_text,
+        )
+        run = await self._run(prompt, offline_text=correction_text)
+        common = {
+            "input_text": first.input_text,
+            "transcript": first.transcript,
+            "source": first.source,
+            "telegram_chat_id": first.telegram_chat_id,
+            "telegram_message_id": first.telegram_message_id,
+        }
+        return await self._store(
+            run, common=common, supersede=(proposal_id, correction_text), revision_of=proposal_id
+        )
+
+    async def _run(self, prompt: str, *, offline_text: str) -> _Run:
+        now = self._clock.now()
+        async with self._sessionmaker() as session:
+            projects = await projects_q.list_projects(session=session, active_only=True)
+        deps = Deps(validation_context(self._clock.tz, {p.id for p in projects}))
+        instructions = system_prompt(
+            now=now, projects=[ProjectLine(str(p.id), p.name) for p in projects]
+        )
+        started = time.perf_counter()
+        fallback_reason = None
+        if self._model is not None:
+            try:
+                return await self._with_retries(self._model, prompt, deps, instructions, started)
+            except AgentRunError as exc:
+                fallback_reason = _describe(exc)
+                log.warning("model failed, the offline parser answers: %s", fallback_reason)
+        refs = [ProjectRef(p.id, p.name) for p in projects]
+        offline = offline_model(offline_text, now=now, projects=refs)
+        run = await self._once(offline, prompt, deps, instructions, started)
+        run.fallback_reason = fallback_reason
+        return run
+
+    async def _with_retries(
+        self, model: Model, prompt: str, deps: Deps, instructions: str, started: float
+    ) -> _Run:
+        attempt = 1
+        while True:
+            try:
+                return await self._once(model, prompt, deps, instructions, started)
+            except AgentRunError as exc:
+                if attempt >= self._retry.attempts or not _transient(exc):
+                    raise
+                delay = self._retry.delay(attempt, exc)
+                log.info("model attempt %d failed (%s), retrying in %.1fs", attempt, exc, delay)
+                await asyncio.sleep(delay)
+                attempt += 1
+
+    async def _once(
+        self, model: Model, prompt: str, deps: Deps, instructions: str, started: float
+    ) -> _Run:
+        result = await self._agent.run(
+            prompt,
+            model=model,
+            deps=deps,
+            instructions=instructions,
+            usage_limits=UsageLimits(request_limit=self._request_limit),
+        )
+        return self._read(result, model, deps.validation, started)
+
+    def _read(
+        self,
+        result: AgentRunResult[str | DeferredToolRequests],
+        model: Model,
+        context: ValidationContext,
+        started: float,
+    ) -> _Run:
+        usage = result.usage
+        output = result.output
+        actions: list[tuple[str, ActionArgs]] = []
+        ignored = 0
+        if isinstance(output, DeferredToolRequests):
+            message = result.response.text
+            for call in output.approvals:
+                try:
+                    actions.append(
+                        (
+                            call.tool_name,
+                            validate_args(call.tool_name, call.args_as_dict(), context),
+                        )
+                    )
+                except (ValidationError, UnknownFunctionError):
+                    ignored += 1
+            # pydantic-ai drops a call with invalid args when other calls of the same
+            # response are deferred: count it so that the owner is told.
+            made = sum(isinstance(p, ToolCallPart) for p in result.response.parts)
+            ignored += max(0, made - len(output.approvals))
+        else:
+            message = output
+        return _Run(
+            actions=actions,
+            message=_clean(message),
+            model_name=model.model_name,
+            tokens_in=usage.input_tokens,
+            tokens_out=usage.output_tokens,
+            requests=usage.requests,
+            latency_ms=round((time.perf_counter() - started) * 1000),
+            ignored_calls=ignored,
+        )
+
+    async def _store(
+        self,
+        run: _Run,
+        *,
+        common: Mapping[str, Any],
+        supersede: tuple[uuid.UUID, str] | None = None,
+        revision_of: uuid.UUID | None = None,
+    ) -> Proposal:
+        transcript = common.get("transcript")
+        if not run.actions:
+            return Proposal(
+                proposal_id=None,
+                actions=[],
+                message=run.message or NOTHING_PROPOSED,
+                transcript=transcript,
+                model_name=run.model_name,
+                fallback_reason=run.fallback_reason,
+                ignored_calls=run.ignored_calls,
+                revision_of=revision_of,
+            )
+        proposal_id = uuid.uuid4()
+        now = self._clock.now()
+        rows = [
+            {
+                **common,
+                "proposal_id": proposal_id,
+                "position": i,
+                "function_name": fn,
+                "function_args": args.to_json(),
+                "status": "proposed",
+                "model_name": run.model_name,
+                "tokens_in": run.tokens_in if i == 0 else None,
+                "tokens_out": run.tokens_out if i == 0 else None,
+                "latency_ms": run.latency_ms if i == 0 else None,
+                "created_at": now,
+            }
+            for i, (fn, args) in enumerate(run.actions)
+        ]
+        async with self._sessionmaker() as session, session.begin():
+            if supersede is not None:
+                old_id, correction = supersede
+                moved = await actions_q.transition(
+                    session=session,
+                    proposal_id=old_id,
+                    from_status="proposed",
+                    to_status="superseded",
+                    result={"superseded_by": str(proposal_id), "correction": correction},
+                )
+                if not moved:
+                    current = await actions_q.get_proposal(session=session, proposal_id=old_id)
+                    raise NotPendingError(old_id, proposal_status(current))
+            stored = await actions_q.insert_actions(session=session, rows=rows)
+        return Proposal(
+            proposal_id=proposal_id,
+            actions=[
+                make_action(row.id, fn, args)
+                for row, (fn, args) in zip(stored, run.actions, strict=True)
+            ],
+            message=run.message,
+            transcript=transcript,
+            model_name=run.model_name,
+            fallback_reason=run.fallback_reason,
+            ignored_calls=run.ignored_calls,
+            revision_of=revision_of,
+        )
+
+    # ------------------------------------------------------------ apply, cancel, undo
+
+    async def apply(
+        self,
+        proposal_id: uuid.UUID,
+        edited_actions: Sequence[ProposedAction | Mapping[str, Any]] | None = None,
+        *,
+        drop: Collection[uuid.UUID] = (),
+    ) -> ProposalState:
+        """Carry out a pending proposal in one transaction; no model request.
+
+        `edited_actions`, when given, is the list to run, each `{id, fn, args}` with the id of
+        one of the proposal's actions and its (possibly edited) arguments; actions it leaves
+        out are dropped. `drop` drops actions by id. Dropped actions become `cancelled`.
+        Raises `InvalidEditError` (nothing changed) for edits that do not validate.
+
+        Idempotent: a second or concurrent call writes nothing and returns `changed=False` with
+        the state and results of the first. When an action fails, nothing is written and the
+        actions are marked `failed` (`ProposalState.error` is the reason).
+        """
+        now = self._clock.now()
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                rows = await actions_q.get_proposal(session=session, proposal_id=proposal_id)
+                if not rows:
+                    raise ProposalNotFoundError(proposal_id)
+                if proposal_status(rows) != "proposed":
+                    return _state(rows, changed=False)
+                plan = self._plan(rows, edited_actions, drop)
+                if not plan:
+                    return await self._cancel(session, proposal_id)
+                claimed = await actions_q.claim_for_apply(
+                    session=session, proposal_id=proposal_id, keep=plan.keys(), now=now
+                )
+                if claimed:
+                    await self._execute(session, claimed, plan)
+                rows = await actions_q.get_proposal(session=session, proposal_id=proposal_id)
+                return _state(rows, changed=bool(claimed))
+        except _Failure as failure:
+            log.info("proposal %s failed: %s", proposal_id, failure.message)
+            async with self._sessionmaker() as session, session.begin():
+                errors = {k: "" for k in failure.kept} | {failure.action_id: failure.message}
+                marked = await actions_q.mark_failed(
+                    session=session, proposal_id=proposal_id, errors=errors, default_error=NOT_RUN
+                )
+                rows = await actions_q.get_proposal(session=session, proposal_id=proposal_id)
+            return _state(rows, changed=bool(marked))
+
+    def _plan(
+        self,
+        rows: Sequence[AiAction],
+        edited: Sequence[ProposedAction | Mapping[str, Any]] | None,
+        drop: Collection[uuid.UUID],
+    ) -> dict[uuid.UUID, ActionArgs]:
+        """The actions to run, by id, with their validated arguments."""
+        context = validation_context(self._clock.tz)
+        by_id = {r.id: r for r in rows}
+        unknown = [str(i) for i in drop if i not in by_id]
+        if unknown:
+            raise InvalidEditError(f"not actions of this proposal: {', '.join(unknown)}")
+        try:
+            if edited is None:
+                plan = {
+                    r.id: validate_args(r.function_name or "", r.function_args or {}, context)
+                    for r in rows
+                }
+            else:
+                plan = self._edited(by_id, edited, context)
+        except ValidationError as exc:
+            details = [
+                {"loc": [str(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
+                for e in exc.errors(include_url=False, include_input=False)
+            ]
+            raise InvalidEditError("invalid action arguments", details=details) from None
+        except UnknownFunctionError as exc:
+            raise InvalidEditError(str(exc)) from None
+        return {k: v for k, v in plan.items() if k not in drop}
+
+    def _edited(
+        self,
+        by_id: Mapping[uuid.UUID, AiAction],
+        edited: Sequence[ProposedAction | Mapping[str, Any]],
+        context: ValidationContext,
+    ) -> dict[uuid.UUID, ActionArgs]:
+        plan: dict[uuid.UUID, ActionArgs] = {}
+        for item in edited:
+            data = action_json(item) if isinstance(item, BaseModel) else item
+            action = PROPOSED_ACTION.validate_python(data, context=context)
+            row = by_id.get(action.id)
+            if row is None:
+                raise InvalidEditError(f"action {action.id} is not part of this proposal")
+            if action.fn != row.function_name:
+                raise InvalidEditError(
+                    f"action {action.id} is {row.function_name}: its function cannot change"
+                )
+            if action.id in plan:
+                raise InvalidEditError(f"action {action.id} is listed twice")
+            plan[action.id] = action.args
+        return dict(sorted(plan.items(), key=lambda kv: by_id[kv[0]].position))
+
+    async def _execute(
+        self,
+        session: AsyncSession,
+        claimed: Sequence[AiAction],
+        plan: Mapping[uuid.UUID, ActionArgs],
+    ) -> None:
+        results: dict[uuid.UUID, dict[str, Any]] = {}
+        for row in claimed:
+            args = plan[row.id]
+            day = row.created_at.astimezone(self._clock.tz).date()
+            try:
+                result = await execute.execute(session, args, day=day)
+            except execute.ActionFailedError as exc:
+                raise _Failure(row.id, str(exc), kept=plan.keys()) from exc
+            except (StoreError, DBAPIError) as exc:
+                # The database refused the values (a CHECK, a reference to nothing, …).
+                reason = str(getattr(exc, "orig", exc)).split("\n")[0]
+                raise _Failure(
+                    row.id, f"refusée par la base : {reason}", kept=plan.keys()
+                ) from exc
+            results[row.id] = {"result": result, "function_args": args.to_json()}
+        await actions_q.set_results(session=session, results=results)
+
+    async def cancel(self, proposal_id: uuid.UUID) -> ProposalState:
+        """The owner declined: a pending proposal becomes `cancelled`; anything else is left."""
+        async with self._sessionmaker() as session, session.begin():
+            return await self._cancel(session, proposal_id)
+
+    async def _cancel(self, session: AsyncSession, proposal_id: uuid.UUID) -> ProposalState:
+        moved = await actions_q.transition(
+            session=session, proposal_id=proposal_id, from_status="proposed", to_status="cancelled"
+        )
+        rows = await actions_q.get_proposal(session=session, proposal_id=proposal_id)
+        if not rows:
+            raise ProposalNotFoundError(proposal_id)
+        return _state(rows, changed=bool(moved))
+
+    async def undo(self, proposal_id: uuid.UUID) -> ProposalState:
+        """Within `undo_window` of the confirm: remove what was created, put a toggled check-in
+        back, mark the actions `undone`. Raises `UndoExpiredError` after the window."""
+        since = self._clock.now() - self.undo_window
+        async with self._sessionmaker() as session, session.begin():
+            moved = await actions_q.transition(
+                session=session,
+                proposal_id=proposal_id,
+                from_status="confirmed",
+                to_status="undone",
+                confirmed_since=since,
+            )
+            for row in moved:
+                if row.result:
+                    await execute.undo(session, row.result)
+            rows = await actions_q.get_proposal(session=session, proposal_id=proposal_id)
+        if not rows:
+            raise ProposalNotFoundError(proposal_id)
+        state = _state(rows, changed=bool(moved))
+        if not moved and state.status == "confirmed":
+            confirmed_at = next((r.confirmed_at for r in rows if r.confirmed_at), None)
+            raise UndoExpiredError(proposal_id, confirmed_at)
+        return state
+
+    # ------------------------------------------------------------ reading
+
+    async def get(self, proposal_id: uuid.UUID) -> ProposalState:
+        async with self._sessionmaker() as session:
+            rows = await actions_q.get_proposal(session=session, proposal_id=proposal_id)
+        if not rows:
+            raise ProposalNotFoundError(proposal_id)
+        return _state(rows, changed=False)
+
+    async def list_actions(
+        self, *, limit: int = 50, before: datetime | None = None
+    ) -> list[ActionRecord]:
+        """The audit trail, newest first."""
+        async with self._sessionmaker() as session:
+            rows = await actions_q.list_actions(session=session, limit=limit, before=before)
+        return [ActionRecord.of(r) for r in rows]
+
+    async def attach_telegram_message(
+        self, proposal_id: uuid.UUID, *, chat_id: int, message_id: int
+    ) -> None:
+        """Remember the Telegram card showing this proposal, to edit it when its state changes."""
+        async with self._sessionmaker() as session, session.begin():
+            count = await actions_q.set_telegram_message(
+                session=session, proposal_id=proposal_id, chat_id=chat_id, message_id=message_id
+            )
+        if not count:
+            raise ProposalNotFoundError(proposal_id)

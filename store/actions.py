@@ -1,0 +1,143 @@
+"""`ai_actions` queries: the proposals' audit trail and their state changes. Never commit.
+
+Every state change is one conditional UPDATE … WHERE status = <expected> RETURNING: whoever gets
+rows back won the change; a second or concurrent caller gets nothing and must do nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, insert, literal, null, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.tables import AiAction
+
+_FRESH = {"populate_existing": True}
+
+
+async def insert_actions(
+    *, session: AsyncSession, rows: Sequence[Mapping[str, Any]]
+) -> Sequence[AiAction]:
+    """Insert a proposal's rows (one statement), in `position` order."""
+    stmt = insert(AiAction).values(list(rows)).returning(AiAction)
+    actions = (await session.execute(stmt)).scalars().all()
+    return sorted(actions, key=lambda a: a.position)
+
+
+async def get_proposal(*, session: AsyncSession, proposal_id: uuid.UUID) -> Sequence[AiAction]:
+    stmt = (
+        select(AiAction)
+        .where(AiAction.proposal_id == proposal_id)
+        .order_by(AiAction.position, AiAction.id)
+    )
+    return (await session.execute(stmt, execution_options=_FRESH)).scalars().all()
+
+
+async def list_actions(
+    *, session: AsyncSession, limit: int, before: datetime | None = None
+) -> Sequence[AiAction]:
+    """The audit trail, newest first."""
+    stmt = select(AiAction).order_by(
+        AiAction.created_at.desc(), AiAction.proposal_id, AiAction.position
+    )
+    if before is not None:
+        stmt = stmt.where(AiAction.created_at < before)
+    return (await session.execute(stmt.limit(limit))).scalars().all()
+
+
+async def claim_for_apply(
+    *,
+    session: AsyncSession,
+    proposal_id: uuid.UUID,
+    keep: Collection[uuid.UUID],
+    now: datetime,
+) -> Sequence[AiAction]:
+    """Move a pending proposal to confirmed (rows in `keep`) and cancelled (the others).
+
+    Returns the confirmed rows, in position order; nothing when the proposal was not pending.
+    """
+    kept = AiAction.id.in_(list(keep))
+    stmt = (
+        update(AiAction)
+        .where(AiAction.proposal_id == proposal_id, AiAction.status == "proposed")
+        .values(
+            status=case((kept, literal("confirmed")), else_=literal("cancelled")),
+            confirmed_at=case((kept, literal(now, AiAction.confirmed_at.type)), else_=null()),
+        )
+        .returning(AiAction)
+    )
+    rows = (await session.execute(stmt, execution_options=_FRESH)).scalars().all()
+    return sorted((r for r in rows if r.status == "confirmed"), key=lambda a: a.position)
+
+
+async def mark_failed(
+    *,
+    session: AsyncSession,
+    proposal_id: uuid.UUID,
+    errors: Mapping[uuid.UUID, str],
+    default_error: str,
+) -> Sequence[AiAction]:
+    """After a rolled-back apply: rows in `errors` failed, the others of the proposal cancelled."""
+    failed = AiAction.id.in_(list(errors))
+    stmt = (
+        update(AiAction)
+        .where(AiAction.proposal_id == proposal_id, AiAction.status == "proposed")
+        .values(
+            status=case((failed, literal("failed")), else_=literal("cancelled")),
+            error=case(
+                *((AiAction.id == k, literal(v)) for k, v in errors.items() if v),
+                (failed, literal(default_error)),
+                else_=null(),
+            ),
+        )
+        .returning(AiAction)
+    )
+    return (await session.execute(stmt, execution_options=_FRESH)).scalars().all()
+
+
+async def set_results(
+    *, session: AsyncSession, results: Mapping[uuid.UUID, Mapping[str, Any]]
+) -> None:
+    """Store each row's `result` (and `function_args`, for edited actions); by primary key."""
+    params = [{"id": action_id, **values} for action_id, values in results.items()]
+    if params:
+        await session.execute(update(AiAction), params)
+
+
+async def transition(
+    *,
+    session: AsyncSession,
+    proposal_id: uuid.UUID,
+    from_status: str,
+    to_status: str,
+    confirmed_since: datetime | None = None,
+    result: Mapping[str, Any] | None = None,
+) -> Sequence[AiAction]:
+    """Move every row of the proposal in `from_status` to `to_status`; the rows that moved."""
+    stmt = update(AiAction).where(
+        AiAction.proposal_id == proposal_id, AiAction.status == from_status
+    )
+    if confirmed_since is not None:
+        stmt = stmt.where(AiAction.confirmed_at >= confirmed_since)
+    values: dict[str, Any] = {"status": to_status}
+    if result is not None:
+        values["result"] = dict(result)
+    stmt = stmt.values(**values).returning(AiAction)
+    rows = (await session.execute(stmt, execution_options=_FRESH)).scalars().all()
+    return sorted(rows, key=lambda a: a.position)
+
+
+async def set_telegram_message(
+    *, session: AsyncSession, proposal_id: uuid.UUID, chat_id: int, message_id: int
+) -> int:
+    stmt = (
+        update(AiAction)
+        .where(AiAction.proposal_id == proposal_id)
+        .values(telegram_chat_id=chat_id, telegram_message_id=message_id)
+    )
+    result = await session.execute(stmt)
+    return int(result.rowcount)  # type: ignore[attr-defined]
