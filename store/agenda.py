@@ -11,6 +11,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.errors import NotFoundError
+from store.rows import update_by_id
 from store.tables import CalendarEvent
 
 
@@ -41,3 +42,11 @@ async def list_events(
     if end is not None:
         stmt = stmt.where(CalendarEvent.starts_at < end)
     return (await session.execute(stmt)).scalars().all()
+
+
+async def update_event(
+    *, session: AsyncSession, event_id: uuid.UUID, data: dict[str, Any], now: datetime
+) -> CalendarEvent:
+    if data:
+        data = {**data, "updated_at": now}
+    return await update_by_id(session, CalendarEvent, event_id, data)

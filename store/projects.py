@@ -6,11 +6,12 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.errors import NotFoundError
-from store.tables import Project, ProjectIdea, ProjectStep
+from store.rows import delete_by_id, update_by_id
+from store.tables import STEP_STATUSES, Project, ProjectIdea, ProjectStep
 
 
 async def create_project(*, session: AsyncSession, data: dict[str, Any]) -> Project:
@@ -74,3 +75,83 @@ async def add_step(
 async def delete_step(*, session: AsyncSession, step_id: uuid.UUID) -> bool:
     stmt = delete(ProjectStep).where(ProjectStep.id == step_id).returning(ProjectStep.id)
     return (await session.execute(stmt)).scalar_one_or_none() is not None
+
+
+async def update_project(
+    *, session: AsyncSession, project_id: uuid.UUID, data: dict[str, Any]
+) -> Project:
+    return await update_by_id(session, Project, project_id, data)
+
+
+async def delete_project(*, session: AsyncSession, project_id: uuid.UUID) -> None:
+    await delete_by_id(session, Project, project_id)
+
+
+async def list_steps(*, session: AsyncSession, project_id: uuid.UUID) -> Sequence[ProjectStep]:
+    """The project's board: column by column (seed order), top to bottom."""
+    await get_project(session=session, project_id=project_id)
+    column = case({s: i for i, s in enumerate(STEP_STATUSES)}, value=ProjectStep.status)
+    stmt = (
+        select(ProjectStep)
+        .where(ProjectStep.project_id == project_id)
+        .order_by(column, ProjectStep.position, ProjectStep.created_at, ProjectStep.id)
+        .execution_options(populate_existing=True)
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def update_step(
+    *, session: AsyncSession, project_id: uuid.UUID, step_id: uuid.UUID, data: dict[str, Any]
+) -> ProjectStep:
+    """A step moved to another column without a position goes to the end of it."""
+    if "status" in data and "position" not in data:
+        last = select(func.coalesce(func.max(ProjectStep.position) + 1, 0)).where(
+            ProjectStep.project_id == project_id, ProjectStep.status == data["status"]
+        )
+        moved = ProjectStep.status != data["status"]
+        data = {
+            **data,
+            "position": case((moved, last.scalar_subquery()), else_=ProjectStep.position),
+        }
+    return await update_by_id(
+        session, ProjectStep, step_id, data, ProjectStep.project_id == project_id
+    )
+
+
+async def delete_project_step(
+    *, session: AsyncSession, project_id: uuid.UUID, step_id: uuid.UUID
+) -> None:
+    await delete_by_id(session, ProjectStep, step_id, ProjectStep.project_id == project_id)
+
+
+async def reorder_steps(
+    *, session: AsyncSession, project_id: uuid.UUID, order: Sequence[uuid.UUID]
+) -> Sequence[ProjectStep]:
+    """Each listed step takes its index in `order` as position; the others keep theirs.
+    Every id must be a step of this project."""
+    steps = await list_steps(session=session, project_id=project_id)
+    unknown = set(order) - {s.id for s in steps}
+    if unknown:
+        raise NotFoundError("step", ", ".join(sorted(map(str, unknown))))
+    if order:
+        position = case({step_id: i for i, step_id in enumerate(order)}, value=ProjectStep.id)
+        stmt = update(ProjectStep).where(ProjectStep.id.in_(order)).values(position=position)
+        await session.execute(stmt)
+    return await list_steps(session=session, project_id=project_id)
+
+
+async def list_ideas(*, session: AsyncSession, project_id: uuid.UUID) -> Sequence[ProjectIdea]:
+    """Newest first."""
+    await get_project(session=session, project_id=project_id)
+    stmt = (
+        select(ProjectIdea)
+        .where(ProjectIdea.project_id == project_id)
+        .order_by(ProjectIdea.created_at.desc(), ProjectIdea.id)
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def delete_project_idea(
+    *, session: AsyncSession, project_id: uuid.UUID, idea_id: uuid.UUID
+) -> None:
+    await delete_by_id(session, ProjectIdea, idea_id, ProjectIdea.project_id == project_id)

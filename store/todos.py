@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import ColumnElement, case, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.errors import NotFoundError
@@ -26,9 +26,26 @@ async def get_todo(*, session: AsyncSession, todo_id: uuid.UUID) -> Todo:
     return todo
 
 
-async def update_todo(*, session: AsyncSession, todo_id: uuid.UUID, data: dict[str, Any]) -> Todo:
+def _completion(data: dict[str, Any], now: datetime | None) -> dict[str, Any]:
+    """With `now`, a status change stamps `completed_at`: set when the todo becomes done
+    (kept if it already was), cleared when it leaves done."""
+    if now is None or "status" not in data or "completed_at" in data:
+        return data
+    if data["status"] != "done":
+        return {**data, "completed_at": None}
+    return {**data, "completed_at": case((Todo.status == "done", Todo.completed_at), else_=now)}
+
+
+async def update_todo(
+    *,
+    session: AsyncSession,
+    todo_id: uuid.UUID,
+    data: dict[str, Any],
+    now: datetime | None = None,
+) -> Todo:
     if not data:
         return await get_todo(session=session, todo_id=todo_id)
+    data = _completion(data, now)
     stmt = update(Todo).where(Todo.id == todo_id).values(**data).returning(Todo)
     todo = (await session.execute(stmt)).scalar_one_or_none()
     if todo is None:
@@ -50,3 +67,31 @@ async def list_open_todos(
         stmt = stmt.where(Todo.due_at < due_before)
     stmt = stmt.order_by(Todo.due_at.asc().nulls_last(), Todo.created_at)
     return (await session.execute(stmt)).scalars().all()
+
+
+async def list_todos(
+    *,
+    session: AsyncSession,
+    status: str | None = None,
+    project_id: uuid.UUID | None = None,
+    due_before: datetime | None = None,
+    due_after: datetime | None = None,
+    tag: str | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> Sequence[Todo]:
+    """Soonest due first, undated last, then oldest first."""
+    where: list[ColumnElement[bool]] = []
+    if status is not None:
+        where.append(Todo.status == status)
+    if project_id is not None:
+        where.append(Todo.project_id == project_id)
+    if due_before is not None:
+        where.append(Todo.due_at < due_before)
+    if due_after is not None:
+        where.append(Todo.due_at >= due_after)
+    if tag is not None:
+        where.append(Todo.tags.contains([tag]))
+    stmt = select(Todo).where(*where)
+    stmt = stmt.order_by(Todo.due_at.asc().nulls_last(), Todo.created_at, Todo.id)
+    return (await session.execute(stmt.limit(limit).offset(offset))).scalars().all()

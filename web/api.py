@@ -117,7 +117,8 @@ class Operation:
 
     def __post_init__(self) -> None:
         hints = get_type_hints(self.handler)
-        self.returns = hints.pop("return", None)
+        returns = hints.pop("return", None)
+        self.returns = None if returns is type(None) else returns
         placeholders = set(_PLACEHOLDER.findall(self.path))
         self.params = tuple(_param(n, a, placeholders) for n, a in hints.items())
         missing = placeholders - {p.name for p in self.params}
@@ -133,6 +134,10 @@ class Operation:
     @property
     def raw(self) -> bool:
         return isinstance(self.returns, type) and issubclass(self.returns, web.StreamResponse)
+
+    @property
+    def success_status(self) -> int:
+        return 204 if self.returns is None else self.status
 
     def param(self, kind: str) -> Param | None:
         return next((p for p in self.params if p.kind == kind), None)

@@ -43,6 +43,7 @@ QueryInstant = Annotated[AwareDatetime, BeforeValidator(_restore_plus), AfterVal
 Int32 = Annotated[int, Field(ge=0, le=INT32_MAX)]
 Tag = Annotated[str, Field(min_length=1, max_length=200)]
 Title = Annotated[str, Field(min_length=1, max_length=2000)]
+Text = Annotated[str, Field(max_length=100_000)]
 
 
 class In(BaseModel):

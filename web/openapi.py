@@ -128,16 +128,25 @@ def _json_content(schema: Any) -> dict[str, Any]:
     return {"application/json": {"schema": schema}}
 
 
-def _deref(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
-    ref = schema.get("$ref")
-    return defs[ref.rsplit("/", 1)[-1]] if ref else schema
+def _ref_name(schema: dict[str, Any]) -> str:
+    return str(schema["$ref"]).rsplit("/", 1)[-1]
+
+
+def _absent_not_null(prop: dict[str, Any]) -> dict[str, Any]:
+    """A query string cannot say null: an optional parameter is simply left out."""
+    branches = [b for b in prop.get("anyOf", ()) if b != {"type": "null"}]
+    if len(branches) != 1 or prop.get("default", 0) is not None:
+        return prop
+    rest = {k: v for k, v in prop.items() if k not in ("anyOf", "default")}
+    return rest | branches[0]
 
 
 def _query_parameters(schema: dict[str, Any], defs: dict[str, Any]) -> list[dict[str, Any]]:
-    model = _deref(schema, defs)
+    model = defs[_ref_name(schema)] if "$ref" in schema else schema
     required = set(model.get("required", ()))
     params = []
-    for name, prop in model.get("properties", {}).items():
+    for name, raw in model.get("properties", {}).items():
+        prop = _absent_not_null(raw)
         param = {"name": name, "in": "query", "required": name in required, "schema": prop}
         if prop.get("type") == "array":
             param |= {"style": "form", "explode": True}
@@ -182,6 +191,9 @@ def build_document(operations: list[Operation], *, title: str, version: str) -> 
         paths.setdefault(op.path, {})[op.method.lower()] = _operation(
             op, key, resolved, defs, resolved[error_key]
         )
+    for key in keys:  # query models became parameters; their schemas are not referenced
+        if key["query"] is not None and "$ref" in resolved[key["query"]]:
+            defs.pop(_ref_name(resolved[key["query"]]), None)
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version},

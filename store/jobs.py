@@ -1,0 +1,129 @@
+"""Job offers and search criteria. Keyword-only; never commit."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, cast, column, func, insert, literal, literal_column, select
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.rows import delete_by_id, get_by_id, update_by_id
+from store.tables import EMPTY_TEXT_ARRAY, Job, JobSearchCriteria
+
+# What a scraper sends. Everything else (starred, archived, applied_at, notes) is the owner's.
+SCRAPED = (
+    "source",
+    "source_url",
+    "title",
+    "company",
+    "description",
+    "location",
+    "remote_type",
+    "salary_min",
+    "salary_max",
+    "stack",
+    "apply_url",
+)
+
+
+@dataclass(frozen=True)
+class IngestCounts:
+    inserted: int
+    updated: int
+
+
+def _upsert_from_json(payload: str, now: datetime) -> Any:
+    cols = Job.__table__.c
+    rows = (
+        func.jsonb_to_recordset(cast(payload, JSONB))
+        .table_valued(*(column(name, cols[name].type) for name in SCRAPED))
+        .render_derived(name="r", with_types=True)
+    )
+    values = [
+        func.coalesce(rows.c.stack, EMPTY_TEXT_ARRAY) if n == "stack" else rows.c[n]
+        for n in SCRAPED
+    ]
+    stamp = literal(now, cols.last_seen_at.type)
+    stmt = pg_insert(Job).from_select(
+        [*SCRAPED, "first_seen_at", "last_seen_at"], select(*values, stamp, stamp)
+    )
+    refreshed = {n: stmt.excluded[n] for n in (*SCRAPED, "last_seen_at") if n != "source_url"}
+    return stmt.on_conflict_do_update(index_elements=[Job.source_url], set_=refreshed).returning(
+        literal_column("xmax = 0")
+    )
+
+
+async def ingest_jobs(
+    *, session: AsyncSession, jobs: Sequence[Mapping[str, Any]], now: datetime
+) -> IngestCounts:
+    """Upsert offers by `source_url` in one statement: new ones are inserted, known ones get
+    their scraped fields and `last_seen_at` refreshed. A URL twice in a batch counts once
+    (the last one wins): PostgreSQL refuses to update a row twice in one statement."""
+    unique = {job["source_url"]: {n: job.get(n) for n in SCRAPED} for job in jobs}
+    if not unique:
+        return IngestCounts(inserted=0, updated=0)
+    payload = json.dumps(list(unique.values()), default=str)
+    flags = (await session.execute(_upsert_from_json(payload, now))).scalars().all()
+    inserted = sum(1 for f in flags if f)
+    return IngestCounts(inserted=inserted, updated=len(flags) - inserted)
+
+
+async def list_jobs(
+    *,
+    session: AsyncSession,
+    archived: bool | None = None,
+    remote_type: str | None = None,
+    stack: Sequence[str] = (),
+    since: datetime | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> Sequence[Job]:
+    """Most recently seen first; `stack` matches offers sharing any of the technologies."""
+    where: list[ColumnElement[bool]] = []
+    if archived is not None:
+        where.append(Job.archived.is_(archived))
+    if remote_type is not None:
+        where.append(Job.remote_type == remote_type)
+    if stack:
+        where.append(Job.stack.overlap(list(stack)))
+    if since is not None:
+        where.append(Job.last_seen_at >= since)
+    stmt = select(Job).where(*where).order_by(Job.last_seen_at.desc(), Job.id)
+    return (await session.execute(stmt.limit(limit).offset(offset))).scalars().all()
+
+
+async def get_job(*, session: AsyncSession, job_id: uuid.UUID) -> Job:
+    return await get_by_id(session, Job, job_id)
+
+
+async def update_job(*, session: AsyncSession, job_id: uuid.UUID, data: dict[str, Any]) -> Job:
+    return await update_by_id(session, Job, job_id, data)
+
+
+async def list_criteria(*, session: AsyncSession) -> Sequence[JobSearchCriteria]:
+    stmt = select(JobSearchCriteria).order_by(JobSearchCriteria.updated_at, JobSearchCriteria.id)
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def create_criteria(
+    *, session: AsyncSession, data: dict[str, Any], now: datetime
+) -> JobSearchCriteria:
+    stmt = insert(JobSearchCriteria).values(**data, updated_at=now).returning(JobSearchCriteria)
+    return (await session.execute(stmt)).scalar_one()
+
+
+async def replace_criteria(
+    *, session: AsyncSession, criteria_id: uuid.UUID, data: dict[str, Any], now: datetime
+) -> JobSearchCriteria:
+    return await update_by_id(session, JobSearchCriteria, criteria_id, {**data, "updated_at": now})
+
+
+async def delete_criteria(*, session: AsyncSession, criteria_id: uuid.UUID) -> None:
+    await delete_by_id(session, JobSearchCriteria, criteria_id)

@@ -1,0 +1,33 @@
+"""Offline-sync bookkeeping: each client mutation id is applied at most once, ever.
+
+The claim is the first statement of the transaction that applies the mutation: a second
+claimer of the same id waits on the primary key until the first commits (then gets nothing
+back and skips) or rolls back (then claims it and applies)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import literal_column, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.tables import ClientMutation
+
+
+async def claim(*, session: AsyncSession, client_mutation_id: str) -> bool:
+    """True when this transaction is the one that applies the mutation."""
+    insert = pg_insert(ClientMutation).values(client_mutation_id=client_mutation_id)
+    stmt = insert.on_conflict_do_nothing(index_elements=[ClientMutation.client_mutation_id])
+    return (await session.execute(stmt.returning(literal_column("1")))).first() is not None
+
+
+async def record_result(
+    *, session: AsyncSession, client_mutation_id: str, result: dict[str, Any]
+) -> None:
+    stmt = (
+        update(ClientMutation)
+        .where(ClientMutation.client_mutation_id == client_mutation_id)
+        .values(result=result)
+    )
+    await session.execute(stmt)

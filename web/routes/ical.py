@@ -1,0 +1,112 @@
+"""The owner's agenda as an iCal feed for calendar apps: `GET /agenda/ical/{secret}.ics`.
+
+The URL's secret is the only credential (calendar apps send no headers), compared in constant
+time; a wrong one answers 404 like any unknown URL. The body depends only on the events, so
+the ETag (a hash of it) lets a polling app get 304 until something changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from icalendar import Calendar, Event
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store import agenda
+from store.tables import CalendarEvent
+from web.api import Api
+from web.errors import NotFound
+from web.keys import WebConfig
+
+api = Api("agenda")
+
+CALENDAR_UID = "agenda@ordinarthur-os"
+REFRESH = timedelta(hours=1)
+
+
+def _all_day_span(event: CalendarEvent, tz: ZoneInfo) -> tuple[date, date]:
+    """DATE start and exclusive DATE end, in the owner's zone; at least one day."""
+    start = event.starts_at.astimezone(tz).date()
+    end_local = event.ends_at.astimezone(tz)
+    end = end_local.date() + timedelta(days=0 if end_local.time() == time(0) else 1)
+    return start, max(end, start + timedelta(days=1))
+
+
+def _vevent(event: CalendarEvent, tz: ZoneInfo) -> Event:
+    start: date | datetime = event.starts_at.astimezone(tz)
+    end: date | datetime = event.ends_at.astimezone(tz)
+    if event.all_day:
+        start, end = _all_day_span(event, tz)
+    return Event.new(
+        uid=f"{event.id}@ordinarthur-os",
+        summary=event.title,
+        description=event.description,
+        location=event.location,
+        start=start,
+        end=end,
+        stamp=event.updated_at,
+        created=event.created_at,
+        last_modified=event.updated_at,
+    )
+
+
+def render_calendar(events: Sequence[CalendarEvent], tz: ZoneInfo) -> bytes:
+    """RFC 5545 text; the same events always give the same bytes."""
+    cal = Calendar.new(
+        prodid="-//ordinarthur-os//agenda//FR", name="ordinarthur-os", uid=CALENDAR_UID
+    )
+    # icalendar 7.3 writes REFRESH-INTERVAL without its mandatory VALUE=DURATION, and a
+    # timedelta X-PUBLISHED-TTL wrongly: both by hand.
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
+    for event in events:
+        cal.add_component(_vevent(event, tz))
+    cal.add_missing_timezones()
+    body: bytes = cal.to_ical()
+    return body
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def _not_modified(request: web.Request, etag: str) -> bool:
+    wanted = request.headers.get("If-None-Match", "")
+    return wanted.strip() == "*" or etag in (t.strip() for t in wanted.split(","))
+
+
+_FEED = {
+    "description": "The agenda, text/calendar",
+    "content": {"text/calendar": {"schema": {"type": "string"}}},
+    "headers": {"ETag": {"schema": {"type": "string"}}},
+}
+_NOT_MODIFIED = {"description": "Unchanged since the ETag sent in If-None-Match"}
+_UNKNOWN = {
+    "description": "Wrong secret",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+@api.get(
+    "/agenda/ical/{secret}.ics",
+    public=True,
+    responses={200: _FEED, 304: _NOT_MODIFIED, 404: _UNKNOWN},
+    path_schemas={"secret": {"type": "string"}},
+)
+async def ical_feed(
+    request: web.Request, session: AsyncSession, config: WebConfig, secret: str
+) -> web.StreamResponse:
+    """Every event as iCal, for calendar apps."""
+    if not secrets.compare_digest(secret.encode(), config.ical_feed_secret.encode()):
+        raise NotFound("not found")
+    body = render_calendar(await agenda.list_events(session=session), config.tz)
+    etag = etag_of(body)
+    headers = {"ETag": etag, "Cache-Control": "private, max-age=300"}
+    if _not_modified(request, etag):
+        return web.Response(status=304, headers=headers)
+    return web.Response(body=body, headers=headers, content_type="text/calendar", charset="utf-8")

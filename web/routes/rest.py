@@ -1,0 +1,18 @@
+"""The REST routes of the seed's table (section 5), in mount order: `/jobs/criteria` must come
+before `/jobs/{job_id}`, which would otherwise take "criteria" for an id."""
+
+from __future__ import annotations
+
+from web.api import Api
+from web.routes import agenda, auth, health_tab, ical, jobs, projects, sync, todos
+
+REST_APIS: tuple[Api, ...] = (
+    auth.api,
+    todos.api,
+    projects.api,
+    jobs.api,
+    agenda.api,
+    ical.api,
+    health_tab.api,
+    sync.api,
+)

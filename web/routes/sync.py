@@ -1,0 +1,106 @@
+"""`POST /sync/replay`: the PWA's offline queue, replayed in order.
+
+Each mutation runs through the same endpoint code as the live route (looked up in the app's
+OpenAPI registry by method and path, not through an HTTP loopback), in its own transaction
+that first claims its `client_mutation_id`: applied at most once ever, even when two replays
+of the same batch race. A mutation that fails is rolled back, reported, and not claimed (the
+PWA may fix and resend it); the others go on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Annotated, Any, Literal
+
+from aiohttp import web
+from pydantic import Field
+
+from store import mutations
+from web.api import Api, Call, Operation
+from web.errors import ApiError, NotFound, to_api_error
+from web.keys import SESSIONMAKER
+from web.models import In, Out
+from web.openapi import REGISTRY, ErrorDetail
+
+log = logging.getLogger(__name__)
+
+api = Api("sync")
+
+REPLAY_MAX_BODY = 16 * 1024 * 1024
+
+
+class InternalError(ApiError):
+    status = 500
+    code = "internal_error"
+
+
+class ClientMutationIn(In):
+    client_mutation_id: Annotated[str, Field(min_length=1, max_length=200)]
+    method: Literal["POST", "PUT", "PATCH", "DELETE"]
+    path: Annotated[str, Field(min_length=1, max_length=2000, pattern=r"^/")]
+    body: Any = None
+
+
+class ReplayIn(In):
+    mutations: list[ClientMutationIn] = Field(max_length=1000)
+
+
+class ReplayError(Out):
+    client_mutation_id: str
+    status: int
+    error: ErrorDetail
+
+
+class ReplayOut(Out):
+    """`acked`: applied now or by an earlier replay; the PWA can forget them."""
+
+    acked: list[str]
+    errors: list[ReplayError]
+
+
+def _endpoint(app: web.Application, method: str, path: str) -> tuple[Operation, dict[str, str]]:
+    found = app[REGISTRY].match(method, path)
+    if found is None or not found[0].replayable:
+        raise NotFound(f"no route replays {method} {path}")
+    return found
+
+
+async def apply_once(app: web.Application, mutation: ClientMutationIn) -> None:
+    op, params = _endpoint(app, mutation.method, mutation.path)
+    body = None if mutation.body is None else json.dumps(mutation.body).encode()
+    async with app[SESSIONMAKER]() as session, session.begin():
+        mutation_id = mutation.client_mutation_id
+        if not await mutations.claim(session=session, client_mutation_id=mutation_id):
+            return
+        result = await op.invoke(Call(app, params, body=body, session=session))
+        outcome = {"status": op.success_status, "body": op.to_json(result)}
+        await mutations.record_result(
+            session=session, client_mutation_id=mutation_id, result=outcome
+        )
+
+
+def _failure(mutation: ClientMutationIn, exc: Exception) -> ReplayError:
+    error = to_api_error(exc)
+    if error is None:
+        log.exception("replay of %s %s failed", mutation.method, mutation.path)
+        error = InternalError("internal error")
+    detail = ErrorDetail(code=error.code, message=error.message, details=error.details)
+    return ReplayError(
+        client_mutation_id=mutation.client_mutation_id, status=error.status, error=detail
+    )
+
+
+@api.post("/sync/replay", max_body=REPLAY_MAX_BODY)
+async def replay(request: web.Request, body: ReplayIn) -> ReplayOut:
+    """Apply the offline mutations in order, each at most once ever."""
+    acked: list[str] = []
+    errors: list[ReplayError] = []
+    for mutation in body.mutations:
+        try:
+            await apply_once(request.app, mutation)
+        except Exception as exc:  # one failure must not stop the rest
+            errors.append(_failure(mutation, exc))
+        else:
+            acked.append(mutation.client_mutation_id)
+    return ReplayOut(acked=acked, errors=errors)
