@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from aiohttp import web
 
 import migrations
+from app import backup
 from app.main import create_app
 from app.settings import Settings, SettingsError, load_settings
 from store.embedded import EmbeddedPostgres
@@ -64,10 +65,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="serve the web app, the bot and the scheduler")
     sub.add_parser("migrate", help="apply pending database migrations")
+    dump = sub.add_parser("backup", help="pg_dump the ordinarthur_os schema into FILE")
+    dump.add_argument("file", metavar="FILE")
+    load = sub.add_parser("restore", help="replace the ordinarthur_os schema with FILE's")
+    load.add_argument("file", metavar="FILE")
+    load.add_argument("--force", action="store_true", help="even if the schema holds data")
     return parser
 
 
 COMMANDS = {"run": cmd_run, "migrate": cmd_migrate}
+# Commands that need their parsed arguments too.
+COMMANDS_WITH_ARGS = {"backup": backup.cmd_backup, "restore": backup.cmd_restore}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -79,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ordinarthur-os: {exc}", file=sys.stderr)  # noqa: T201
         return 2
     try:
+        if args.command in COMMANDS_WITH_ARGS:
+            return COMMANDS_WITH_ARGS[args.command](settings, args)
         return COMMANDS[args.command](settings)
     except KeyboardInterrupt:
         return 130
