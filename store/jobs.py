@@ -9,7 +9,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, cast, column, func, insert, literal, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    Text,
+    cast,
+    column,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,7 +52,7 @@ class IngestCounts:
 def _upsert_from_json(payload: str, now: datetime) -> Any:
     cols = Job.__table__.c
     rows = (
-        func.jsonb_to_recordset(cast(payload, JSONB))
+        func.jsonb_to_recordset(cast(literal(payload, Text), JSONB))
         .table_valued(*(column(name, cols[name].type) for name in SCRAPED))
         .render_derived(name="r", with_types=True)
     )

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from store.clock import FrozenClock
+from tests.web.conftest import ApiClient, Client
+
+
+def offer(n: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "source": "Indeed",
+        "source_url": f"https://jobs.example/{n}",
+        "title": f"Dev {n}",
+    } | extra
+
+
+async def test_ingest_inserts_then_updates_and_keeps_the_owners_fields(
+    api: ApiClient, clock: FrozenClock
+) -> None:
+    first = await api.post("/jobs/ingest", json={"jobs": [offer(1), offer(2)]})
+    assert first == {"inserted": 2, "updated": 0}
+    job = (await api.get("/jobs", params={"limit": "1"}))[0]
+    await api.patch(
+        f"/jobs/{job['id']}",
+        json={"starred": True, "notes": "call", "applied_at": "2026-11-25T11:00:00+01:00"},
+    )
+    clock.advance(timedelta(days=1))
+    again = await api.post(
+        "/jobs/ingest", json={"jobs": [offer(1, title="Senior"), offer(2), offer(3)]}
+    )
+    assert again == {"inserted": 1, "updated": 2}
+    refreshed = await api.get(f"/jobs/{job['id']}")
+    assert refreshed["starred"] and refreshed["notes"] == "call"
+    assert refreshed["applied_at"] == "2026-11-25T10:00:00Z"
+    assert refreshed["last_seen_at"] == "2026-11-26T09:00:00Z"
+    assert refreshed["first_seen_at"] == "2026-11-25T09:00:00Z"
+
+
+async def test_a_url_twice_in_a_batch_counts_once(api: ApiClient) -> None:
+    batch = [offer(1), offer(1, title="last wins")]
+    assert await api.post("/jobs/ingest", json={"jobs": batch}) == {"inserted": 1, "updated": 0}
+    assert [j["title"] for j in await api.get("/jobs")] == ["last wins"]
+
+
+async def test_list_filters(api: ApiClient, clock: FrozenClock) -> None:
+    await api.post(
+        "/jobs/ingest",
+        json={"jobs": [offer(1, stack=["python", "sql"], remote_type="remote")]},
+    )
+    clock.advance(timedelta(hours=2))
+    await api.post("/jobs/ingest", json={"jobs": [offer(2, stack=["go"], remote_type="onsite")]})
+    archived = (await api.get("/jobs", params={"remote_type": "onsite"}))[0]
+    await api.patch(f"/jobs/{archived['id']}", json={"archived": True})
+
+    async def urls(params: Any) -> list[str]:
+        return [j["source_url"][-1] for j in await api.get("/jobs", params=params)]
+
+    assert await urls({}) == ["2", "1"]
+    assert await urls({"archived": "false"}) == ["1"]
+    assert await urls({"remote_type": "remote"}) == ["1"]
+    assert await urls([("stack[]", "rust"), ("stack[]", "sql")]) == ["1"]
+    assert await urls({"since": "2026-11-25T10:30:00+01:00"}) == ["2"]
+    await api.get("/jobs", params={"remote_type": "mars"}, status=422)
+    await api.get("/jobs", params={"archived": "maybe"}, status=422)
+
+
+async def test_ingest_validation_and_patch_errors(api: ApiClient) -> None:
+    await api.post("/jobs/ingest", json={"jobs": [{"source": "x"}]}, status=422)
+    await api.post("/jobs/ingest", json={"jobs": [offer(1, starred=True)]}, status=422)
+    await api.patch(f"/jobs/{uuid.uuid4()}", json={"starred": True}, status=404)
+    await api.patch("/jobs/nope", json={"starred": True}, status=404)
+
+
+async def test_5000_offers_fit_the_ingest_limit_but_not_the_others(
+    api: ApiClient, client: Client, auth: dict[str, str]
+) -> None:
+    batch = [offer(n, description="x" * 400) for n in range(5000)]
+    assert await api.post("/jobs/ingest", json={"jobs": batch}) == {"inserted": 5000, "updated": 0}
+    too_big = await client.post("/todos", json={"title": "x" * (2 * 1024 * 1024)}, headers=auth)
+    assert too_big.status == 413
+    assert (await too_big.json())["error"]["code"] == "payload_too_large"
+
+
+async def test_criteria_crud(api: ApiClient) -> None:
+    created = await api.post(
+        "/jobs/criteria", json={"name": "Marseille", "stack": ["python"]}, status=201
+    )
+    assert created["active"] and created["remote_types"] == []
+    replaced = await api.put(
+        f"/jobs/criteria/{created['id']}", json={"name": "Remote", "remote_types": ["remote"]}
+    )
+    assert (replaced["name"], replaced["stack"], replaced["remote_types"]) == (
+        "Remote",
+        [],
+        ["remote"],
+    )
+    assert [c["id"] for c in await api.get("/jobs/criteria")] == [created["id"]]
+    await api.delete(f"/jobs/criteria/{created['id']}")
+    await api.delete(f"/jobs/criteria/{created['id']}", status=404)
+    await api.put(f"/jobs/criteria/{uuid.uuid4()}", json={}, status=404)
+    await api.post("/jobs/criteria", json={"remote_types": ["moon"]}, status=422)

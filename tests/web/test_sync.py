@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from store.tables import ClientMutation
+from tests.web.conftest import ApiClient
+
+
+def mutation(method: str, path: str, body: Any = None) -> dict[str, Any]:
+    return {"client_mutation_id": str(uuid.uuid4()), "method": method, "path": path, "body": body}
+
+
+async def test_the_same_batch_twice_applies_once(api: ApiClient) -> None:
+    batch = [
+        mutation("POST", "/todos", {"title": "Pain"}),
+        mutation("POST", "/projects", {"name": "P"}),
+    ]
+    ids = [m["client_mutation_id"] for m in batch]
+    assert await api.post("/sync/replay", json={"mutations": batch}) == {
+        "acked": ids,
+        "errors": [],
+    }
+    assert await api.post("/sync/replay", json={"mutations": batch}) == {
+        "acked": ids,
+        "errors": [],
+    }
+    assert [t["title"] for t in await api.get("/todos")] == ["Pain"]
+    assert len(await api.get("/projects")) == 1
+
+
+async def test_an_invalid_third_of_five_is_reported_and_the_others_apply(api: ApiClient) -> None:
+    todo = await api.post("/todos", json={"title": "old"}, status=201)
+    batch = [
+        mutation("POST", "/todos", {"title": "a"}),
+        mutation("PATCH", f"/todos/{todo['id']}", {"title": "renamed"}),
+        mutation("POST", "/todos", {"title": "c", "status": "someday"}),
+        mutation("POST", "/projects", {"name": "P"}),
+        mutation("DELETE", f"/todos/{todo['id']}"),
+    ]
+    result = await api.post("/sync/replay", json={"mutations": batch})
+    assert result["acked"] == [m["client_mutation_id"] for i, m in enumerate(batch) if i != 2]
+    [error] = result["errors"]
+    assert error["client_mutation_id"] == batch[2]["client_mutation_id"]
+    assert (error["status"], error["error"]["code"]) == (422, "validation_error")
+    assert [t["title"] for t in await api.get("/todos")] == ["a"]
+
+
+async def test_unknown_routes_and_ids_are_reported(api: ApiClient) -> None:
+    batch = [
+        mutation("PATCH", f"/todos/{uuid.uuid4()}", {"title": "x"}),
+        mutation("POST", "/nowhere", {}),
+        mutation("POST", "/sync/replay", {"mutations": []}),
+        mutation("PATCH", "/todos/not-a-uuid", {"title": "x"}),
+        mutation("POST", "/todos"),
+    ]
+    result = await api.post("/sync/replay", json={"mutations": batch})
+    assert result["acked"] == []
+    assert [e["status"] for e in result["errors"]] == [404, 404, 404, 404, 422]
+
+
+async def test_a_failed_mutation_is_not_claimed(
+    api: ApiClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    bad = mutation("POST", "/todos", {"title": ""})
+    await api.post("/sync/replay", json={"mutations": [bad]})
+    async with sessionmaker() as session:
+        count = await session.scalar(select(func.count()).select_from(ClientMutation))
+    assert count == 0
+    fixed = bad | {"body": {"title": "fixed"}}
+    assert (await api.post("/sync/replay", json={"mutations": [fixed]}))["errors"] == []
+
+
+async def test_two_concurrent_replays_of_the_same_ids_apply_once(
+    api: ApiClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    batch = [mutation("POST", "/todos", {"title": f"t{i}"}) for i in range(20)]
+    results = await asyncio.gather(
+        *(api.post("/sync/replay", json={"mutations": batch}) for _ in range(3))
+    )
+    for result in results:
+        assert result == {"acked": [m["client_mutation_id"] for m in batch], "errors": []}
+    assert sorted(t["title"] for t in await api.get("/todos")) == sorted(
+        f"t{i}" for i in range(20)
+    )
+    async with sessionmaker() as session:
+        stored = (await session.execute(select(ClientMutation))).scalars().all()
+    assert len(stored) == 20
+    assert all(m.result is not None and m.result["status"] == 201 for m in stored)
+
+
+async def test_replay_needs_the_bearer_and_a_valid_batch(api: ApiClient) -> None:
+    await api.post("/sync/replay", json={"mutations": [{"method": "POST"}]}, status=422)
+    bad_method = mutation("GET", "/todos")
+    await api.post("/sync/replay", json={"mutations": [bad_method]}, status=422)
+    api.auth = {}
+    await api.post("/sync/replay", json={"mutations": []}, status=401)
