@@ -175,12 +175,15 @@ class Scheduler:
 
     async def _lead(self) -> None:
         while True:
-            if self._lock_conn is None:
-                await self._try_lead()
-            elif not await self._still_connected():
-                log.warning("scheduler lost its database connection; stepping down")
+            try:
+                if self._lock_conn is None:
+                    await self._try_lead()
+                elif not await self._still_connected():
+                    log.warning("scheduler lost its database connection; stepping down")
+                    await self._step_down()
+            except Exception:  # the loop must outlive any one failure, or nobody leads
+                log.exception("scheduler leadership check failed")
                 await self._step_down()
-                continue
             await asyncio.sleep(self.poll_interval)
 
     async def _try_lead(self) -> None:

@@ -196,15 +196,33 @@ async def test_two_schedulers_send_once_and_the_survivor_takes_over(
     await asyncio.gather(first.tick(), second.tick())
     assert (len(digests(tg)), len(reminders(tg))) == (1, 1)
 
-    # The leader dies: its database connection goes away with it.
-    assert first._lock_conn is not None
+    # The leader's process dies: its loop stops and its database connection goes with it.
+    assert first._task is not None and first._lock_conn is not None
+    first._task.cancel()
     pid = first._lock_conn.get_server_pid()
     admin = await asyncpg.connect(to_libpq_url(pg_url))
     await admin.execute("select pg_terminate_backend($1)", pid)
     await admin.close()
     await until(lambda: second.is_leader)
-    await until(lambda: not first.is_leader)
     assert (len(digests(tg)), len(reminders(tg))) == (1, 1)
+
+
+async def test_a_leader_that_loses_its_connection_steps_down(
+    make_scheduler: SchedulerFactory, pg_url: str
+) -> None:
+    clock = FrozenClock(PARIS, at(2026, 11, 25, 6, 0))
+    scheduler = make_scheduler(clock)
+    await scheduler.start()
+    await until(lambda: scheduler.is_leader)
+    assert scheduler._lock_conn is not None
+    pid = scheduler._lock_conn.get_server_pid()
+    admin = await asyncpg.connect(to_libpq_url(pg_url))
+    await admin.execute("select pg_terminate_backend($1)", pid)
+    await admin.close()
+    await until(
+        lambda: scheduler._lock_conn is None or scheduler._lock_conn.get_server_pid() != pid
+    )
+    await until(lambda: scheduler.is_leader)  # alone, it takes the lock back
 
 
 async def test_changing_the_digest_time_moves_the_next_run(
