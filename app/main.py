@@ -11,6 +11,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import migrations
+from app.agent import agent_ctx
 from app.secrets import with_generated_secrets
 from app.settings import Settings
 from app.telegram import schedule_defaults, telegram_ctx
@@ -54,11 +55,16 @@ def create_app(
         async for _ in database_ctx(app, run_migrations=run_migrations):
             yield
 
+    async def agent(app: web.Application) -> AsyncIterator[None]:
+        async for _ in agent_ctx(app, settings):
+            yield
+
     async def telegram(app: web.Application) -> AsyncIterator[None]:
         async for _ in telegram_ctx(app, settings, app[DATABASE_URL]):
             yield
 
     app.cleanup_ctx.append(database)
+    app.cleanup_ctx.append(agent)
     app.cleanup_ctx.append(telegram)
     app.on_startup.append(_log_disabled_parts)
     return app

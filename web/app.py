@@ -9,7 +9,7 @@ from web.errors import json_errors
 from web.keys import CONFIG, WebConfig
 from web.openapi import api as openapi_api
 from web.openapi import mount
-from web.routes import health, settings, telegram
+from web.routes import ai, health, settings, telegram
 from web.routes.rest import REST_APIS
 
 
@@ -20,5 +20,6 @@ def create_web_app(config: WebConfig) -> web.Application:
     app[CONFIG] = config
     mount(app, health.api, openapi_api, settings.api)
     mount(app, *REST_APIS)
+    mount(app, ai.api)
     app.router.add_post("/telegram/webhook", telegram.webhook)
     return app

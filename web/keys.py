@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from agent.service import AgentService
 from store.clock import Clock
 from store.owner import Schedule
 
@@ -27,6 +28,8 @@ class WebConfig:
 CONFIG = web.AppKey("config", WebConfig)
 SESSIONMAKER = web.AppKey("sessionmaker", async_sessionmaker[AsyncSession])
 CLOCK = web.AppKey("clock", Clock)
+# The one door to the model (agent/), for the AI routes and the bot.
+AGENT = web.AppKey("agent", AgentService)
 
 
 @dataclass

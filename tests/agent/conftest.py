@@ -3,7 +3,7 @@ pydantic-ai's `FunctionModel` (the network edge is faked only in the end-to-end 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,7 @@ from pydantic_ai.messages import (
     TextPart,
     ToolCallPart,
 )
+from pydantic_ai.models import override_allow_model_requests
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -66,6 +67,13 @@ class Script:
 
 def script(*turns: Any) -> Script:
     return Script(list(turns))
+
+
+@pytest.fixture(autouse=True)
+def no_real_model_requests() -> Iterator[None]:
+    """A test that talks to a model over HTTP says so (and points it at a fake)."""
+    with override_allow_model_requests(False):
+        yield
 
 
 FAST = RetryPolicy(timeout=1.0, attempts=3, backoff=0.01, max_backoff=0.02)

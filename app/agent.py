@@ -1,0 +1,47 @@
+"""Wiring of the agent: the model (Mistral, or the offline parser), speech-to-text, the service."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+
+from aiohttp import web
+
+from agent.llm import mistral_model
+from agent.service import AgentService, RetryPolicy
+from agent.stt import GroqSpeechToText
+from app.settings import Settings
+from web.keys import AGENT, CLOCK, SESSIONMAKER
+
+log = logging.getLogger(__name__)
+
+# Set before start to change timeouts and retries of the model (tests use short ones).
+AGENT_POLICY = web.AppKey("agent_policy", RetryPolicy)
+
+
+async def agent_ctx(app: web.Application, settings: Settings) -> AsyncIterator[None]:
+    """`AgentService` under `web.keys.AGENT` for the life of the application."""
+    policy = app.get(AGENT_POLICY) or RetryPolicy()
+    async with AsyncExitStack() as stack:
+        model = None
+        if settings.mistral_api_key is not None:
+            model = mistral_model(
+                api_key=settings.mistral_api_key.get_secret_value(),
+                model_name=settings.mistral_model,
+                base_url=settings.mistral_base_url,
+                timeout=policy.timeout,
+            )
+            await stack.enter_async_context(model)
+        stt = None
+        if settings.groq_api_key is not None:
+            stt = GroqSpeechToText(
+                api_key=settings.groq_api_key.get_secret_value(),
+                base_url=settings.groq_base_url,
+                model=settings.groq_stt_model,
+            )
+            stack.push_async_callback(stt.aclose)
+        app[AGENT] = AgentService(
+            sessionmaker=app[SESSIONMAKER], clock=app[CLOCK], model=model, stt=stt, retry=policy
+        )
+        yield

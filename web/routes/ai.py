@@ -1,0 +1,268 @@
+"""The AI routes: propose from text or voice, then confirm, cancel or undo; the audit trail.
+
+Thin: everything happens in `agent.service.AgentService` (`web.keys.AGENT`); this module reads
+the request, calls it, and says what happened in JSON. Actions are the seed's `{fn, args}` plus
+their id; their argument schemas are the agent's own argument models.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import uuid
+from typing import Any
+
+from aiohttp import BodyPartReader, web
+from pydantic import BaseModel, Field
+
+from agent.actions import ProposedAction
+from agent.errors import (
+    EmptyMessageError,
+    InvalidEditError,
+    ProposalNotFoundError,
+    SpeechToTextDisabledError,
+    UndoExpiredError,
+)
+from agent.service import ActionRecord, AgentService, Proposal, ProposalState, ProposalStatus
+from agent.stt import TranscriptionError
+from web.api import Api
+from web.errors import ApiError, Conflict, NotFound, Unprocessable
+from web.keys import AGENT
+from web.models import In, QueryInstant
+
+api = Api("ai")
+
+_ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ERROR_SCHEMA}}}
+
+
+class NotPending(Conflict):
+    code = "not_pending"
+
+
+class ActionFailed(Conflict):
+    code = "action_failed"
+
+
+class UndoExpired(Conflict):
+    code = "undo_expired"
+
+
+class PayloadTooLarge(ApiError):
+    status = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(ApiError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class BadGateway(ApiError):
+    status = 502
+    code = "stt_failed"
+
+
+class ServiceUnavailable(ApiError):
+    status = 503
+    code = "stt_disabled"
+
+
+# ---------------------------------------------------------------- models
+
+
+class CommandIn(In):
+    text: str = Field(min_length=1, max_length=20_000, description="what the owner typed")
+    forwarded: str | None = Field(
+        None, max_length=20_000, description="a message or quote passed on (data, not orders)"
+    )
+
+
+class ProposalIdIn(In):
+    proposal_id: uuid.UUID
+
+
+class ConfirmIn(In):
+    proposal_id: uuid.UUID
+    actions: list[ProposedAction] | None = Field(
+        None,
+        description="the actions to run, possibly edited; those left out are dropped. "
+        "Datetimes need an offset.",
+    )
+
+
+class ResultsOut(BaseModel):
+    """A proposal after confirm, cancel or undo, read back from the database."""
+
+    proposal_id: uuid.UUID
+    status: ProposalStatus
+    changed: bool = Field(description="false: an earlier call already did it")
+    results: list[ActionRecord]
+
+    @classmethod
+    def of(cls, state: ProposalState) -> ResultsOut:
+        return cls(
+            proposal_id=state.proposal_id,
+            status=state.status,
+            changed=state.changed,
+            results=state.actions,
+        )
+
+
+class ActionsQuery(In):
+    limit: int = Field(50, ge=1, le=200)
+    before: QueryInstant | None = Field(None, description="only actions created before this")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _agent(request: web.Request) -> AgentService:
+    return request.app[AGENT]
+
+
+def _not_found(exc: ProposalNotFoundError) -> NotFound:
+    return NotFound(f"no proposal {exc.proposal_id}")
+
+
+def _results_or_conflict(state: ProposalState, expected: ProposalStatus) -> ResultsOut:
+    out = ResultsOut.of(state)
+    if state.status == expected:
+        return out
+    if state.status == "failed":
+        raise ActionFailed(state.error or "an action failed", details=out.model_dump(mode="json"))
+    raise NotPending(
+        f"proposal {state.proposal_id} is {state.status}", details={"status": state.status}
+    )
+
+
+async def _propose(agent: AgentService, body: CommandIn) -> Proposal:
+    try:
+        return await agent.propose(body.text, forwarded=body.forwarded, source="pwa")
+    except EmptyMessageError as exc:
+        raise Unprocessable(str(exc)) from None
+
+
+# ---------------------------------------------------------------- routes
+
+
+@api.post("/ai/command")
+async def ai_command(request: web.Request, body: CommandIn) -> Proposal:
+    """Propose actions for a typed command (nothing is written before confirm)."""
+    return await _propose(_agent(request), body)
+
+
+_AUDIO_SUFFIXES = {"audio/ogg": ".ogg", "audio/webm": ".webm", "audio/mp4": ".m4a"}
+_VOICE_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {"audio": {"type": "string", "format": "binary"}},
+                "required": ["audio"],
+            }
+        }
+    },
+}
+_VOICE_ERRORS = {
+    413: _error("Audio too large for speech-to-text"),
+    415: _error("Not a multipart form"),
+    422: _error("No audio in the form, or nothing heard"),
+    502: _error("Speech-to-text failed (Groq); no proposal"),
+    503: _error("Speech-to-text is disabled (no GROQ_API_KEY)"),
+}
+
+
+async def _read_audio(request: web.Request, limit: int) -> tuple[bytes, str, str]:
+    """The first file of the form, read in chunks so an oversized upload stops early."""
+    if not request.content_type.startswith("multipart/"):
+        raise UnsupportedMediaType("send the audio as multipart/form-data (field 'audio')")
+    reader = await request.multipart()
+    while (part := await reader.next()) is not None:
+        if not isinstance(part, BodyPartReader) or (
+            part.filename is None and part.name != "audio"
+        ):
+            continue
+        data = bytearray()
+        while chunk := await part.read_chunk(256 * 1024):
+            data += chunk
+            if len(data) > limit:
+                raise PayloadTooLarge(f"audio over {limit} bytes", details={"limit": limit})
+        content_type = part.headers.get("Content-Type", "audio/ogg").split(";")[0].strip()
+        suffix = _AUDIO_SUFFIXES.get(content_type) or mimetypes.guess_extension(content_type)
+        return bytes(data), part.filename or f"voice{suffix or '.ogg'}", content_type
+    raise Unprocessable("no audio file in the form (field 'audio')")
+
+
+_TRANSCRIPTION_ERRORS: dict[str, type[ApiError]] = {
+    "empty_audio": Unprocessable,
+    "empty_transcript": Unprocessable,
+    "too_large": PayloadTooLarge,
+    "rejected": BadGateway,
+    "unavailable": BadGateway,
+}
+
+
+@api.post("/ai/voice", request_body=_VOICE_BODY, responses=_VOICE_ERRORS)
+async def ai_voice(request: web.Request) -> Proposal:
+    """Transcribe a voice note (Groq Whisper), then propose actions from the transcript."""
+    agent = _agent(request)
+    if agent.stt is None:
+        raise ServiceUnavailable(str(SpeechToTextDisabledError()))
+    audio, filename, content_type = await _read_audio(request, agent.stt.max_bytes)
+    try:
+        return await agent.propose_voice(audio, filename=filename, content_type=content_type)
+    except TranscriptionError as exc:
+        error = _TRANSCRIPTION_ERRORS[exc.code](exc.message, details={"reason": exc.code})
+        error.code = f"stt_{exc.code}"
+        raise error from None
+
+
+_CONFLICT = {409: _error("The proposal is no longer pending, or an action failed")}
+
+
+@api.post("/ai/command/confirm", responses=_CONFLICT)
+async def ai_confirm(request: web.Request, body: ConfirmIn) -> ResultsOut:
+    """Carry out a proposal (once), possibly with edited or dropped actions."""
+    try:
+        state = await _agent(request).apply(body.proposal_id, body.actions)
+    except ProposalNotFoundError as exc:
+        raise _not_found(exc) from None
+    except InvalidEditError as exc:
+        raise Unprocessable(exc.message, details=exc.details) from None
+    return _results_or_conflict(state, "confirmed")
+
+
+@api.post("/ai/command/cancel", responses=_CONFLICT)
+async def ai_cancel(request: web.Request, body: ProposalIdIn) -> ResultsOut:
+    """Decline a pending proposal."""
+    try:
+        state = await _agent(request).cancel(body.proposal_id)
+    except ProposalNotFoundError as exc:
+        raise _not_found(exc) from None
+    return _results_or_conflict(state, "cancelled")
+
+
+@api.post(
+    "/ai/command/undo", responses={409: _error("Not confirmed, or the undo window has passed")}
+)
+async def ai_undo(request: web.Request, body: ProposalIdIn) -> ResultsOut:
+    """Undo a confirmed proposal within 10 minutes: remove what it created."""
+    agent = _agent(request)
+    try:
+        state = await agent.undo(body.proposal_id)
+    except ProposalNotFoundError as exc:
+        raise _not_found(exc) from None
+    except UndoExpiredError:
+        minutes = int(agent.undo_window.total_seconds() // 60)
+        raise UndoExpired(f"confirmed more than {minutes} minutes ago: too late to undo") from None
+    return _results_or_conflict(state, "undone")
+
+
+@api.get("/ai/actions")
+async def ai_actions(request: web.Request, query: ActionsQuery) -> list[ActionRecord]:
+    """The audit trail of proposed actions, newest first."""
+    return await _agent(request).list_actions(limit=query.limit, before=query.before)
