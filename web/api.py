@@ -109,6 +109,7 @@ class Operation:
     public: bool = False
     max_body: int | None = None
     responses: Mapping[int, Any] = field(default_factory=dict)
+    errors: tuple[int, ...] = ()
     request_body: dict[str, Any] | None = None
     path_schemas: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     params: tuple[Param, ...] = ()

@@ -27,7 +27,9 @@ clock, config, request). What the document holds for each operation:
   `responses={200: {"description": …, "content": {...}}}` (a dict is taken verbatim, a
   pydantic type becomes a JSON response);
 - the error responses (`Error` schema) the endpoint can give: 401 unless `public=True`,
-  400/413/422 when it has a body, 422 when it has a query, 404 when it has path parameters.
+  400/413/422 when it has a body, 422 when it has a query, 404 when it has path parameters,
+  plus `errors=(404, 409, …)` for the others it raises (say 404 when a *body* names a row
+  that may not exist: the schemathesis test fails on any undocumented status).
 Every model is collected in `components/schemas` via `$ref`s (`#/components/schemas/{model}`).
 """
 
@@ -95,6 +97,8 @@ _ERROR_TEXT = {
     409: "Conflict",
     413: "Body too large",
     422: "Invalid input",
+    502: "An upstream service failed",
+    503: "Disabled or unavailable",
 }
 
 
@@ -106,7 +110,7 @@ def _error_codes(op: Operation) -> list[int]:
         codes.append(422)
     if op.param("path") is not None:
         codes.append(404)
-    return codes
+    return codes + [code for code in op.errors if code not in codes]
 
 
 class _Schemas:
@@ -134,7 +138,7 @@ def _ref_name(schema: dict[str, Any]) -> str:
 
 def _absent_not_null(prop: dict[str, Any]) -> dict[str, Any]:
     """A query string cannot say null: an optional parameter is simply left out."""
-    branches = [b for b in prop.get("anyOf", ()) if b != {"type": "null"}]
+    branches: list[dict[str, Any]] = [b for b in prop.get("anyOf", ()) if b != {"type": "null"}]
     if len(branches) != 1 or prop.get("default", 0) is not None:
         return prop
     rest = {k: v for k, v in prop.items() if k not in ("anyOf", "default")}
@@ -243,7 +247,7 @@ def _operation(
             content = _json_content(resolved[key["extra"][code]])
             responses[str(code)] = {"description": "Success", "content": content}
     for code in _error_codes(op):
-        text = _ERROR_TEXT[code]
+        text = _ERROR_TEXT.get(code, "Error")
         responses.setdefault(str(code), {"description": text, "content": _json_content(error)})
     doc["responses"] = responses
     return doc
