@@ -221,7 +221,11 @@ async def ai_voice(request: web.Request) -> Proposal:
         raise error from None
 
 
-_CONFLICT = {409: _error("The proposal is no longer pending, or an action failed")}
+_NO_PROPOSAL = _error("No such proposal")
+_CONFLICT = {
+    404: _NO_PROPOSAL,
+    409: _error("The proposal is no longer pending, or an action failed"),
+}
 
 
 @api.post("/ai/command/confirm", responses=_CONFLICT)
@@ -247,7 +251,8 @@ async def ai_cancel(request: web.Request, body: ProposalIdIn) -> ResultsOut:
 
 
 @api.post(
-    "/ai/command/undo", responses={409: _error("Not confirmed, or the undo window has passed")}
+    "/ai/command/undo",
+    responses={404: _NO_PROPOSAL, 409: _error("Not confirmed, or the undo window has passed")},
 )
 async def ai_undo(request: web.Request, body: ProposalIdIn) -> ResultsOut:
     """Undo a confirmed proposal within 10 minutes: remove what it created."""
