@@ -16,7 +16,7 @@ from app.scheduler import Scheduler
 from app.settings import Settings
 from bot.dispatcher import create_bot, create_dispatcher, register_commands
 from store.owner import Schedule
-from web.keys import CLOCK, SCHEDULING, SESSIONMAKER, TELEGRAM_WEBHOOK, WebhookTarget
+from web.keys import AGENT, CLOCK, SCHEDULING, SESSIONMAKER, TELEGRAM_WEBHOOK, WebhookTarget
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def build(app: web.Application, settings: Settings, database_url: str, **extra: 
         sessionmaker=app[SESSIONMAKER],
         clock=clock,
         tz=clock.tz,
-        agent=None,
+        agent=app.get(AGENT),
         schedule_defaults=schedule_defaults(settings),
         on_schedule_change=scheduler.reschedule,
         on_snooze=scheduler.snoozed,

@@ -10,11 +10,14 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 
 class ActionCb(CallbackData, prefix="act"):
-    """A proposal card button. `op`: ok, edit, no, drop, undo. `item` is an action position."""
+    """A proposal card button. `op`: ok, edit, no, drop, undo. `item`: the action a drop is
+    about; `dropped`: a bit mask of the actions already dropped from the card, so the card
+    itself carries the owner's choice and no state is kept between taps."""
 
     op: str
     proposal: str
     item: int = -1
+    dropped: int = 0
 
 
 class VoiceCb(CallbackData, prefix="voice"):
@@ -48,20 +51,23 @@ def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
-def proposal_card(proposal_id: uuid.UUID, positions: Sequence[int]) -> InlineKeyboardMarkup:
+def proposal_card(proposal_id: uuid.UUID, count: int, dropped: int = 0) -> InlineKeyboardMarkup:
     p = short(proposal_id)
     rows = [
         [
-            _button("✅ Confirmer", ActionCb(op="ok", proposal=p)),
+            _button("✅ Confirmer", ActionCb(op="ok", proposal=p, dropped=dropped)),
             _button("✏️ Modifier", ActionCb(op="edit", proposal=p)),
             _button("❌ Annuler", ActionCb(op="no", proposal=p)),
         ]
     ]
-    if len(positions) > 1:
+    kept = [i for i in range(count) if not dropped & (1 << i)]
+    if len(kept) > 1:
         rows.append(
             [
-                _button(f"🗑 Retirer {i + 1}", ActionCb(op="drop", proposal=p, item=pos))
-                for i, pos in enumerate(positions)
+                _button(
+                    f"🗑 Retirer {i + 1}", ActionCb(op="drop", proposal=p, item=i, dropped=dropped)
+                )
+                for i in kept
             ]
         )
     return InlineKeyboardMarkup(inline_keyboard=rows)

@@ -82,3 +82,16 @@ def times(values: tuple[time, ...]) -> str:
 
 def title(text: str) -> str:
     return f"« {esc(text)} »"
+
+
+NOTHING_TO_DO = "Je n'ai rien trouvé à faire dans ce message."
+STT_DISABLED = "la transcription n'est pas configurée (GROQ_API_KEY)"
+STT_FAILED = (
+    "🎤 Je n'ai pas pu transcrire ta note vocale : {reason}\n"
+    "Je l'ai gardée : tu peux réessayer, ou m'écrire."
+)
+PROPOSAL_CANCELLED = "❌ Annulé, rien n'a été enregistré."
+PROPOSAL_REPLACED = "✏️ Remplacée par la proposition ci-dessous."
+UNDO_TOO_LATE = "Trop tard pour annuler (10 minutes) : modifie ou supprime depuis l'app."
+ASK_CORRECTION = "✏️ Qu'est-ce que je dois changer ?"
+OOPS = "😕 Oups, quelque chose s'est mal passé de mon côté. Rien n'a été enregistré ; réessaie."

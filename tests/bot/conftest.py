@@ -10,10 +10,13 @@ import pytest
 from aiogram import Bot, Dispatcher
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from agent.service import AgentService
+from agent.stt import GroqSpeechToText
 from bot.dispatcher import create_bot, create_dispatcher
 from store.clock import FrozenClock
 from store.owner import Schedule
-from tests.fakes.telegram import BOT_TOKEN, OWNER_ID, FakeTelegram
+from tests.fakes.groq import FakeGroq
+from tests.fakes.telegram import BOT_TOKEN, OWNER_ID, FakeTelegram, callback_update
 
 DEFAULTS = Schedule(digest_time=time(7, 30), med_reminder_times=())
 
@@ -51,14 +54,33 @@ def hooks() -> Hooks:
 
 
 @pytest.fixture
+async def groq() -> AsyncIterator[FakeGroq]:
+    async with FakeGroq.start() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def agent(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenClock, groq: FakeGroq
+) -> AsyncIterator[AgentService]:
+    """The real agent service with the offline parser as its model (no Mistral key)."""
+    stt = GroqSpeechToText(api_key=groq.api_key, base_url=groq.url, model="whisper-large-v3")
+    yield AgentService(sessionmaker=sessionmaker, clock=clock, stt=stt)
+    await stt.aclose()
+
+
+@pytest.fixture
 def workflow(
-    sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenClock, hooks: Hooks
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
+    hooks: Hooks,
+    agent: AgentService,
 ) -> dict[str, Any]:
     return {
         "sessionmaker": sessionmaker,
         "clock": clock,
         "tz": clock.tz,
-        "agent": None,
+        "agent": agent,
         "schedule_defaults": DEFAULTS,
         "on_schedule_change": hooks.schedule_changed,
         "on_snooze": hooks.snoozed,
@@ -89,6 +111,22 @@ class Conversation:
 
     def last_text(self) -> str:
         return str(self.sent()[-1]["text"])
+
+    def buttons(self, call: dict[str, Any] | None = None) -> dict[str, str]:
+        """Button label → callback data, of the last message sent (or of `call`)."""
+        markup = (call or self.sent()[-1]).get("reply_markup") or {}
+        return {
+            b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row
+        }
+
+    def card_id(self) -> int:
+        """The message id Telegram gave the last message the bot sent."""
+        return max(message_id for _, message_id in self.tg.messages)
+
+    async def press(self, data: str, message_id: int | None = None) -> None:
+        await self.feed(
+            callback_update(self.update_id(), message_id=message_id or self.card_id(), data=data)
+        )
 
 
 @pytest.fixture
