@@ -12,7 +12,7 @@ outside it is refused so that the model, which only knows the ids listed in its 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal, TypedDict, get_args
 from zoneinfo import ZoneInfo
@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -44,14 +45,24 @@ assert get_args(StepStatus) == STEP_STATUSES
 class ValidationContext(TypedDict, total=False):
     tz: ZoneInfo
     project_ids: Collection[uuid.UUID]
+    project_aliases: Mapping[str, uuid.UUID]
+
+
+def project_aliases(project_ids: Sequence[uuid.UUID]) -> dict[str, uuid.UUID]:
+    """Short ids for the prompt ("p1", "p2", …): a UUID costs the model some thirty tokens to
+    read and to copy back, and a mistyped copy is a wrong project."""
+    return {f"p{i}": project_id for i, project_id in enumerate(project_ids, start=1)}
 
 
 def validation_context(
-    tz: ZoneInfo, project_ids: Collection[uuid.UUID] | None = None
+    tz: ZoneInfo, project_ids: Sequence[uuid.UUID] | None = None
 ) -> ValidationContext:
+    """`project_ids`, for the model's answers: the projects listed in its prompt, the only
+    ones it may name (by UUID or by their short alias)."""
     context = ValidationContext(tz=tz)
     if project_ids is not None:
-        context["project_ids"] = project_ids
+        context["project_ids"] = frozenset(project_ids)
+        context["project_aliases"] = project_aliases(project_ids)
     return context
 
 
@@ -71,6 +82,13 @@ def _aware(value: datetime, info: ValidationInfo) -> datetime:
     return value.astimezone(tz)
 
 
+def _project_alias(value: Any, info: ValidationInfo) -> Any:
+    aliases = _context(info).get("project_aliases") or {}
+    if isinstance(value, str) and value.strip().lower() in aliases:
+        return aliases[value.strip().lower()]
+    return value
+
+
 def _known_project(value: uuid.UUID, info: ValidationInfo) -> uuid.UUID:
     known = _context(info).get("project_ids")
     if known is not None and value not in known:
@@ -79,7 +97,7 @@ def _known_project(value: uuid.UUID, info: ValidationInfo) -> uuid.UUID:
 
 
 AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
-ProjectId = Annotated[uuid.UUID, AfterValidator(_known_project)]
+ProjectId = Annotated[uuid.UUID, BeforeValidator(_project_alias), AfterValidator(_known_project)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 LongText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)

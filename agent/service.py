@@ -405,9 +405,14 @@ class AgentService:
         now = self._clock.now()
         async with self._sessionmaker() as session:
             projects = await projects_q.list_projects(session=session, active_only=True)
-        deps = Deps(validation_context(self._clock.tz, {p.id for p in projects}))
+        context = validation_context(self._clock.tz, [p.id for p in projects])
+        deps = Deps(context)
+        aliases = context.get("project_aliases", {})
         instructions = system_prompt(
-            now=now, projects=[ProjectLine(str(p.id), p.name) for p in projects]
+            now=now,
+            projects=[
+                ProjectLine(alias, p.name) for alias, p in zip(aliases, projects, strict=True)
+            ],
         )
         started = time.perf_counter()
         fallback_reason = None

@@ -11,9 +11,12 @@ description is the model's docstring (the functions below have none on purpose).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import Any, NoReturn
 
+from pydantic.json_schema import JsonSchemaMode, JsonSchemaValue
 from pydantic_ai import Agent, DeferredToolRequests, RunContext, Tool
+from pydantic_ai.tools import GenerateToolJsonSchema
+from pydantic_core import CoreSchema, core_schema
 
 from agent.actions import (
     AddProjectIdeaArgs,
@@ -26,6 +29,41 @@ from agent.actions import (
 
 # The model may correct invalid arguments this many times within one run.
 TOOL_RETRIES = 2
+
+
+# Keys of the argument models' JSON schemas that the model does not need to read: validation
+# enforces them and sends a clear error back within the run. Every tool schema goes out with
+# every request, so they would cost tokens each time.
+_UNREAD_KEYS = frozenset(
+    {"title", "default", "minLength", "maxLength", "maxItems", "additionalProperties"}
+)
+
+
+def _compact(schema: Any) -> Any:
+    if isinstance(schema, list):
+        return [_compact(v) for v in schema]
+    if not isinstance(schema, dict):
+        return schema
+    compact: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in ("properties", "$defs"):  # names of fields, not schema keywords
+            compact[key] = {name: _compact(sub) for name, sub in value.items()}
+        elif key in _UNREAD_KEYS or (key, value) == ("format", "uuid"):
+            continue  # project ids are given as short aliases (p1, …), not UUIDs
+        else:
+            compact[key] = value if key == "enum" else _compact(value)
+    return compact
+
+
+class CompactToolSchema(GenerateToolJsonSchema):
+    """The tool schemas the model reads: the argument models' schemas, without bounds, titles
+    and nullability (an optional argument is one the model leaves out)."""
+
+    def nullable_schema(self, schema: core_schema.NullableSchema) -> JsonSchemaValue:
+        return self.generate_inner(schema["schema"])
+
+    def generate(self, schema: CoreSchema, mode: JsonSchemaMode = "validation") -> JsonSchemaValue:
+        return _compact(super().generate(schema, mode))  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -77,7 +115,10 @@ def build_agent() -> ProposeAgent:
     return Agent(
         output_type=[str, DeferredToolRequests],
         deps_type=Deps,
-        tools=[Tool(f, takes_ctx=False, requires_approval=True) for f in TOOL_FUNCTIONS],
+        tools=[
+            Tool(f, takes_ctx=False, requires_approval=True, schema_generator=CompactToolSchema)
+            for f in TOOL_FUNCTIONS
+        ],
         retries={"tools": TOOL_RETRIES},
         validation_context=_validation_context,
         name="ordinarthur-os",

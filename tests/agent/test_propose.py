@@ -62,13 +62,15 @@ async def test_the_prompt_gives_now_the_time_zone_and_the_projects(
     make_service: MakeService, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     portfolio = await add_project(sessionmaker, "Portfolio")
-    model = script([("add_project_idea", {"project_id": str(portfolio), "content": "Dark mode"})])
+    await add_project(sessionmaker, "Blog")
+    model = script([("add_project_idea", {"project_id": "p1", "content": "Dark mode"})])
 
     proposal = await make_service(model).propose("idée pour le projet Portfolio : dark mode")
 
     instructions = model.infos[0].instructions or ""
     assert "mercredi 25 novembre 2026, 10:00 (Europe/Paris, UTC+01:00)" in instructions
-    assert f"- {portfolio} : Portfolio" in instructions
+    # Projects by short id, which the argument models turn back into the project's UUID.
+    assert "- p1 : Portfolio\n- p2 : Blog" in instructions
     assert proposal.actions[0].args.model_dump()["project_id"] == portfolio
     tools = {t.name: t for t in model.infos[0].function_tools}
     assert sorted(tools) == sorted(
