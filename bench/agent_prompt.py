@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from pydantic_ai.models import override_allow_model_requests
@@ -22,8 +21,7 @@ from sqlalchemy import insert
 
 from agent.llm import mistral_model
 from agent.service import AgentService
-from bench._common import PARIS, database
-from store.clock import FrozenClock
+from bench._agent import clock, database
 from store.db import create_engine, create_sessionmaker
 from store.tables import Project
 from tests.fakes.mistral import FakeMistral, ToolCalls
@@ -93,8 +91,7 @@ async def first_request(url: str, projects: int) -> dict[str, Any]:
             model = mistral_model(
                 api_key=fake.api_key, model_name="mistral-small-latest", base_url=fake.url
             )
-            clock = FrozenClock(PARIS, datetime(2026, 11, 25, 10, 0, tzinfo=PARIS))
-            service = AgentService(sessionmaker=sessionmaker, clock=clock, model=model)
+            service = AgentService(sessionmaker=sessionmaker, clock=clock(), model=model)
             with override_allow_model_requests(True):
                 async with model:
                     await service.propose(MESSAGE)
@@ -127,7 +124,7 @@ def main() -> None:
     tekken = tekken_counter()
     if tekken is None:
         print("mistral-common is not installed: tokens ESTIMATED as characters / 4")  # noqa: T201
-    with database() as (url, _):
+    with database() as url:
         asyncio.run(measure(url, tekken))
 
 
