@@ -13,7 +13,18 @@ from aiogram.types import BotCommand
 
 from bot import texts
 from bot.middlewares import OwnerOnly, ProcessOnce
-from bot.routers import agenda, commands, errors, history, meds, proposals, settings, todos
+from bot.routers import (
+    agenda,
+    commands,
+    errors,
+    history,
+    jobs,
+    meds,
+    proposals,
+    settings,
+    today,
+    todos,
+)
 from bot.transport import RetryTransient
 
 
@@ -30,7 +41,7 @@ def create_dispatcher(*, owner_id: int, **workflow_data: Any) -> Dispatcher:
     dp.update.outer_middleware(OwnerOnly(owner_id))
     dp.update.outer_middleware(ProcessOnce(workflow_data["sessionmaker"]))
     dp.errors.register(errors.on_error)
-    features = (commands, todos, agenda, meds, history, settings)
+    features = (commands, today, todos, agenda, meds, jobs, history, settings)
     dp.include_routers(*(m.create_router() for m in features))
     if workflow_data.get("agent") is not None:
         # Last: every message no command took becomes a proposal.

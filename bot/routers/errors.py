@@ -25,4 +25,3 @@ async def on_error(event: ErrorEvent) -> None:
             await update.message.answer(texts.OOPS)
     except Exception:  # Telegram itself failing: nothing more to tell the owner
         log.exception("could not tell the owner about the error")
-

@@ -1,0 +1,29 @@
+"""/today: the morning digest on demand (not claimed: the scheduled one still goes out)."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import Message
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.digest import build_digest
+from bot.fmt import split_message
+from store.clock import Clock
+
+
+async def today(
+    message: Message, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    async with sessionmaker() as session:
+        digest = await build_digest(session=session, clock=clock)
+    parts = list(split_message(digest.text))
+    for part in parts[:-1]:
+        await message.answer(part)
+    await message.answer(parts[-1], reply_markup=digest.reply_markup)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(today, Command("today"))
+    return router
