@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from collections.abc import Sequence
 
 from aiohttp import web
 
-import migrations
 from app import backup
+from app.database import open_database
+from app.digest_cli import digest
 from app.main import create_app
 from app.settings import Settings, SettingsError, load_settings
-from store.embedded import EmbeddedPostgres
+from app.telegram import set_webhook
 
 log = logging.getLogger("ordinarthur_os")
 
@@ -44,18 +46,17 @@ def cmd_run(settings: Settings) -> int:
 
 
 def cmd_migrate(settings: Settings) -> int:
-    embedded = None
-    url = settings.database_url
-    if url is None:
-        embedded = EmbeddedPostgres(settings.data_dir)
-        url = embedded.start()
-    try:
-        migrations.upgrade(url)
-    finally:
-        if embedded is not None:
-            embedded.stop()
+    async def migrate() -> None:
+        async with open_database(settings, migrate=True):
+            pass
+
+    asyncio.run(migrate())
     log.info("database is at the latest migration")
     return 0
+
+
+def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(digest(settings, send=args.send))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="serve the web app, the bot and the scheduler")
     sub.add_parser("migrate", help="apply pending database migrations")
+    sub.add_parser("set-webhook", help="register TELEGRAM_WEBHOOK_URL with Telegram")
+    digest = sub.add_parser("digest", help="print today's digest")
+    digest.add_argument("--send", action="store_true", help="send it (once a day at most)")
     dump = sub.add_parser("backup", help="pg_dump the ordinarthur_os schema into FILE")
     dump.add_argument("file", metavar="FILE")
     load = sub.add_parser("restore", help="replace the ordinarthur_os schema with FILE's")
@@ -73,9 +77,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = {"run": cmd_run, "migrate": cmd_migrate}
+def cmd_set_webhook(settings: Settings) -> int:
+    asyncio.run(set_webhook(settings))
+    log.info("webhook registered: %s", settings.telegram_webhook_url)
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "migrate": cmd_migrate, "set-webhook": cmd_set_webhook}
 # Commands that need their parsed arguments too.
-COMMANDS_WITH_ARGS = {"backup": backup.cmd_backup, "restore": backup.cmd_restore}
+COMMANDS_WITH_ARGS = {
+    "backup": backup.cmd_backup,
+    "restore": backup.cmd_restore,
+    "digest": cmd_digest,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

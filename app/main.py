@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from importlib.metadata import PackageNotFoundError, version
@@ -10,14 +9,12 @@ from importlib.metadata import PackageNotFoundError, version
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-import migrations
 from app.agent import agent_ctx
+from app.database import open_database
 from app.secrets import with_generated_secrets
 from app.settings import Settings
 from app.telegram import schedule_defaults, telegram_ctx
 from store.clock import Clock
-from store.db import create_engine, create_sessionmaker
-from store.embedded import EmbeddedPostgres
 from web.app import create_web_app
 from web.keys import CLOCK, SCHEDULING, SESSIONMAKER, Scheduling, WebConfig
 
@@ -71,26 +68,11 @@ def create_app(
 
 
 async def database_ctx(app: web.Application, *, run_migrations: bool) -> AsyncIterator[None]:
-    settings = app[SETTINGS]
-    embedded: EmbeddedPostgres | None = None
-    url = settings.database_url
-    if url is None:
-        embedded = EmbeddedPostgres(settings.data_dir)
-        url = await asyncio.to_thread(embedded.start)
-    try:
-        if run_migrations:
-            await migrations.upgrade_async(url)
-        engine = create_engine(url)
-        app[DATABASE_URL] = url
-        app[ENGINE] = engine
-        app[SESSIONMAKER] = create_sessionmaker(engine)
-        try:
-            yield
-        finally:
-            await engine.dispose()
-    finally:
-        if embedded is not None:
-            embedded.stop()
+    async with open_database(app[SETTINGS], migrate=run_migrations) as db:
+        app[DATABASE_URL] = db.url
+        app[ENGINE] = db.engine
+        app[SESSIONMAKER] = db.sessionmaker
+        yield
 
 
 def disabled_parts(settings: Settings) -> list[str]:
