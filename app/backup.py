@@ -250,15 +250,32 @@ def _ident(name: str) -> str:
 
 
 def libpq_connection(url: str) -> tuple[str, dict[str, str]]:
-    """A libpq URL without the password, and the environment that carries it.
+    """A libpq `key='value'` connection string without the password, and the environment that
+    carries the password: the command line is readable by every process in the pod.
 
-    The password stays out of the command line, which every process in the pod can read.
+    Not a URL: libpq does not read `+` as a space in one, and socket folders can have spaces.
     """
     parsed = make_url(to_libpq_url(url))
+    params: dict[str, object] = {
+        "host": parsed.host,
+        "port": parsed.port,
+        "user": parsed.username,
+        "dbname": parsed.database,
+        **parsed.query,  # the embedded server's socket folder arrives as ?host=…
+    }
+    conninfo = " ".join(
+        f"{key}='{_conninfo_quote(value)}'" for key, value in params.items() if value
+    )
     env = dict(os.environ, PGOPTIONS="-c client_min_messages=warning")
     if parsed.password:
         env["PGPASSWORD"] = str(parsed.password)
-    return parsed.set(password=None).render_as_string(hide_password=False), env
+    return conninfo, env
+
+
+def _conninfo_quote(value: object) -> str:
+    # A query key given twice arrives as a tuple; libpq keeps the last one too.
+    text = str(value[-1] if isinstance(value, tuple) else value)
+    return text.replace("\\", "\\\\").replace("'", "\\'")
 
 
 def find_tools(name: str, dirs: Sequence[Path | None]) -> list[Tool]:
