@@ -328,3 +328,28 @@ async def test_the_audit_trail_is_newest_first(service: AgentService, clock: Fro
     assert records[2].status == "confirmed" and records[2].row is not None
     older = await service.list_actions(limit=10, before=records[0].created_at)
     assert [r.proposal_id for r in older] == [pid(first)]
+
+
+async def test_the_bot_records_the_card_of_a_proposal(service: AgentService) -> None:
+    proposal = await propose(service, ("create_todo", {"title": "Pain"}))
+
+    await service.attach_telegram_message(pid(proposal), chat_id=42, message_id=7)
+
+    [action] = (await service.get(pid(proposal))).actions
+    assert (action.telegram_chat_id, action.telegram_message_id) == (42, 7)
+    with pytest.raises(ProposalNotFoundError):
+        await service.attach_telegram_message(uuid.uuid4(), chat_id=42, message_id=7)
+
+
+async def test_a_confirm_racing_a_cancel_leaves_one_outcome(
+    service: AgentService, sessionmaker: Sessionmaker
+) -> None:
+    proposal = await propose(service, ("create_todo", {"title": "Pain"}))
+
+    confirmed, cancelled = await asyncio.gather(
+        service.apply(pid(proposal)), service.cancel(pid(proposal))
+    )
+
+    assert confirmed.changed != cancelled.changed
+    final = await service.get(pid(proposal))
+    assert await count(sessionmaker, Todo) == (1 if final.status == "confirmed" else 0)

@@ -264,3 +264,30 @@ async def test_revise_replaces_the_pending_proposal_with_one_request(
     assert new.status == "proposed" and new.actions[0].telegram_chat_id == 42
     with pytest.raises(NotPendingError):
         await service.revise(first.proposal_id, "encore")
+
+
+async def test_without_a_model_revise_reads_the_correction_with_the_parser(
+    make_service: MakeService,
+) -> None:
+    service = make_service()
+    first = await service.propose("ajoute acheter du pain demain")
+    assert first.proposal_id is not None
+
+    second = await service.revise(first.proposal_id, "ajoute acheter du lait vendredi")
+
+    assert [a.args.model_dump()["title"].lower() for a in second.actions] == ["acheter du lait"]
+    assert (await service.get(first.proposal_id)).status == "superseded"
+
+
+async def test_a_revision_that_proposes_nothing_keeps_the_pending_proposal(
+    make_service: MakeService,
+) -> None:
+    model = script([("create_todo", {"title": "Pain"})], "Je ne vois pas quoi changer.")
+    service = make_service(model)
+    first = await service.propose("ajoute pain")
+    assert first.proposal_id is not None
+
+    second = await service.revise(first.proposal_id, "euh")
+
+    assert second.proposal_id is None and second.message == "Je ne vois pas quoi changer."
+    assert (await service.get(first.proposal_id)).status == "proposed"
