@@ -26,4 +26,5 @@ fi
 if [[ ! -x "$venv/bin/python" ]]; then
     "${PYTHON:-python3}" -m venv "$venv"
 fi
-"$venv/bin/python" -m pip install --disable-pip-version-check "${editable[@]}" "$target"
+# ${a[@]+…}: an empty array under `set -u` is an error in bash 3 (macOS).
+"$venv/bin/python" -m pip install --disable-pip-version-check ${editable[@]+"${editable[@]}"} "$target"
