@@ -28,7 +28,7 @@ def _reuse_sdk_serializer_models() -> None:
     """The mistralai SDK builds a new pydantic model class for every (un)marshalling, about
     18 ms of CPU per chat request, ten times the request itself on a fast network. The class
     only depends on the type it wraps, so build each one once."""
-    original = serializers.create_model
+    original = serializers.create_model  # type: ignore[attr-defined]
     if getattr(original, "_ordinarthur_cached", False):
         return
     built: dict[tuple[str, Any], Any] = {}
@@ -45,4 +45,4 @@ def _reuse_sdk_serializer_models() -> None:
         return model
 
     create_model._ordinarthur_cached = True  # type: ignore[attr-defined]
-    serializers.create_model = create_model  # type: ignore[assignment]
+    serializers.create_model = create_model  # type: ignore[assignment,attr-defined]
