@@ -18,31 +18,14 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 import uuid
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-from pydantic_ai import DeferredToolRequests
-from pydantic_ai.exceptions import (
-    AgentRunError,
-    ModelAPIError,
-    ModelConnectionError,
-    ModelHTTPError,
-    ModelRateLimitError,
-    ModelRequestTimeout,
-    ModelServerError,
-    ModelUnavailableError,
-)
-from pydantic_ai.messages import ToolCallPart
+from pydantic import BaseModel, ValidationError
 from pydantic_ai.models import Model
-from pydantic_ai.run import AgentRunResult
-from pydantic_ai.usage import UsageLimits
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -66,194 +49,41 @@ from agent.errors import (
     SpeechToTextDisabledError,
     UndoExpiredError,
 )
-from agent.offline import offline_model
 from agent.offline_parser import ProjectRef
-from agent.prompt import ProjectLine, revision_prompt, system_prompt, user_prompt
+from agent.prompt import revision_prompt, user_prompt
+from agent.results import (
+    NOT_RUN,
+    ActionRecord,
+    Proposal,
+    ProposalState,
+    ProposalStatus,
+    Source,
+    proposal_state,
+    proposal_status,
+)
+from agent.runner import Answer, ModelRunner, RetryPolicy, Situation
 from agent.stt import SpeechToText
-from agent.tools import Deps, ProposeAgent, build_agent
+from agent.tools import ProposeAgent
 from store import actions as actions_q
 from store import projects as projects_q
 from store.clock import Clock
 from store.errors import StoreError
 from store.tables import AiAction
 
+# What the bot and the web import from here (the result types live in agent/results.py).
+__all__ = [
+    "ActionRecord",
+    "AgentService",
+    "Proposal",
+    "ProposalState",
+    "ProposalStatus",
+    "RetryPolicy",
+    "Source",
+]
+
 log = logging.getLogger(__name__)
 
-Source = Literal["telegram", "pwa"]
-ProposalStatus = Literal["proposed", "confirmed", "failed", "undone", "superseded", "cancelled"]
-# When rows of one proposal differ (a confirm that dropped some), the first status found here.
-_STATUS_ORDER: tuple[ProposalStatus, ...] = (
-    "proposed",
-    "confirmed",
-    "undone",
-    "failed",
-    "superseded",
-    "cancelled",
-)
-NOT_RUN = "non exécutée : une autre action de la proposition a échoué"
 NOTHING_PROPOSED = "Je n'ai trouvé aucune action à proposer."
-
-_TRANSIENT = (
-    ModelRateLimitError,
-    ModelUnavailableError,
-    ModelServerError,
-    ModelConnectionError,  # timeouts included
-    ModelRequestTimeout,
-)
-
-
-# ---------------------------------------------------------------- what callers get back
-
-
-class Proposal(BaseModel):
-    """What the model proposed, stored as `proposed` and waiting for the owner."""
-
-    model_config = ConfigDict(frozen=True)
-
-    proposal_id: uuid.UUID | None  # None: nothing was proposed, nothing was stored
-    actions: list[ProposedAction]
-    message: str | None = None  # the model's own words, or why nothing was proposed
-    transcript: str | None = None
-    model_name: str
-    fallback_reason: str | None = None  # set when the model failed and the offline parser answered
-    ignored_calls: int = 0  # calls the model made with arguments that did not validate
-    revision_of: uuid.UUID | None = None
-
-
-class ActionRecord(BaseModel):
-    """One `ai_actions` row, as the audit trail and the confirm/undo answers show it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: uuid.UUID
-    proposal_id: uuid.UUID
-    position: int
-    fn: str
-    args: dict[str, Any]
-    status: str
-    table: str | None = None  # where apply wrote
-    row: dict[str, Any] | None = None  # the row written, every column
-    error: str | None = None
-    superseded_by: uuid.UUID | None = None
-    source: str
-    input_text: str | None = None
-    transcript: str | None = None
-    model_name: str | None = None
-    tokens_in: int | None = None
-    tokens_out: int | None = None
-    latency_ms: int | None = None
-    created_at: datetime
-    confirmed_at: datetime | None = None
-    telegram_chat_id: int | None = None
-    telegram_message_id: int | None = None
-
-    @classmethod
-    def of(cls, row: AiAction) -> ActionRecord:
-        result = row.result or {}
-        superseded_by = result.get("superseded_by")
-        return cls(
-            id=row.id,
-            proposal_id=row.proposal_id,
-            position=row.position,
-            fn=row.function_name or "",
-            args=row.function_args or {},
-            status=row.status,
-            table=result.get("table"),
-            row=result.get("row"),
-            error=row.error,
-            superseded_by=uuid.UUID(superseded_by) if superseded_by else None,
-            source=row.source,
-            input_text=row.input_text,
-            transcript=row.transcript,
-            model_name=row.model_name,
-            tokens_in=row.tokens_in,
-            tokens_out=row.tokens_out,
-            latency_ms=row.latency_ms,
-            created_at=row.created_at,
-            confirmed_at=row.confirmed_at,
-            telegram_chat_id=row.telegram_chat_id,
-            telegram_message_id=row.telegram_message_id,
-        )
-
-
-class ProposalState(BaseModel):
-    """A proposal after apply, cancel or undo; rendered from the database.
-
-    `changed` says whether this call moved it: a second confirm (or cancel, or undo) gets
-    `changed=False` and the state the first one left, results included.
-    """
-
-    model_config = ConfigDict(frozen=True)
-
-    proposal_id: uuid.UUID
-    status: ProposalStatus
-    changed: bool
-    actions: list[ActionRecord]
-
-    @property
-    def error(self) -> str | None:
-        return next((a.error for a in self.actions if a.error and a.error != NOT_RUN), None)
-
-
-def proposal_status(rows: Sequence[AiAction]) -> ProposalStatus:
-    present = {r.status for r in rows}
-    return next(s for s in _STATUS_ORDER if s in present)
-
-
-def _state(rows: Sequence[AiAction], *, changed: bool) -> ProposalState:
-    return ProposalState(
-        proposal_id=rows[0].proposal_id,
-        status=proposal_status(rows),
-        changed=changed,
-        actions=[ActionRecord.of(r) for r in rows],
-    )
-
-
-# ---------------------------------------------------------------- configuration
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to try the language model before the offline parser answers."""
-
-    timeout: float = 15.0  # seconds for one request (set on the model, see `agent.llm`)
-    attempts: int = 3
-    backoff: float = 0.5  # seconds before the second attempt, doubled each time
-    max_backoff: float = 4.0
-
-    def delay(self, attempt: int, exc: Exception) -> float:
-        delay = self.backoff * 2.0 ** (attempt - 1)
-        retry_after: float | None = exc.retry_after if isinstance(exc, ModelAPIError) else None
-        if retry_after:
-            delay = max(delay, retry_after)
-        return min(delay, self.max_backoff)
-
-
-def _transient(exc: Exception) -> bool:
-    if isinstance(exc, _TRANSIENT):
-        return True
-    return isinstance(exc, ModelHTTPError) and (exc.status_code == 429 or exc.status_code >= 500)
-
-
-def _describe(exc: Exception) -> str:
-    if isinstance(exc, ModelHTTPError):
-        return f"{exc.model_name} a répondu HTTP {exc.status_code}"
-    if isinstance(exc, ModelConnectionError | ModelRequestTimeout):
-        return f"{exc.model_name} injoignable ({type(exc).__name__})"
-    return f"réponse inutilisable du modèle ({type(exc).__name__})"
-
-
-@dataclass
-class _Run:
-    actions: list[tuple[str, ActionArgs]]
-    message: str | None
-    model_name: str
-    tokens_in: int
-    tokens_out: int
-    requests: int
-    latency_ms: int
-    ignored_calls: int
-    fallback_reason: str | None = None
 
 
 class _Failure(Exception):
@@ -267,10 +97,16 @@ class _Failure(Exception):
 
 
 def _clean(text: str | None) -> str | None:
-    return text.strip() or None if text else None
+    return (text.strip() or None) if text else None
 
 
-# ---------------------------------------------------------------- the service
+def _with_aliases(args: Mapping[str, Any] | None, situation: Situation) -> dict[str, Any]:
+    """Stored arguments as the prompt shows them: projects by their short id."""
+    shown = dict(args or {})
+    if "project_id" in shown:
+        alias = situation.aliases.get(uuid.UUID(str(shown["project_id"])))
+        shown["project_id"] = alias or shown["project_id"]
+    return shown
 
 
 class AgentService:
@@ -285,23 +121,24 @@ class AgentService:
         request_limit: int = 3,
         undo_window: timedelta = timedelta(minutes=10),
     ) -> None:
-        """`model` None: the offline parser serves every request (no `MISTRAL_API_KEY`)."""
+        """`model` None: the offline parser serves every request (no `MISTRAL_API_KEY`).
+        `request_limit` caps the model requests of one proposal (invalid arguments are sent
+        back to the model within the run)."""
         self._sessionmaker = sessionmaker
         self._clock = clock
-        self._model = model
+        self._runner = ModelRunner(
+            model=model, retry=retry or RetryPolicy(), request_limit=request_limit
+        )
         self.stt = stt
-        self._retry = retry or RetryPolicy()
-        self._request_limit = request_limit
         self.undo_window = undo_window
-        self._agent: ProposeAgent = build_agent()
 
     @property
     def agent(self) -> ProposeAgent:
-        return self._agent
+        return self._runner.agent
 
     @property
     def model(self) -> Model | None:
-        return self._model
+        return self._runner.model
 
     # ------------------------------------------------------------ propose
 
@@ -325,7 +162,8 @@ class AgentService:
             raise EmptyMessageError()
         prompt = user_prompt(text=text, transcript=transcript, forwarded=forwarded)
         offline_text = "\n".join(t for t in (text, transcript, forwarded) if t)
-        run = await self._run(prompt, offline_text=offline_text)
+        situation = await self._situation()
+        run = await self._runner.answer(prompt, situation, offline_text=offline_text)
         input_text = "\n\n".join(
             t for t in (text, f"Transféré : {forwarded}" if forwarded else None) if t
         )
@@ -383,13 +221,17 @@ class AgentService:
         if (status := proposal_status(rows)) != "proposed":
             raise NotPendingError(proposal_id, status)
         first = rows[0]
+        situation = await self._situation()
         prompt = revision_prompt(
             text=first.input_text,
             transcript=first.transcript,
-            previous=[{"fn": r.function_name, "args": r.function_args} for r in rows],
+            previous=[
+                {"fn": r.function_name, "args": _with_aliases(r.function_args, situation)}
+                for r in rows
+            ],
             correction=correction_text,
         )
-        run = await self._run(prompt, offline_text=correction_text)
+        run = await self._runner.answer(prompt, situation, offline_text=correction_text)
         common = {
             "input_text": first.input_text,
             "transcript": first.transcript,
@@ -401,103 +243,18 @@ class AgentService:
             run, common=common, supersede=(proposal_id, correction_text), revision_of=proposal_id
         )
 
-    async def _run(self, prompt: str, *, offline_text: str) -> _Run:
-        now = self._clock.now()
+    async def _situation(self) -> Situation:
         async with self._sessionmaker() as session:
             projects = await projects_q.list_projects(session=session, active_only=True)
-        context = validation_context(self._clock.tz, [p.id for p in projects])
-        deps = Deps(context)
-        aliases = context.get("project_aliases", {})
-        instructions = system_prompt(
-            now=now,
-            projects=[
-                ProjectLine(alias, p.name) for alias, p in zip(aliases, projects, strict=True)
-            ],
-        )
-        started = time.perf_counter()
-        fallback_reason = None
-        if self._model is not None:
-            try:
-                return await self._with_retries(self._model, prompt, deps, instructions, started)
-            except AgentRunError as exc:
-                fallback_reason = _describe(exc)
-                log.warning("model failed, the offline parser answers: %s", fallback_reason)
-        refs = [ProjectRef(p.id, p.name) for p in projects]
-        offline = offline_model(offline_text, now=now, projects=refs)
-        run = await self._once(offline, prompt, deps, instructions, started)
-        run.fallback_reason = fallback_reason
-        return run
-
-    async def _with_retries(
-        self, model: Model, prompt: str, deps: Deps, instructions: str, started: float
-    ) -> _Run:
-        attempt = 1
-        while True:
-            try:
-                return await self._once(model, prompt, deps, instructions, started)
-            except AgentRunError as exc:
-                if attempt >= self._retry.attempts or not _transient(exc):
-                    raise
-                delay = self._retry.delay(attempt, exc)
-                log.info("model attempt %d failed (%s), retrying in %.1fs", attempt, exc, delay)
-                await asyncio.sleep(delay)
-                attempt += 1
-
-    async def _once(
-        self, model: Model, prompt: str, deps: Deps, instructions: str, started: float
-    ) -> _Run:
-        result = await self._agent.run(
-            prompt,
-            model=model,
-            deps=deps,
-            instructions=instructions,
-            usage_limits=UsageLimits(request_limit=self._request_limit),
-        )
-        return self._read(result, model, deps.validation, started)
-
-    def _read(
-        self,
-        result: AgentRunResult[str | DeferredToolRequests],
-        model: Model,
-        context: ValidationContext,
-        started: float,
-    ) -> _Run:
-        usage = result.usage
-        output = result.output
-        actions: list[tuple[str, ActionArgs]] = []
-        ignored = 0
-        if isinstance(output, DeferredToolRequests):
-            message = result.response.text
-            for call in output.approvals:
-                try:
-                    actions.append(
-                        (
-                            call.tool_name,
-                            validate_args(call.tool_name, call.args_as_dict(), context),
-                        )
-                    )
-                except (ValidationError, UnknownFunctionError):
-                    ignored += 1
-            # pydantic-ai drops a call with invalid args when other calls of the same
-            # response are deferred: count it so that the owner is told.
-            made = sum(isinstance(p, ToolCallPart) for p in result.response.parts)
-            ignored += max(0, made - len(output.approvals))
-        else:
-            message = output
-        return _Run(
-            actions=actions,
-            message=_clean(message),
-            model_name=model.model_name,
-            tokens_in=usage.input_tokens,
-            tokens_out=usage.output_tokens,
-            requests=usage.requests,
-            latency_ms=round((time.perf_counter() - started) * 1000),
-            ignored_calls=ignored,
+        return Situation(
+            now=self._clock.now(),
+            projects=[ProjectRef(p.id, p.name) for p in projects],
+            validation=validation_context(self._clock.tz, [p.id for p in projects]),
         )
 
     async def _store(
         self,
-        run: _Run,
+        run: Answer,
         *,
         common: Mapping[str, Any],
         supersede: tuple[uuid.UUID, str] | None = None,
@@ -588,7 +345,7 @@ class AgentService:
                 if not rows:
                     raise ProposalNotFoundError(proposal_id)
                 if proposal_status(rows) != "proposed":
-                    return _state(rows, changed=False)
+                    return proposal_state(rows, changed=False)
                 plan = self._plan(rows, edited_actions, drop)
                 if not plan:
                     return await self._cancel(session, proposal_id)
@@ -598,7 +355,7 @@ class AgentService:
                 if claimed:
                     await self._execute(session, claimed, plan)
                 rows = await actions_q.get_proposal(session=session, proposal_id=proposal_id)
-                return _state(rows, changed=bool(claimed))
+                return proposal_state(rows, changed=bool(claimed))
         except _Failure as failure:
             log.info("proposal %s failed: %s", proposal_id, failure.message)
             async with self._sessionmaker() as session, session.begin():
@@ -607,7 +364,7 @@ class AgentService:
                     session=session, proposal_id=proposal_id, errors=errors, default_error=NOT_RUN
                 )
                 rows = await actions_q.get_proposal(session=session, proposal_id=proposal_id)
-            return _state(rows, changed=bool(marked))
+            return proposal_state(rows, changed=bool(marked))
 
     def _plan(
         self,
@@ -696,7 +453,7 @@ class AgentService:
         rows = await actions_q.get_proposal(session=session, proposal_id=proposal_id)
         if not rows:
             raise ProposalNotFoundError(proposal_id)
-        return _state(rows, changed=bool(moved))
+        return proposal_state(rows, changed=bool(moved))
 
     async def undo(self, proposal_id: uuid.UUID) -> ProposalState:
         """Within `undo_window` of the confirm: remove what was created, put a toggled check-in
@@ -716,7 +473,7 @@ class AgentService:
             rows = await actions_q.get_proposal(session=session, proposal_id=proposal_id)
         if not rows:
             raise ProposalNotFoundError(proposal_id)
-        state = _state(rows, changed=bool(moved))
+        state = proposal_state(rows, changed=bool(moved))
         if not moved and state.status == "confirmed":
             confirmed_at = next((r.confirmed_at for r in rows if r.confirmed_at), None)
             raise UndoExpiredError(proposal_id, confirmed_at)
@@ -729,7 +486,7 @@ class AgentService:
             rows = await actions_q.get_proposal(session=session, proposal_id=proposal_id)
         if not rows:
             raise ProposalNotFoundError(proposal_id)
-        return _state(rows, changed=False)
+        return proposal_state(rows, changed=False)
 
     async def list_actions(
         self, *, limit: int = 50, before: datetime | None = None

@@ -9,7 +9,8 @@ from contextlib import AsyncExitStack
 from aiohttp import web
 
 from agent.llm import mistral_model
-from agent.service import AgentService, RetryPolicy
+from agent.runner import RetryPolicy
+from agent.service import AgentService
 from agent.stt import GroqSpeechToText
 from app.settings import Settings
 from web.keys import AGENT, CLOCK, SESSIONMAKER

@@ -17,15 +17,16 @@ from store import health
 from store import projects as projects_q
 from store.clock import FrozenClock
 from store.tables import AiAction, CalendarEvent, DailyCheckin, ProjectIdea, ProjectStep, Todo
-from tests.agent.conftest import all_rows, count, script
+from tests.agent.conftest import Script, all_rows, count, script
 
 MakeService = Callable[..., AgentService]
 Sessionmaker = async_sessionmaker[AsyncSession]
 
 
-async def propose(service: AgentService, *calls: tuple[str, dict[str, Any]]) -> Proposal:
-    service_model = script(list(calls))
-    service._model = service_model.model  # noqa: SLF001 - one scripted answer per test
+async def propose(
+    service: AgentService, scripted: Script, *calls: tuple[str, dict[str, Any]]
+) -> Proposal:
+    scripted.turns = [list(calls)]
     proposal = await service.propose("peu importe")
     assert proposal.proposal_id is not None
     return proposal
@@ -37,15 +38,22 @@ def pid(proposal: Proposal) -> uuid.UUID:
 
 
 @pytest.fixture
-def service(make_service: MakeService) -> AgentService:
-    return make_service()
+def scripted() -> Script:
+    """The service's model; each test says what it answers."""
+    return script("rien")
+
+
+@pytest.fixture
+def service(make_service: MakeService, scripted: Script) -> AgentService:
+    return make_service(scripted)
 
 
 async def test_confirm_writes_the_todo_and_returns_the_row_written(
-    service: AgentService, sessionmaker: Sessionmaker
+    scripted: Script, service: AgentService, sessionmaker: Sessionmaker
 ) -> None:
     proposal = await propose(
         service,
+        scripted,
         ("create_todo", {"title": "Pain", "due_at": "2026-11-26T09:00", "tags": ["courses"]}),
     )
 
@@ -62,13 +70,14 @@ async def test_confirm_writes_the_todo_and_returns_the_row_written(
 
 
 async def test_every_kind_of_action_is_written_in_one_confirm(
-    service: AgentService, sessionmaker: Sessionmaker
+    scripted: Script, service: AgentService, sessionmaker: Sessionmaker
 ) -> None:
     async with sessionmaker() as session, session.begin():
         project = await projects_q.create_project(session=session, data={"name": "Portfolio"})
     pid_ = str(project.id)
     proposal = await propose(
         service,
+        scripted,
         ("create_todo", {"title": "Pain", "project_id": pid_, "priority": 1}),
         ("add_project_idea", {"project_id": pid_, "content": "Dark mode"}),
         ("add_project_step", {"project_id": pid_, "title": "Maquettes", "status": "doing"}),
@@ -102,9 +111,9 @@ async def test_every_kind_of_action_is_written_in_one_confirm(
 
 
 async def test_a_second_confirm_writes_nothing_and_returns_the_first_results(
-    service: AgentService, sessionmaker: Sessionmaker
+    scripted: Script, service: AgentService, sessionmaker: Sessionmaker
 ) -> None:
-    proposal = await propose(service, ("create_todo", {"title": "Pain"}))
+    proposal = await propose(service, scripted, ("create_todo", {"title": "Pain"}))
 
     first = await service.apply(pid(proposal))
     second = await service.apply(pid(proposal))
@@ -116,10 +125,10 @@ async def test_a_second_confirm_writes_nothing_and_returns_the_first_results(
 
 
 async def test_concurrent_confirms_write_once(
-    service: AgentService, sessionmaker: Sessionmaker
+    scripted: Script, service: AgentService, sessionmaker: Sessionmaker
 ) -> None:
     proposal = await propose(
-        service, ("create_todo", {"title": "Pain"}), ("toggle_daily_checkin", {})
+        service, scripted, ("create_todo", {"title": "Pain"}), ("toggle_daily_checkin", {})
     )
 
     states = await asyncio.gather(*(service.apply(pid(proposal)) for _ in range(5)))
@@ -132,12 +141,13 @@ async def test_concurrent_confirms_write_once(
 
 
 async def test_a_failing_action_writes_nothing_and_says_why(
-    service: AgentService, sessionmaker: Sessionmaker
+    scripted: Script, service: AgentService, sessionmaker: Sessionmaker
 ) -> None:
     async with sessionmaker() as session, session.begin():
         project = await projects_q.create_project(session=session, data={"name": "Vieux"})
     proposal = await propose(
         service,
+        scripted,
         ("create_todo", {"title": "Pain"}),
         ("add_project_idea", {"project_id": str(project.id), "content": "Idée"}),
     )
@@ -159,9 +169,9 @@ async def test_a_failing_action_writes_nothing_and_says_why(
 
 
 async def test_edited_arguments_are_validated_by_the_same_models(
-    service: AgentService, sessionmaker: Sessionmaker
+    scripted: Script, service: AgentService, sessionmaker: Sessionmaker
 ) -> None:
-    proposal = await propose(service, ("create_todo", {"title": "Pain"}))
+    proposal = await propose(service, scripted, ("create_todo", {"title": "Pain"}))
     action_id = proposal.actions[0].id
 
     with pytest.raises(InvalidEditError) as bad:
@@ -200,10 +210,10 @@ async def test_edited_arguments_are_validated_by_the_same_models(
 
 
 async def test_the_owner_can_drop_an_action_before_confirming(
-    service: AgentService, sessionmaker: Sessionmaker
+    scripted: Script, service: AgentService, sessionmaker: Sessionmaker
 ) -> None:
     proposal = await propose(
-        service, ("create_todo", {"title": "Pain"}), ("create_todo", {"title": "Lait"})
+        service, scripted, ("create_todo", {"title": "Pain"}), ("create_todo", {"title": "Lait"})
     )
     lait = proposal.actions[1].id
 
@@ -215,8 +225,10 @@ async def test_the_owner_can_drop_an_action_before_confirming(
     assert state.status == "confirmed"
 
 
-async def test_dropping_every_action_cancels_the_proposal(service: AgentService) -> None:
-    proposal = await propose(service, ("create_todo", {"title": "Pain"}))
+async def test_dropping_every_action_cancels_the_proposal(
+    scripted: Script, service: AgentService
+) -> None:
+    proposal = await propose(service, scripted, ("create_todo", {"title": "Pain"}))
 
     state = await service.apply(pid(proposal), edited_actions=[])
 
@@ -224,9 +236,9 @@ async def test_dropping_every_action_cancels_the_proposal(service: AgentService)
 
 
 async def test_cancel_is_once_and_a_cancelled_proposal_cannot_be_confirmed(
-    service: AgentService, sessionmaker: Sessionmaker
+    scripted: Script, service: AgentService, sessionmaker: Sessionmaker
 ) -> None:
-    proposal = await propose(service, ("create_todo", {"title": "Pain"}))
+    proposal = await propose(service, scripted, ("create_todo", {"title": "Pain"}))
 
     first = await service.cancel(pid(proposal))
     second = await service.cancel(pid(proposal))
@@ -238,10 +250,11 @@ async def test_cancel_is_once_and_a_cancelled_proposal_cannot_be_confirmed(
 
 
 async def test_undo_after_confirm_removes_the_rows(
-    service: AgentService, sessionmaker: Sessionmaker, clock: FrozenClock
+    scripted: Script, service: AgentService, sessionmaker: Sessionmaker, clock: FrozenClock
 ) -> None:
     proposal = await propose(
         service,
+        scripted,
         ("create_todo", {"title": "Pain"}),
         (
             "create_calendar_event",
@@ -262,9 +275,9 @@ async def test_undo_after_confirm_removes_the_rows(
 
 
 async def test_undo_after_ten_minutes_is_refused(
-    service: AgentService, sessionmaker: Sessionmaker, clock: FrozenClock
+    scripted: Script, service: AgentService, sessionmaker: Sessionmaker, clock: FrozenClock
 ) -> None:
-    proposal = await propose(service, ("create_todo", {"title": "Pain"}))
+    proposal = await propose(service, scripted, ("create_todo", {"title": "Pain"}))
     await service.apply(pid(proposal))
     clock.advance(timedelta(minutes=10, seconds=1))
 
@@ -277,7 +290,10 @@ async def test_undo_after_ten_minutes_is_refused(
 
 @pytest.mark.parametrize("before", [None, (True, "matin"), (False, None)])
 async def test_undo_puts_a_toggled_checkin_back(
-    service: AgentService, sessionmaker: Sessionmaker, before: tuple[bool, str | None] | None
+    scripted: Script,
+    service: AgentService,
+    sessionmaker: Sessionmaker,
+    before: tuple[bool, str | None] | None,
 ) -> None:
     day = date(2026, 11, 25)
     if before is not None:
@@ -285,7 +301,7 @@ async def test_undo_puts_a_toggled_checkin_back(
             await health.set_checkin(
                 session=session, day=day, meds_taken=before[0], note=before[1]
             )
-    proposal = await propose(service, ("toggle_daily_checkin", {"note": "pris"}))
+    proposal = await propose(service, scripted, ("toggle_daily_checkin", {"note": "pris"}))
 
     await service.apply(pid(proposal))
     await service.undo(pid(proposal))
@@ -295,10 +311,10 @@ async def test_undo_puts_a_toggled_checkin_back(
 
 
 async def test_a_check_in_belongs_to_the_day_it_was_proposed(
-    service: AgentService, sessionmaker: Sessionmaker, clock: FrozenClock
+    scripted: Script, service: AgentService, sessionmaker: Sessionmaker, clock: FrozenClock
 ) -> None:
     clock.advance(timedelta(hours=13, minutes=59))  # 23:59 in Paris
-    proposal = await propose(service, ("toggle_daily_checkin", {}))
+    proposal = await propose(service, scripted, ("toggle_daily_checkin", {}))
     clock.advance(timedelta(minutes=2))
 
     await service.apply(pid(proposal))
@@ -313,11 +329,13 @@ async def test_unknown_proposals_are_not_found(service: AgentService) -> None:
             await call(uuid.uuid4())
 
 
-async def test_the_audit_trail_is_newest_first(service: AgentService, clock: FrozenClock) -> None:
-    first = await propose(service, ("create_todo", {"title": "Un"}))
+async def test_the_audit_trail_is_newest_first(
+    scripted: Script, service: AgentService, clock: FrozenClock
+) -> None:
+    first = await propose(service, scripted, ("create_todo", {"title": "Un"}))
     clock.advance(timedelta(minutes=1))
     second = await propose(
-        service, ("create_todo", {"title": "Deux"}), ("toggle_daily_checkin", {})
+        service, scripted, ("create_todo", {"title": "Deux"}), ("toggle_daily_checkin", {})
     )
     await service.apply(pid(first))
 
@@ -330,8 +348,10 @@ async def test_the_audit_trail_is_newest_first(service: AgentService, clock: Fro
     assert [r.proposal_id for r in older] == [pid(first)]
 
 
-async def test_the_bot_records_the_card_of_a_proposal(service: AgentService) -> None:
-    proposal = await propose(service, ("create_todo", {"title": "Pain"}))
+async def test_the_bot_records_the_card_of_a_proposal(
+    scripted: Script, service: AgentService
+) -> None:
+    proposal = await propose(service, scripted, ("create_todo", {"title": "Pain"}))
 
     await service.attach_telegram_message(pid(proposal), chat_id=42, message_id=7)
 
@@ -342,9 +362,9 @@ async def test_the_bot_records_the_card_of_a_proposal(service: AgentService) -> 
 
 
 async def test_a_confirm_racing_a_cancel_leaves_one_outcome(
-    service: AgentService, sessionmaker: Sessionmaker
+    scripted: Script, service: AgentService, sessionmaker: Sessionmaker
 ) -> None:
-    proposal = await propose(service, ("create_todo", {"title": "Pain"}))
+    proposal = await propose(service, scripted, ("create_todo", {"title": "Pain"}))
 
     confirmed, cancelled = await asyncio.gather(
         service.apply(pid(proposal)), service.cancel(pid(proposal))

@@ -22,7 +22,8 @@ from agent.errors import (
     SpeechToTextDisabledError,
     UndoExpiredError,
 )
-from agent.service import ActionRecord, AgentService, Proposal, ProposalState, ProposalStatus
+from agent.results import ActionRecord, Proposal, ProposalState, ProposalStatus
+from agent.service import AgentService
 from agent.stt import TranscriptionError
 from web.api import Api
 from web.errors import ApiError, Conflict, NotFound, Unprocessable

@@ -1,0 +1,203 @@
+"""One proposal's model request: the language model, retried on transient failures, and the
+offline parser when it still fails (or when there is no language model at all).
+
+The run never executes a tool: its calls come back as `DeferredToolRequests`, validated by the
+argument models against the `Situation` (time zone, projects listed in the prompt).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import ValidationError
+from pydantic_ai import DeferredToolRequests
+from pydantic_ai.exceptions import (
+    AgentRunError,
+    ModelAPIError,
+    ModelConnectionError,
+    ModelHTTPError,
+    ModelRateLimitError,
+    ModelRequestTimeout,
+    ModelServerError,
+    ModelUnavailableError,
+)
+from pydantic_ai.messages import ToolCallPart
+from pydantic_ai.models import Model
+from pydantic_ai.run import AgentRunResult
+from pydantic_ai.usage import UsageLimits
+
+from agent.actions import ActionArgs, UnknownFunctionError, ValidationContext, validate_args
+from agent.offline import offline_model
+from agent.offline_parser import ProjectRef
+from agent.prompt import ProjectLine, system_prompt
+from agent.tools import Deps, ProposeAgent, build_agent
+
+log = logging.getLogger(__name__)
+
+_TRANSIENT = (
+    ModelRateLimitError,
+    ModelUnavailableError,
+    ModelServerError,
+    ModelConnectionError,  # timeouts included
+    ModelRequestTimeout,
+)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try the language model before the offline parser answers."""
+
+    timeout: float = 15.0  # seconds for one request (set on the model, see `agent.llm`)
+    attempts: int = 3
+    backoff: float = 0.5  # seconds before the second attempt, doubled each time
+    max_backoff: float = 4.0
+
+    def delay(self, attempt: int, exc: Exception) -> float:
+        delay = self.backoff * 2.0 ** (attempt - 1)
+        retry_after: float | None = exc.retry_after if isinstance(exc, ModelAPIError) else None
+        if retry_after:
+            delay = max(delay, retry_after)
+        return min(delay, self.max_backoff)
+
+
+def _transient(exc: Exception) -> bool:
+    if isinstance(exc, _TRANSIENT):
+        return True
+    return isinstance(exc, ModelHTTPError) and (exc.status_code == 429 or exc.status_code >= 500)
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, ModelHTTPError):
+        return f"{exc.model_name} a répondu HTTP {exc.status_code}"
+    if isinstance(exc, ModelConnectionError | ModelRequestTimeout):
+        return f"{exc.model_name} injoignable ({type(exc).__name__})"
+    return f"réponse inutilisable du modèle ({type(exc).__name__})"
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What one request's prompt and validation depend on: now, and the owner's projects."""
+
+    now: datetime
+    projects: Sequence[ProjectRef]
+    validation: ValidationContext
+
+    @property
+    def aliases(self) -> dict[uuid.UUID, str]:
+        """Project id → its short id in the prompt."""
+        return {v: k for k, v in self.validation.get("project_aliases", {}).items()}
+
+    def instructions(self) -> str:
+        aliases = self.aliases
+        lines = [ProjectLine(aliases[p.id], p.name) for p in self.projects]
+        return system_prompt(now=self.now, projects=lines)
+
+
+@dataclass
+class Answer:
+    """What one proposal's model request(s) came to."""
+
+    actions: list[tuple[str, ActionArgs]]
+    message: str | None
+    model_name: str
+    tokens_in: int
+    tokens_out: int
+    requests: int
+    latency_ms: int
+    ignored_calls: int
+    fallback_reason: str | None = None
+
+
+class ModelRunner:
+    def __init__(self, *, model: Model | None, retry: RetryPolicy, request_limit: int) -> None:
+        self.model = model
+        self.retry = retry
+        self.request_limit = request_limit
+        self.agent: ProposeAgent = build_agent()
+
+    async def answer(self, prompt: str, situation: Situation, *, offline_text: str) -> Answer:
+        """`offline_text` is what the offline parser reads: the owner's words, unframed."""
+        deps = Deps(situation.validation)
+        instructions = situation.instructions()
+        started = time.perf_counter()
+        fallback_reason = None
+        if self.model is not None:
+            try:
+                return await self._with_retries(self.model, prompt, deps, instructions, started)
+            except AgentRunError as exc:
+                fallback_reason = _describe(exc)
+                log.warning("model failed, the offline parser answers: %s", fallback_reason)
+        offline = offline_model(offline_text, now=situation.now, projects=situation.projects)
+        answer = await self._once(offline, prompt, deps, instructions, started)
+        answer.fallback_reason = fallback_reason
+        return answer
+
+    async def _with_retries(
+        self, model: Model, prompt: str, deps: Deps, instructions: str, started: float
+    ) -> Answer:
+        attempt = 1
+        while True:
+            try:
+                return await self._once(model, prompt, deps, instructions, started)
+            except AgentRunError as exc:
+                if attempt >= self.retry.attempts or not _transient(exc):
+                    raise
+                delay = self.retry.delay(attempt, exc)
+                log.info("model attempt %d failed (%s), retrying in %.1fs", attempt, exc, delay)
+                await asyncio.sleep(delay)
+                attempt += 1
+
+    async def _once(
+        self, model: Model, prompt: str, deps: Deps, instructions: str, started: float
+    ) -> Answer:
+        result = await self.agent.run(
+            prompt,
+            model=model,
+            deps=deps,
+            instructions=instructions,
+            usage_limits=UsageLimits(request_limit=self.request_limit),
+        )
+        return _read(result, model, deps.validation, started)
+
+
+def _read(
+    result: AgentRunResult[str | DeferredToolRequests],
+    model: Model,
+    context: ValidationContext,
+    started: float,
+) -> Answer:
+    output = result.output
+    actions: list[tuple[str, ActionArgs]] = []
+    ignored = 0
+    if isinstance(output, DeferredToolRequests):
+        message = result.response.text
+        for call in output.approvals:
+            try:
+                args = validate_args(call.tool_name, call.args_as_dict(), context)
+            except (ValidationError, UnknownFunctionError):
+                ignored += 1
+                continue
+            actions.append((call.tool_name, args))
+        # pydantic-ai drops a call with invalid args when other calls of the same response are
+        # deferred: count it so that the owner is told.
+        made = sum(isinstance(p, ToolCallPart) for p in result.response.parts)
+        ignored += max(0, made - len(output.approvals))
+    else:
+        message = output
+    usage = result.usage
+    return Answer(
+        actions=actions,
+        message=(message or "").strip() or None,
+        model_name=model.model_name,
+        tokens_in=usage.input_tokens,
+        tokens_out=usage.output_tokens,
+        requests=usage.requests,
+        latency_ms=round((time.perf_counter() - started) * 1000),
+        ignored_calls=ignored,
+    )
