@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic_core import to_json
 from sqlalchemy import (
     ColumnElement,
     Text,
@@ -76,10 +76,11 @@ async def ingest_jobs(
     """Upsert offers by `source_url` in one statement: new ones are inserted, known ones get
     their scraped fields and `last_seen_at` refreshed. A URL twice in a batch counts once
     (the last one wins): PostgreSQL refuses to update a row twice in one statement."""
-    unique = {job["source_url"]: {n: job.get(n) for n in SCRAPED} for job in jobs}
+    unique = {job["source_url"]: job for job in jobs}
     if not unique:
         return IngestCounts(inserted=0, updated=0)
-    payload = json.dumps(list(unique.values()), default=str)
+    # Other keys are ignored by jsonb_to_recordset; pydantic-core's encoder is the fast one.
+    payload = to_json(list(unique.values())).decode()
     flags = (await session.execute(_upsert_from_json(payload, now))).scalars().all()
     inserted = sum(1 for f in flags if f)
     return IngestCounts(inserted=inserted, updated=len(flags) - inserted)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, delete, insert, select, update
+from sqlalchemy import ColumnElement, Select, case, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.errors import NotFoundError
@@ -69,9 +69,8 @@ async def list_open_todos(
     return (await session.execute(stmt)).scalars().all()
 
 
-async def list_todos(
+def todos_query(
     *,
-    session: AsyncSession,
     status: str | None = None,
     project_id: uuid.UUID | None = None,
     due_before: datetime | None = None,
@@ -79,19 +78,26 @@ async def list_todos(
     tag: str | None = None,
     limit: int = 200,
     offset: int = 0,
-) -> Sequence[Todo]:
-    """Soonest due first, undated last, then oldest first."""
+) -> Select[Any]:
+    """Soonest due first, undated last, then oldest first. A Core select of every column:
+    a list page can hold a thousand rows, and ORM objects cost three times more to load."""
+    todo = Todo.__table__.c
     where: list[ColumnElement[bool]] = []
     if status is not None:
-        where.append(Todo.status == status)
+        where.append(todo.status == status)
     if project_id is not None:
-        where.append(Todo.project_id == project_id)
+        where.append(todo.project_id == project_id)
     if due_before is not None:
-        where.append(Todo.due_at < due_before)
+        where.append(todo.due_at < due_before)
     if due_after is not None:
-        where.append(Todo.due_at >= due_after)
+        where.append(todo.due_at >= due_after)
     if tag is not None:
-        where.append(Todo.tags.contains([tag]))
-    stmt = select(Todo).where(*where)
-    stmt = stmt.order_by(Todo.due_at.asc().nulls_last(), Todo.created_at, Todo.id)
-    return (await session.execute(stmt.limit(limit).offset(offset))).scalars().all()
+        where.append(todo.tags.contains([tag]))
+    stmt = select(*todo).where(*where)
+    stmt = stmt.order_by(todo.due_at.asc().nulls_last(), todo.created_at, todo.id)
+    return stmt.limit(limit).offset(offset)
+
+
+async def list_todos(*, session: AsyncSession, **filters: Any) -> list[dict[str, Any]]:
+    """`todos_query`'s filters; the page it selects, one dict per todo."""
+    return [row._asdict() for row in await session.execute(todos_query(**filters))]

@@ -14,7 +14,8 @@ A handler is a plain async function whose parameters say what it needs:
 - a parameter named like a `{placeholder}` of the path: that path segment; `uuid.UUID`
   segments that are not UUIDs answer 404 (the URL names nothing), never 500.
 - `session: AsyncSession`: a session inside a transaction the endpoint owns (committed when
-  the handler returns, rolled back when it raises). Sync replay passes its own.
+  the handler returns, rolled back when it raises; a GET's is always rolled back, it only
+  reads). Sync replay passes its own.
 - `clock: Clock`, `config: WebConfig`: the application's clock and web config.
 - `request: web.Request`: the raw request (such an endpoint cannot be replayed offline).
 
@@ -29,6 +30,7 @@ import re
 import types
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
@@ -176,9 +178,12 @@ class Operation:
             call.body = await request.clone(client_max_size=limit).read()
         if not self.needs_session:
             return self.respond(await self.invoke(call))
-        async with request.app[SESSIONMAKER]() as session, session.begin():
+        async with request.app[SESSIONMAKER]() as session:
             call.session = session
-            result = await self.invoke(call)
+            # A GET only reads: its implicit transaction is rolled back at close, which spares
+            # the flush over every loaded object and the COMMIT round trip.
+            async with nullcontext() if self.method == "GET" else session.begin():
+                result = await self.invoke(call)
         return self.respond(result)
 
 

@@ -112,7 +112,7 @@ class CriteriaOut(Out):
 @api.post("/jobs/ingest", max_body=INGEST_MAX_BODY)
 async def ingest_jobs(session: AsyncSession, clock: Clock, body: IngestIn) -> IngestOut:
     """Upsert offers by `source_url`; the owner's starred/archived/applied_at/notes stay."""
-    offers = [job.model_dump() for job in body.jobs]
+    offers = body.model_dump()["jobs"]  # one pydantic-core call, not 5,000
     counts = await jobs.ingest_jobs(session=session, jobs=offers, now=clock.now())
     return IngestOut(inserted=counts.inserted, updated=counts.updated)
 

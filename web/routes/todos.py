@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic.experimental.missing_sentinel import MISSING
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -62,7 +62,7 @@ class TodoPatch(In):
     verification_steps: Annotated[list[Text], Field(max_length=100)] | MISSING = MISSING
 
 
-class ChecklistItemOut(Out):
+class ChecklistItemOut(BaseModel):  # from a JSON dict: `from_attributes` would make it 10x slower
     text: str
     done: bool = False
 

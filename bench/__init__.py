@@ -1,0 +1,1 @@
+"""On-demand benchmarks (`python -m bench.<name>`), each against its own embedded PostgreSQL."""
