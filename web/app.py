@@ -9,6 +9,7 @@ from web.errors import json_errors
 from web.keys import CONFIG, WebConfig
 from web.openapi import api as openapi_api
 from web.openapi import mount
+from web.pwa import add_pwa_routes
 from web.routes import ai, health, settings, telegram
 from web.routes.rest import REST_APIS
 
@@ -22,4 +23,5 @@ def create_web_app(config: WebConfig) -> web.Application:
     mount(app, *REST_APIS)
     mount(app, ai.api)
     app.router.add_post("/telegram/webhook", telegram.webhook)
+    add_pwa_routes(app)
     return app

@@ -1,0 +1,172 @@
+// Boot: the bearer (or the onboarding), the router (History API under /app/), the service
+// worker, the network state and the offline queue, the palette (Cmd/Ctrl-K) and the 🎤 button.
+
+import { sync, syncSoon, token } from "./api.js";
+import { onboarding } from "./onboarding.js";
+import { openPalette } from "./palette.js";
+import { count } from "./queue.js";
+import { clear, dialogOpen, errorBox, toast } from "./ui.js";
+import { agendaView } from "./views/agenda.js";
+import { dashboardView } from "./views/dashboard.js";
+import { healthView } from "./views/health.js";
+import { jobsView } from "./views/jobs.js";
+import { notFoundView } from "./views/notfound.js";
+import { projectView, projectsView } from "./views/projects.js";
+import { settingsView } from "./views/settings.js";
+import { todosView } from "./views/todos.js";
+import { startVoice } from "./voice.js";
+
+const ROUTES = [
+  [/^\/app\/?$/, "dashboard", dashboardView, "Aujourd'hui"],
+  [/^\/app\/todos\/?$/, "todos", todosView, "Tâches"],
+  [/^\/app\/projects\/?$/, "projects", projectsView, "Projets"],
+  [/^\/app\/projects\/([^/]+)\/?$/, "projects", projectView, "Projet"],
+  [/^\/app\/agenda\/?$/, "agenda", agendaView, "Agenda"],
+  [/^\/app\/health\/?$/, "health", healthView, "Santé"],
+  [/^\/app\/jobs\/?$/, "jobs", jobsView, "Offres"],
+  [/^\/app\/settings\/?$/, "settings", settingsView, "Réglages"],
+];
+
+const viewEl = document.getElementById("view");
+let current = null; // { refresh } of the view on screen
+let renderToken = 0;
+
+export function navigate(path, { replace = false } = {}) {
+  if (path !== location.pathname + location.search) {
+    history[replace ? "replaceState" : "pushState"](null, "", path);
+  }
+  render();
+}
+
+async function render() {
+  if (!token.get()) {
+    showOnboarding();
+    return;
+  }
+  document.body.classList.remove("onboarding");
+  const path = location.pathname;
+  const match = ROUTES.map(([re, nav, view, title]) => [re.exec(path), nav, view, title]).find(([m]) => m);
+  const [m, nav, view, title] = match || [null, null, notFoundView, "Introuvable"];
+  for (const a of document.querySelectorAll("#nav a")) {
+    if (a.dataset.route === nav) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+  document.title = `${title} — ordinarthur·os`;
+  const mine = ++renderToken;
+  const root = document.createElement("div");
+  clear(viewEl, root);
+  viewEl.scrollTop = 0;
+  window.scrollTo(0, 0);
+  try {
+    const handle = await view(root, m ? m.slice(1).map(decodeURIComponent) : [], { navigate });
+    if (mine === renderToken) current = handle || null;
+  } catch (err) {
+    if (mine === renderToken) clear(root, errorBox(err));
+  }
+}
+
+function showOnboarding() {
+  document.body.classList.add("onboarding");
+  document.title = "Bienvenue — ordinarthur·os";
+  current = null;
+  onboarding(viewEl, () => {
+    toast("Token vérifié. Bienvenue.");
+    syncSoon(0);
+    navigate(location.pathname, { replace: true });
+  });
+}
+
+let refreshTimer = null;
+function refreshSoon() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => current?.refresh?.(), 120);
+}
+
+// ---------------------------------------------------------------- links, keys, buttons
+
+document.addEventListener("click", (e) => {
+  const a = e.target.closest?.("a[href]");
+  if (!a || a.target || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin || !url.pathname.startsWith("/app")) return;
+  if (/\.[a-z0-9]+$/i.test(url.pathname)) return; // a file, not a page
+  e.preventDefault();
+  navigate(url.pathname + url.search);
+});
+window.addEventListener("popstate", render);
+
+document.addEventListener("keydown", (e) => {
+  if ((e.metaKey || e.ctrlKey) && e.key.toLowerCase() === "k") {
+    e.preventDefault();
+    if (token.get() && !dialogOpen()) openPalette({ navigate });
+  }
+});
+document.getElementById("palette-btn").addEventListener("click", () => token.get() && openPalette({ navigate }));
+document.getElementById("mic-btn").addEventListener("click", () => token.get() && startVoice());
+const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+document.querySelector("#palette-btn .kbd").textContent = isMac ? "⌘K" : "Ctrl K";
+
+// ---------------------------------------------------------------- network and queue
+
+const dot = document.getElementById("net-dot");
+const syncState = document.getElementById("sync-state");
+
+async function showNetwork() {
+  const pending = await count().catch(() => 0);
+  const online = navigator.onLine;
+  dot.classList.toggle("off", !online);
+  dot.title = online ? "En ligne" : "Hors ligne";
+  const parts = [];
+  if (!online) parts.push("Hors ligne");
+  if (pending) parts.push(`${pending} en attente`);
+  syncState.textContent = parts.join(" · ");
+  syncState.classList.toggle("warn", !online || pending > 0);
+}
+
+window.addEventListener("online", () => {
+  showNetwork();
+  sync();
+});
+window.addEventListener("offline", showNetwork);
+window.addEventListener("queue-changed", showNetwork);
+window.addEventListener("synced", (e) => {
+  if (e.detail.sent) toast(`Synchronisé : ${e.detail.sent} modification${e.detail.sent > 1 ? "s" : ""} envoyée${e.detail.sent > 1 ? "s" : ""}.`);
+  refreshSoon();
+});
+window.addEventListener("sync-failed", (e) => {
+  for (const { mutation, error } of e.detail) {
+    toast(`Refusé par le serveur (${mutation?.method} ${mutation?.path}) : ${error.message}`, { error: true, ms: 8000 });
+  }
+});
+window.addEventListener("auth-lost", () => {
+  toast("Token refusé : saisis-le à nouveau.", { error: true });
+  token.clear();
+  render();
+});
+setInterval(() => navigator.onLine && syncSoon(0), 30000);
+
+// ---------------------------------------------------------------- service worker
+
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.addEventListener("message", (e) => {
+    if (e.data?.type === "api-updated") refreshSoon();
+  });
+  let hadController = Boolean(navigator.serviceWorker.controller);
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (hadController) {
+      toast("Nouvelle version installée.", { action: { label: "Recharger", run: () => location.reload() } });
+    }
+    hadController = true;
+  });
+  window.addEventListener("load", () => {
+    navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).catch((err) => console.warn("service worker", err));
+  });
+}
+
+fetch("/health").then((r) => r.json()).then((h) => {
+  document.getElementById("version").textContent = `v${h.version}`;
+}).catch(() => {});
+
+showNetwork();
+render();
+syncSoon(500);

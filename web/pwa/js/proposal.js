@@ -1,0 +1,177 @@
+// The confirm modal: what the agent proposes (nothing is written yet), Confirmer / Annuler,
+// then what was written, read back from the database, with ↩ to undo.
+
+import { ApiError, get, request } from "./api.js";
+import { add, big, chip, clear, dialog, dueText, h, label, shortDay, time, toast } from "./ui.js";
+
+const COLUMN = { backlog: "Backlog", todo: "À faire", doing: "En cours", review: "Revue", done: "Fait" };
+let projectNames = new Map();
+
+async function loadProjectNames() {
+  try {
+    projectNames = new Map((await get("/projects")).map((p) => [p.id, p.name]));
+  } catch {
+    // names are a nicety; ids will do
+  }
+}
+
+const project = (id) => (id ? projectNames.get(id) || "un projet" : null);
+
+/** A French line for one action, from its arguments (proposed) or its row (written). */
+export function describe(fn, a = {}) {
+  switch (fn) {
+    case "create_todo":
+      return {
+        kind: "Tâche",
+        title: a.title,
+        meta: [
+          a.due_at ? `échéance ${dueText(a.due_at).text}` : null,
+          a.priority !== undefined && a.priority !== null ? `priorité ${a.priority}` : null,
+          project(a.project_id),
+          ...(a.tags || []).map((t) => `#${t}`),
+        ],
+      };
+    case "add_project_idea":
+      return { kind: "Idée", title: a.content, meta: [project(a.project_id)] };
+    case "add_project_step":
+      return { kind: "Étape", title: a.title, meta: [project(a.project_id), COLUMN[a.status || "backlog"]] };
+    case "create_calendar_event":
+      return {
+        kind: "Événement",
+        title: a.title,
+        meta: [a.starts_at ? `${shortDay(a.starts_at)} ${time(a.starts_at)}–${time(a.ends_at)}` : null, a.location],
+      };
+    case "toggle_daily_checkin":
+      return {
+        kind: "Médocs",
+        title: a.meds_taken === false ? "Médocs décochés" : "Médocs du jour cochés",
+        meta: [a.note],
+      };
+    default:
+      return { kind: fn, title: JSON.stringify(a), meta: [] };
+  }
+}
+
+function actionLine(fn, args, extra = {}) {
+  const d = describe(fn, args);
+  return h(
+    "li",
+    { class: `action${extra.cls ? ` ${extra.cls}` : ""}` },
+    extra.control || null,
+    h("div", { class: "what" }, label(d.kind), h("span", { class: "t" }, d.title),
+      h("div", { class: "chips" }, d.meta.filter(Boolean).map((m) => chip(m, "plain"))),
+      extra.error ? h("span", { class: "late mono" }, extra.error) : null),
+  );
+}
+
+const changed = () => window.dispatchEvent(new CustomEvent("data-changed"));
+
+/** Show a proposal (from /ai/command or /ai/voice) and carry out the owner's choice. */
+export async function showProposal(proposal) {
+  await loadProjectNames();
+  let decided = false;
+  const pending = proposal.proposal_id && proposal.actions.length;
+  const d = dialog({
+    title: proposal.transcript ? "Mémo vocal · proposition" : "Proposition de l'agent",
+    className: "proposal",
+    onClose: ({ replaced }) => {
+      // Closed without a choice: the proposal is declined, as Annuler would.
+      if (pending && !decided && !replaced) {
+        request("POST", "/ai/command/cancel", { body: { proposal_id: proposal.proposal_id } }).catch(() => {});
+      }
+    },
+  });
+  d.el.id = "proposal-modal";
+  if (proposal.transcript) {
+    d.body.append(label("Transcription"), h("blockquote", { class: "transcript", id: "transcript" }, proposal.transcript));
+  }
+  if (!pending) {
+    d.body.append(big(["Rien à ", "faire", "."], "big sm"), h("p", { class: "muted" }, proposal.message || "Je n'ai reconnu aucune action dans ce message."));
+    d.foot.append(h("button", { class: "btn primary", type: "button", onclick: () => d.close() }, "Fermer"));
+    return;
+  }
+  const boxes = [];
+  add(
+    d.body,
+    big(["Tu veux ", "faire", " :"], "big sm"),
+    h("ul", { class: "actions", id: "proposed-actions" }, proposal.actions.map((action) => {
+      const box = h("input", { class: "check", type: "checkbox", checked: true, "aria-label": "Garder cette action" });
+      boxes.push([box, action]);
+      return actionLine(action.fn, action.args, { control: box });
+    })),
+    proposal.message ? h("p", { class: "muted" }, proposal.message) : null,
+    label(proposal.fallback_reason ? `Analyse hors-ligne · ${proposal.model_name}` : `Modèle · ${proposal.model_name}`),
+  );
+  const cancel = h("button", { class: "btn", type: "button", id: "proposal-cancel" }, "Annuler");
+  const confirm = h("button", { class: "btn accent", type: "button", id: "proposal-confirm" }, "Confirmer");
+  d.foot.append(cancel, confirm);
+  confirm.focus();
+
+  cancel.addEventListener("click", async () => {
+    decided = true;
+    cancel.disabled = confirm.disabled = true;
+    try {
+      await request("POST", "/ai/command/cancel", { body: { proposal_id: proposal.proposal_id } });
+      toast("Proposition annulée.");
+    } catch (err) {
+      toast(err.message, { error: true });
+    }
+    d.close();
+  });
+
+  confirm.addEventListener("click", async () => {
+    const kept = boxes.filter(([box]) => box.checked).map(([, action]) => action);
+    if (!kept.length) {
+      cancel.click();
+      return;
+    }
+    decided = true;
+    cancel.disabled = confirm.disabled = true;
+    confirm.textContent = "…";
+    const body = { proposal_id: proposal.proposal_id };
+    if (kept.length !== proposal.actions.length) body.actions = kept;
+    try {
+      showResults(d, await request("POST", "/ai/command/confirm", { body }));
+    } catch (err) {
+      if (err instanceof ApiError && err.details?.results) showResults(d, err.details, err.message);
+      else {
+        clear(d.body, h("p", { class: "error-box" }, err.message));
+        clear(d.foot, h("button", { class: "btn primary", type: "button", onclick: () => d.close() }, "Fermer"));
+      }
+    }
+    changed();
+  });
+}
+
+function showResults(d, state, error = null) {
+  const ok = state.status === "confirmed";
+  clear(
+    d.body,
+    big(ok ? ["C'est ", "fait", "."] : ["Ça n'a pas ", "marché", "."], "big sm"),
+    error ? h("p", { class: "error-box" }, error) : null,
+    h("ul", { class: "actions", id: "action-results" }, state.results.map((r) => actionLine(r.fn, r.row || r.args, {
+      cls: r.status === "confirmed" ? "ok" : "bad",
+      error: r.error,
+    }))),
+  );
+  const close = h("button", { class: "btn primary", type: "button", onclick: () => d.close() }, "Fermer");
+  clear(d.foot);
+  if (ok) {
+    const undo = h("button", { class: "btn", type: "button", id: "proposal-undo" }, "↩ Annuler");
+    undo.addEventListener("click", async () => {
+      undo.disabled = true;
+      try {
+        await request("POST", "/ai/command/undo", { body: { proposal_id: state.proposal_id } });
+        toast("Annulé : rien n'a été gardé.");
+        changed();
+        d.close();
+      } catch (err) {
+        toast(err.message, { error: true });
+        undo.disabled = false;
+      }
+    });
+    d.foot.append(undo);
+  }
+  d.foot.append(close);
+  close.focus();
+}

@@ -1,0 +1,208 @@
+// DOM helpers, formatting (French), toasts and dialogs. Nothing here uses innerHTML: every
+// text the API returns lands in a text node.
+
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") el.className = value;
+    else if (key === "dataset") Object.assign(el.dataset, value);
+    else if (key === "style") Object.assign(el.style, value);
+    else if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
+    else if (key === "value" || key === "checked") el[key] = value;
+    else el.setAttribute(key, value === true ? "" : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+/** Append children, skipping null/undefined/false (Node.append would write "null"). */
+export function add(el, ...children) {
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function clear(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+// ---------------------------------------------------------------- editorial primitives
+
+export const label = (text, pre) => h("p", { class: "label" }, pre ? h("span", { class: "pre" }, pre) : null, text);
+
+/** "Le titre <em>en orange</em>": `parts` alternates plain text and italic accent. */
+export function big(parts, cls = "big") {
+  const list = Array.isArray(parts) ? parts : [parts];
+  return h("h1", { class: cls }, list.map((part, i) => (i % 2 ? h("em", null, part) : part)));
+}
+
+export function sectionHead(num, title, ...extra) {
+  return h(
+    "div",
+    { class: "section-head" },
+    h("span", { class: "n" }, num),
+    h("span", { class: "t" }, title),
+    extra.length ? h("span", { class: "x" }, extra) : null,
+  );
+}
+
+export function section(num, title, extra, ...body) {
+  return h("section", { class: "section" }, sectionHead(num, title, ...(extra || [])), body);
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/** The microphone icon (an emoji would need a font the device may not have). */
+export function micIcon(size = 18) {
+  const svg = document.createElementNS(SVG, "svg");
+  for (const [k, v] of Object.entries({ viewBox: "0 0 24 24", width: size, height: size, fill: "none", stroke: "currentColor", "stroke-width": "1.7", "aria-hidden": "true" })) svg.setAttribute(k, v);
+  const rect = document.createElementNS(SVG, "rect");
+  for (const [k, v] of Object.entries({ x: 9, y: 3, width: 6, height: 11, rx: 3 })) rect.setAttribute(k, v);
+  const path = document.createElementNS(SVG, "path");
+  path.setAttribute("d", "M5.5 11a6.5 6.5 0 0 0 13 0M12 17.5V21M8.5 21h7");
+  svg.append(rect, path);
+  return svg;
+}
+
+export const chip = (text, cls = "") => h("span", { class: `chip ${cls}` }, text);
+export const empty = (text) => h("p", { class: "empty" }, text);
+export const errorBox = (err) => h("p", { class: "error-box" }, err?.message || String(err));
+
+/** A delete button that asks once: the first click arms it, the second acts. */
+export function deleteButton(onConfirm, title = "Supprimer") {
+  let timer = null;
+  const btn = h("button", { class: "x-btn", type: "button", title, "aria-label": title }, "×");
+  btn.addEventListener("click", () => {
+    if (btn.classList.contains("armed")) {
+      clearTimeout(timer);
+      btn.disabled = true;
+      onConfirm();
+      return;
+    }
+    btn.classList.add("armed");
+    btn.textContent = "Sûr ?";
+    timer = setTimeout(() => {
+      btn.classList.remove("armed");
+      btn.textContent = "×";
+    }, 3000);
+  });
+  return btn;
+}
+
+// ---------------------------------------------------------------- dates (the owner's clock)
+
+const LOCALE = "fr-FR";
+const fmt = (opts) => new Intl.DateTimeFormat(LOCALE, opts);
+const F_TIME = fmt({ hour: "2-digit", minute: "2-digit" });
+const F_LONG = fmt({ weekday: "long", day: "numeric", month: "long" });
+const F_SHORT = fmt({ weekday: "short", day: "numeric", month: "short" });
+const F_DAYMONTH = fmt({ day: "numeric", month: "short" });
+
+export const time = (d) => F_TIME.format(new Date(d));
+export const longDay = (d) => F_LONG.format(new Date(d));
+export const shortDay = (d) => F_SHORT.format(new Date(d));
+export const dayMonth = (d) => F_DAYMONTH.format(new Date(d));
+
+export function startOfDay(d = new Date()) {
+  const x = new Date(d);
+  x.setHours(0, 0, 0, 0);
+  return x;
+}
+
+export function addDays(d, n) {
+  const x = new Date(d);
+  x.setDate(x.getDate() + n);
+  return x;
+}
+
+export function startOfWeek(d = new Date()) {
+  const x = startOfDay(d);
+  return addDays(x, -((x.getDay() + 6) % 7)); // weeks start on Monday
+}
+
+const pad = (n) => String(n).padStart(2, "0");
+/** YYYY-MM-DD in local time (for <input type=date> and for `day` fields). */
+export const isoDay = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+export const hhmm = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+/** A local date and HH:MM, as the instant the API wants (UTC, with its `Z`). */
+export const localInstant = (day, hm = "00:00") => new Date(`${day}T${hm}:00`).toISOString();
+
+/** "aujourd'hui", "demain", "hier", or a short date; `late` when past and not done. */
+export function dueText(due) {
+  const days = Math.round((startOfDay(due) - startOfDay()) / 86400000);
+  const names = { 0: "aujourd'hui", 1: "demain", [-1]: "hier" };
+  const day = names[days] ?? shortDay(due);
+  const d = new Date(due);
+  const hasTime = d.getHours() !== 0 || d.getMinutes() !== 0;
+  return { text: hasTime ? `${day} · ${time(d)}` : day, late: d < new Date() };
+}
+
+// ---------------------------------------------------------------- toasts
+
+export function toast(message, { error = false, action = null, ms = 4500 } = {}) {
+  const box = document.getElementById("toasts");
+  const el = h("div", { class: `toast${error ? " err" : ""}` }, h("span", null, message));
+  if (action) {
+    el.append(h("button", { type: "button", onclick: () => { el.remove(); action.run(); } }, action.label));
+  }
+  box.append(el);
+  setTimeout(() => el.remove(), action ? ms * 2 : ms);
+  return el;
+}
+
+// ---------------------------------------------------------------- dialogs
+
+/** A modal dialog; returns { el, body, foot, close }. Esc and a click outside close it. */
+export function dialog({ title, onClose, className = "" } = {}) {
+  const layer = document.getElementById("layer");
+  const body = h("div", { class: "dialog-body" });
+  const foot = h("div", { class: "dialog-foot" });
+  const closeBtn = h("button", { class: "x-btn", type: "button", "aria-label": "Fermer" }, "×");
+  const box = h(
+    "div",
+    { class: `dialog ${className}`, role: "dialog", "aria-modal": "true", "aria-label": title || "Dialogue" },
+    title ? h("div", { class: "dialog-head" }, label(title), closeBtn) : null,
+    body,
+    foot,
+  );
+  const overlay = h("div", { class: "overlay" }, box);
+  if (openDialog) openDialog.close({ replaced: true });
+  const previous = document.activeElement;
+  let closed = false;
+  const close = ({ replaced = false } = {}) => {
+    if (closed) return;
+    closed = true;
+    if (openDialog === handle) openDialog = null;
+    overlay.remove();
+    document.removeEventListener("keydown", onKey, true);
+    if (!replaced && previous && previous.focus) previous.focus();
+    if (onClose) onClose({ replaced });
+  };
+  const onKey = (e) => {
+    if (e.key === "Escape") {
+      e.preventDefault();
+      e.stopPropagation();
+      close();
+    }
+  };
+  closeBtn.addEventListener("click", () => close());
+  overlay.addEventListener("mousedown", (e) => { if (e.target === overlay) close(); });
+  document.addEventListener("keydown", onKey, true);
+  layer.append(overlay);
+  const handle = { el: box, body, foot, close, overlay };
+  openDialog = handle;
+  return handle;
+}
+
+let openDialog = null;
+export const dialogOpen = () => openDialog !== null;

@@ -1,0 +1,148 @@
+// Agenda: a week, Monday to Sunday; create and delete events.
+
+import { get, mutate, withQuery } from "../api.js";
+import { overlay, tempId } from "../queue.js";
+import {
+  addDays, big, clear, dayMonth, deleteButton, errorBox, h, hhmm, isoDay, label, localInstant,
+  section, startOfWeek, time, toast,
+} from "../ui.js";
+
+const WEEKDAYS = ["Lun", "Mar", "Mer", "Jeu", "Ven", "Sam", "Dim"];
+let shownWeek = null; // kept while the app is open: back from another page, same week
+
+export async function agendaView(root) {
+  shownWeek ??= startOfWeek();
+  let events = [];
+  const weekEl = h("div", { class: "week", id: "week" });
+  const titleEl = h("span");
+
+  const nextHour = new Date();
+  nextHour.setHours(nextHour.getHours() + 1, 0, 0, 0);
+  const f = {
+    title: h("input", { class: "input", name: "title", id: "event-title", placeholder: "Titre de l'événement", required: true, maxlength: 2000, autocomplete: "off" }),
+    day: h("input", { class: "input", name: "day", type: "date", required: true, value: isoDay(nextHour) }),
+    start: h("input", { class: "input", name: "start", type: "time", value: hhmm(nextHour) }),
+    end: h("input", { class: "input", name: "end", type: "time", value: hhmm(new Date(nextHour.getTime() + 3600000)) }),
+    location: h("input", { class: "input", name: "location", placeholder: "Lieu (facultatif)", autocomplete: "off" }),
+    allDay: h("input", { class: "check", type: "checkbox", name: "all_day" }),
+  };
+  f.allDay.addEventListener("change", () => { f.start.disabled = f.end.disabled = f.allDay.checked; });
+  const field = (name, input) => h("label", { class: "field" }, label(name), input);
+  const form = h(
+    "form",
+    { class: "form", id: "event-form" },
+    h("div", { class: "row" }, h("div", { class: "grow" }, field("Titre", f.title)), field("Jour", f.day), field("Début", f.start), field("Fin", f.end)),
+    h("div", { class: "row" }, h("div", { class: "grow" }, field("Lieu", f.location)),
+      h("label", { class: "row", style: { alignItems: "center", minHeight: "42px" } }, f.allDay, label("Toute la journée")),
+      h("button", { class: "btn primary", type: "submit" }, "Créer l'événement")),
+  );
+
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const day = f.day.value;
+    const body = { title: f.title.value.trim(), all_day: f.allDay.checked };
+    if (!body.title || !day) return;
+    if (body.all_day) {
+      body.starts_at = localInstant(day);
+      body.ends_at = addDays(new Date(`${day}T00:00:00`), 1).toISOString();
+    } else {
+      body.starts_at = localInstant(day, f.start.value || "09:00");
+      body.ends_at = localInstant(day, f.end.value || f.start.value || "10:00");
+      if (body.ends_at < body.starts_at) {
+        toast("La fin est avant le début.", { error: true });
+        return;
+      }
+    }
+    if (f.location.value.trim()) body.location = f.location.value.trim();
+    const temp = tempId();
+    const draft = { ...body, id: temp, pending: true, source: "local" };
+    events.push(draft);
+    f.title.value = "";
+    f.location.value = "";
+    shownWeek = startOfWeek(new Date(body.starts_at));
+    drawWeek();
+    try {
+      const r = await mutate("POST", "/agenda/events", body, { temp });
+      if (!r.queued) events[events.indexOf(draft)] = r.data;
+    } catch (err) {
+      events = events.filter((x) => x !== draft);
+      toast(`Événement non créé : ${err.message}`, { error: true });
+    }
+    load();
+  });
+
+  async function remove(ev) {
+    events = events.filter((x) => x !== ev);
+    drawWeek();
+    try {
+      await mutate("DELETE", `/agenda/events/${ev.id}`);
+    } catch (err) {
+      if (err.status !== 404) {
+        events.push(ev);
+        toast(`Événement non supprimé : ${err.message}`, { error: true });
+        drawWeek();
+      }
+    }
+  }
+
+  function drawWeek() {
+    const end = addDays(shownWeek, 6);
+    titleEl.textContent = `Semaine du ${dayMonth(shownWeek)} au ${dayMonth(end)}`;
+    const today = isoDay(new Date());
+    clear(weekEl, WEEKDAYS.map((name, i) => {
+      const day = addDays(shownWeek, i);
+      const next = addDays(day, 1);
+      const mine = events
+        .filter((ev) => new Date(ev.starts_at) < next && (new Date(ev.ends_at) > day || new Date(ev.starts_at) >= day))
+        .sort((a, b) => (b.all_day - a.all_day) || new Date(a.starts_at) - new Date(b.starts_at));
+      return h(
+        "div",
+        { class: `day${isoDay(day) === today ? " today" : ""}`, dataset: { day: isoDay(day) } },
+        h("div", { class: "day-head" }, label(name), h("span", { class: "d" }, String(day.getDate()))),
+        h("div", { class: "day-body" }, mine.map((ev) => h(
+          "div",
+          { class: `ev${ev.source === "google" ? " google" : ""}${ev.pending ? " pending" : ""}` },
+          h("div", { class: "top" },
+            h("span", { class: "tm" }, ev.all_day ? "JOURNÉE" : `${time(ev.starts_at)}–${time(ev.ends_at)}`),
+            deleteButton(() => remove(ev), `Supprimer « ${ev.title} »`)),
+          h("span", null, ev.title),
+          ev.location ? h("span", { class: "tm" }, ev.location) : null,
+        ))),
+      );
+    }));
+  }
+
+  async function load(opts) {
+    const from = shownWeek;
+    try {
+      const list = await get(withQuery("/agenda/events", { from: from.toISOString(), to: addDays(from, 7).toISOString() }), opts);
+      if (from !== shownWeek) return; // the owner moved on meanwhile
+      events = await overlay("/agenda/events", list);
+      drawWeek();
+    } catch (err) {
+      clear(weekEl, errorBox(err));
+    }
+  }
+
+  const go = (days) => () => {
+    shownWeek = days === null ? startOfWeek() : addDays(shownWeek, days);
+    events = [];
+    drawWeek();
+    load();
+  };
+
+  clear(
+    root,
+    h("header", { class: "hero" }, label("Agenda", "[ 04 ]"), big(["La semaine, ", "d'un coup d'œil", "."])),
+    section("04.1", titleEl, [
+      h("button", { class: "btn sm", type: "button", onclick: go(-7), "aria-label": "Semaine précédente" }, "←"),
+      h("button", { class: "btn sm", type: "button", onclick: go(null) }, "Aujourd'hui"),
+      h("button", { class: "btn sm", type: "button", onclick: go(7), "aria-label": "Semaine suivante" }, "→"),
+    ]),
+    weekEl,
+    section("04.2", "Nouvel événement", null, h("div", { class: "body" }, form)),
+  );
+  drawWeek();
+  await load();
+  return { refresh: load };
+}

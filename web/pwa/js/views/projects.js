@@ -1,0 +1,246 @@
+// Projects: the list, and one project's kanban (backlog → done) and ideas.
+
+import { get, mutate } from "../api.js";
+import { overlay, tempId } from "../queue.js";
+import { big, chip, clear, dayMonth, deleteButton, empty, errorBox, h, label, section, toast } from "../ui.js";
+
+export const COLUMNS = [
+  ["backlog", "Backlog"],
+  ["todo", "À faire"],
+  ["doing", "En cours"],
+  ["review", "Revue"],
+  ["done", "Fait"],
+];
+const KIND = { perso: "Perso", freelance: "Freelance" };
+
+/** An optimistic write: apply `change` now, undo it with `revert` if the server refuses. */
+async function optimistic({ change, revert, call, settle, redraw, what }) {
+  change();
+  redraw();
+  try {
+    const r = await call();
+    settle?.(r);
+  } catch (err) {
+    revert();
+    toast(`${what} : ${err.message}`, { error: true });
+  }
+  redraw();
+}
+
+// ---------------------------------------------------------------- list
+
+export async function projectsView(root) {
+  let projects = [];
+  const listEl = h("ul", { class: "list", id: "project-list" });
+  const name = h("input", { class: "input", name: "name", placeholder: "Nouveau projet…", required: true, maxlength: 2000, autocomplete: "off" });
+  const kind = h("select", { class: "select", name: "kind", "aria-label": "Type" },
+    h("option", { value: "perso" }, "Perso"), h("option", { value: "freelance" }, "Freelance"));
+  const form = h("form", { class: "inline-form", id: "project-form" }, name, kind, h("button", { class: "btn primary", type: "submit" }, "Créer"));
+
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const body = { name: name.value.trim(), kind: kind.value };
+    if (!body.name) return;
+    const temp = tempId();
+    const draft = { ...body, id: temp, status: "active", pending: true, created_at: new Date().toISOString() };
+    form.reset();
+    optimistic({
+      change: () => projects.push(draft),
+      revert: () => projects.splice(projects.indexOf(draft), 1),
+      call: () => mutate("POST", "/projects", body, { temp }),
+      settle: (r) => { if (!r.queued) projects[projects.indexOf(draft)] = r.data; },
+      redraw: draw,
+      what: "Projet non créé",
+    });
+  });
+
+  function draw() {
+    clear(listEl, projects.length ? projects.map((p) => h(
+      "li",
+      { class: `item${p.pending ? " pending" : ""}` },
+      h("div", { class: "main-col" },
+        String(p.id).startsWith("tmp-") ? h("span", { class: "title" }, p.name) : h("a", { class: "title", href: `/app/projects/${p.id}` }, p.name),
+        h("div", { class: "sub" }, chip(KIND[p.kind] || p.kind, p.kind === "freelance" ? "accent" : ""), chip(p.status, "plain"),
+          p.created_at ? label(`Depuis le ${dayMonth(p.created_at)}`) : null)),
+      deleteButton(() => optimistic({
+        change: () => projects.splice(projects.indexOf(p), 1),
+        revert: () => projects.push(p),
+        call: () => mutate("DELETE", `/projects/${p.id}`),
+        redraw: draw,
+        what: "Projet non supprimé",
+      }), `Supprimer le projet « ${p.name} »`),
+    )) : h("li", null, empty("Aucun projet. Crée le premier.")));
+  }
+
+  async function load(opts) {
+    try {
+      projects = await overlay("/projects", await get("/projects", opts));
+      draw();
+    } catch (err) {
+      clear(listEl, h("li", null, errorBox(err)));
+    }
+  }
+
+  clear(
+    root,
+    h("header", { class: "hero" }, label("Projets", "[ 03 ]"), big(["Ce qui se ", "construit", "."])),
+    section("03.1", "Nouveau projet", null, h("div", { class: "body" }, form)),
+    section("03.2", "Tous les projets", null, listEl),
+  );
+  await load();
+  return { refresh: load };
+}
+
+// ---------------------------------------------------------------- one project
+
+export async function projectView(root, [projectId]) {
+  const base = `/projects/${encodeURIComponent(projectId)}`;
+  let project;
+  try {
+    project = await get(base);
+  } catch (err) {
+    clear(root, h("header", { class: "hero" }, label("Projet", "[ 03 ]"), big(["Projet ", "introuvable", "."])), errorBox(err),
+      h("div", { class: "body" }, h("a", { class: "btn", href: "/app/projects" }, "← Tous les projets")));
+    return null;
+  }
+  let steps = [];
+  let ideas = [];
+  const board = h("div", { class: "board", id: "board" });
+  const ideasEl = h("ul", { class: "list", id: "idea-list" });
+
+  const stepTitle = h("input", { class: "input", name: "title", id: "step-title", placeholder: "Nouvelle étape…", required: true, maxlength: 2000, autocomplete: "off" });
+  const stepCol = h("select", { class: "select", name: "status", "aria-label": "Colonne" }, COLUMNS.map(([v, n]) => h("option", { value: v }, n)));
+  const stepForm = h("form", { class: "inline-form", id: "step-form" }, stepTitle, stepCol, h("button", { class: "btn primary", type: "submit" }, "Ajouter"));
+  const ideaText = h("input", { class: "input", name: "content", id: "idea-content", placeholder: "Une idée…", required: true, autocomplete: "off" });
+  const ideaForm = h("form", { class: "inline-form", id: "idea-form" }, ideaText, h("button", { class: "btn primary", type: "submit" }, "Noter"));
+
+  stepForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const body = { title: stepTitle.value.trim(), status: stepCol.value };
+    if (!body.title) return;
+    const temp = tempId();
+    const draft = { ...body, id: temp, pending: true };
+    stepTitle.value = "";
+    optimistic({
+      change: () => steps.push(draft),
+      revert: () => steps.splice(steps.indexOf(draft), 1),
+      call: () => mutate("POST", `${base}/steps`, body, { temp }),
+      settle: (r) => { if (!r.queued) steps[steps.indexOf(draft)] = r.data; },
+      redraw: drawBoard,
+      what: "Étape non ajoutée",
+    });
+  });
+
+  ideaForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const body = { content: ideaText.value.trim() };
+    if (!body.content) return;
+    const temp = tempId();
+    const draft = { ...body, id: temp, pending: true, created_at: new Date().toISOString() };
+    ideaText.value = "";
+    optimistic({
+      change: () => ideas.unshift(draft),
+      revert: () => ideas.splice(ideas.indexOf(draft), 1),
+      call: () => mutate("POST", `${base}/ideas`, body, { temp }),
+      settle: (r) => { if (!r.queued) ideas[ideas.indexOf(draft)] = r.data; },
+      redraw: drawIdeas,
+      what: "Idée non notée",
+    });
+  });
+
+  function move(step, status) {
+    if (step.status === status) return;
+    const before = step.status;
+    optimistic({
+      change: () => { step.status = status; steps = [...steps.filter((s) => s !== step), step]; },
+      revert: () => { step.status = before; },
+      call: () => mutate("PATCH", `${base}/steps/${step.id}`, { status }),
+      settle: (r) => { if (r.queued) step.pending = true; else Object.assign(step, r.data); },
+      redraw: drawBoard,
+      what: "Étape non déplacée",
+    });
+  }
+
+  function card(step) {
+    const i = COLUMNS.findIndex(([v]) => v === step.status);
+    const el = h(
+      "div",
+      { class: `card${step.pending ? " pending" : ""}`, draggable: "true", dataset: { id: step.id } },
+      h("span", { class: "t" }, step.title),
+      h("div", { class: "acts" },
+        h("button", { class: "btn sm", type: "button", title: "Colonne précédente", "aria-label": "Reculer", disabled: i <= 0, onclick: () => move(step, COLUMNS[i - 1][0]) }, "←"),
+        deleteButton(() => optimistic({
+          change: () => { steps = steps.filter((s) => s !== step); },
+          revert: () => steps.push(step),
+          call: () => mutate("DELETE", `${base}/steps/${step.id}`),
+          redraw: drawBoard,
+          what: "Étape non supprimée",
+        }), `Supprimer « ${step.title} »`),
+        h("button", { class: "btn sm", type: "button", title: "Colonne suivante", "aria-label": "Avancer", disabled: i >= COLUMNS.length - 1, onclick: () => move(step, COLUMNS[i + 1][0]) }, "→")),
+    );
+    el.addEventListener("dragstart", (e) => {
+      e.dataTransfer.setData("text/plain", String(step.id));
+      el.classList.add("dragging");
+    });
+    el.addEventListener("dragend", () => el.classList.remove("dragging"));
+    return el;
+  }
+
+  function drawBoard() {
+    clear(board, COLUMNS.map(([status, name]) => {
+      const mine = steps.filter((s) => s.status === status);
+      const col = h("div", { class: "col", dataset: { status } },
+        h("div", { class: "col-head" }, h("span", null, name), h("span", { class: "c" }, String(mine.length))),
+        h("div", { class: "col-body" }, mine.map(card)));
+      col.addEventListener("dragover", (e) => { e.preventDefault(); col.classList.add("drop"); });
+      col.addEventListener("dragleave", () => col.classList.remove("drop"));
+      col.addEventListener("drop", (e) => {
+        e.preventDefault();
+        col.classList.remove("drop");
+        const step = steps.find((s) => String(s.id) === e.dataTransfer.getData("text/plain"));
+        if (step) move(step, status);
+      });
+      return col;
+    }));
+  }
+
+  function drawIdeas() {
+    clear(ideasEl, ideas.length ? ideas.map((idea) => h(
+      "li",
+      { class: `item${idea.pending ? " pending" : ""}` },
+      h("div", { class: "main-col" }, h("span", { class: "title" }, idea.content), idea.created_at ? label(dayMonth(idea.created_at)) : null),
+      deleteButton(() => optimistic({
+        change: () => { ideas = ideas.filter((x) => x !== idea); },
+        revert: () => ideas.push(idea),
+        call: () => mutate("DELETE", `${base}/ideas/${idea.id}`),
+        redraw: drawIdeas,
+        what: "Idée non supprimée",
+      }), "Supprimer l'idée"),
+    )) : h("li", null, empty("Pas encore d'idée.")));
+  }
+
+  async function load(opts) {
+    try {
+      const [s, i] = await Promise.all([get(`${base}/steps`, opts), get(`${base}/ideas`, opts)]);
+      steps = await overlay(`${base}/steps`, s);
+      ideas = await overlay(`${base}/ideas`, i);
+      drawBoard();
+      drawIdeas();
+    } catch (err) {
+      clear(board, errorBox(err));
+    }
+  }
+
+  clear(
+    root,
+    h("header", { class: "hero" },
+      h("div", { class: "hint-row" }, h("a", { class: "btn sm", href: "/app/projects" }, "← Projets"), label(`Projet · ${KIND[project.kind] || project.kind} · ${project.status}`, "[ 03 ]")),
+      big([`${project.name}`]),
+      project.description ? h("p", { class: "muted" }, project.description) : null),
+    section("03.3", "Kanban", null, h("div", { class: "body" }, stepForm)),
+    board,
+    section("03.4", "Idées", null, h("div", { class: "body" }, ideaForm), ideasEl),
+  );
+  await load();
+  return { refresh: load };
+}

@@ -1,0 +1,166 @@
+// Settings: the bearer on this device, the digest and reminder times, the offline queue, the
+// AI journal (with undo), links.
+
+import { ApiError, get, mutate, request, sync, token } from "../api.js";
+import { describe } from "../proposal.js";
+import { clearQueue, count } from "../queue.js";
+import { big, chip, clear, dayMonth, empty, errorBox, h, label, section, time, toast } from "../ui.js";
+
+export const API_CACHE_PREFIX = "ordinarthur-api";
+
+export async function forgetDevice() {
+  token.clear();
+  await clearQueue().catch(() => {});
+  if ("caches" in window) {
+    for (const key of await caches.keys()) if (key.startsWith(API_CACHE_PREFIX)) await caches.delete(key);
+  }
+}
+
+export async function settingsView(root, _params, { navigate }) {
+  clear(
+    root,
+    h("header", { class: "hero" }, label("Réglages", "[ 07 ]"), big(["Les ", "réglages", ", sans détour."])),
+    h("div", { class: "grid cols-2" }, section("07.1", "Accès", null, accessSection(navigate)), section("07.2", "Rappels", null, await scheduleSection())),
+    h("div", { class: "grid cols-2" }, section("07.3", "Hors ligne", null, await offlineSection()), section("07.4", "Liens", null, linksSection())),
+    section("07.5", "Journal de l'agent", null, await journalSection()),
+  );
+  return null;
+}
+
+function accessSection(navigate) {
+  const current = token.get() || "";
+  const input = h("input", { class: "input mono", type: "password", name: "token", autocomplete: "off", placeholder: "Nouveau token" });
+  const msg = h("p", { class: "label" });
+  const form = h("form", { class: "inline-form" }, input, h("button", { class: "btn", type: "submit" }, "Remplacer"));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const value = input.value.trim();
+    if (!value) return;
+    try {
+      await request("POST", "/auth/verify", { bearer: value });
+      token.set(value);
+      input.value = "";
+      toast("Nouveau token enregistré.");
+      navigate(location.pathname, { replace: true });
+    } catch (err) {
+      msg.textContent = err instanceof ApiError && err.status === 401 ? "Token refusé." : err.message;
+    }
+  });
+  const forget = h("button", { class: "btn danger", type: "button", id: "forget-token" }, "Oublier ce token");
+  forget.addEventListener("click", async () => {
+    const pending = await count().catch(() => 0);
+    if (pending && forget.dataset.armed !== "1") {
+      forget.dataset.armed = "1";
+      forget.textContent = `${pending} modification(s) en attente seront perdues — confirmer`;
+      return;
+    }
+    await forgetDevice();
+    toast("Token oublié sur cet appareil.");
+    navigate("/app/");
+  });
+  return h("div", { class: "body form" },
+    h("div", { class: "meta" }, h("span", { class: "k" }, "Token"), h("span", { class: "mono" }, current ? `••••••••${current.slice(-4)}` : "—")),
+    h("p", { class: "muted" }, "Gardé uniquement sur cet appareil (localStorage). Jamais dans les fichiers de l'app."),
+    form, msg, h("div", { class: "row" }, forget));
+}
+
+function timeInput(value) {
+  return h("input", { class: "input", type: "time", value, required: true, style: { maxWidth: "150px" } });
+}
+
+async function scheduleSection() {
+  let settings;
+  try {
+    settings = await get("/settings", { fresh: true });
+  } catch (err) {
+    return errorBox(err);
+  }
+  const digest = timeInput(settings.digest_time);
+  digest.id = "digest-time";
+  const reminders = h("div", { class: "row", id: "reminders" });
+  const addReminder = (value) => {
+    const input = timeInput(value);
+    const wrap = h("div", { class: "inline-form" }, input, h("button", {
+      class: "btn sm", type: "button", "aria-label": "Retirer ce rappel",
+      onclick: () => { if (reminders.children.length > 1) wrap.remove(); },
+    }, "×"));
+    reminders.append(wrap);
+  };
+  settings.med_reminder_times.forEach(addReminder);
+  const form = h("form", { class: "form", id: "settings-form" },
+    h("label", { class: "field" }, label("Digest du matin"), digest),
+    h("div", { class: "field" }, label("Rappels médocs"), reminders,
+      h("div", null, h("button", { class: "btn sm", type: "button", onclick: () => reminders.children.length < 12 && addReminder("12:00") }, "+ Ajouter un rappel"))),
+    h("div", { class: "meta" }, h("span", { class: "k" }, "Fuseau"), h("span", null, settings.timezone)),
+    h("div", { class: "row" }, h("button", { class: "btn primary", type: "submit" }, "Enregistrer")));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const times = [...reminders.querySelectorAll("input")].map((i) => i.value).filter(Boolean);
+    const body = { digest_time: digest.value, med_reminder_times: [...new Set(times)].sort() };
+    try {
+      const r = await mutate("PUT", "/settings", body, { queue: false });
+      toast(`Enregistré : digest à ${r.data.digest_time}, rappels à ${r.data.med_reminder_times.join(", ")}.`);
+    } catch (err) {
+      toast(err.offline ? "Hors ligne : les réglages demandent le réseau." : `Non enregistré : ${err.message}`, { error: true });
+    }
+  });
+  return h("div", { class: "body" }, form);
+}
+
+async function offlineSection() {
+  const pending = await count().catch(() => 0);
+  const reg = "serviceWorker" in navigator ? await navigator.serviceWorker.getRegistration("/app/") : null;
+  const state = reg?.active ? "actif" : reg ? "en installation" : "absent";
+  return h("div", { class: "body form" },
+    h("div", { class: "meta" }, h("span", { class: "k" }, "Service worker"), h("span", { id: "sw-state" }, state)),
+    h("div", { class: "meta" }, h("span", { class: "k" }, "En attente"), h("span", null, `${pending} modification${pending > 1 ? "s" : ""}`)),
+    h("p", { class: "muted" }, "Hors ligne, les changements attendent ici et partent dans l'ordre au retour du réseau."),
+    h("div", { class: "row" },
+      h("button", { class: "btn", type: "button", onclick: () => sync() }, "Synchroniser maintenant"),
+      h("button", { class: "btn", type: "button", onclick: async () => {
+        for (const key of await caches.keys()) if (key.startsWith(API_CACHE_PREFIX)) await caches.delete(key);
+        toast("Cache des données vidé.");
+      } }, "Vider le cache")));
+}
+
+function linksSection() {
+  const link = (href, text, note) => h("li", { class: "item" }, h("div", { class: "main-col" },
+    h("a", { class: "title", href, target: "_blank", rel: "noopener" }, text), label(note)));
+  return h("ul", { class: "list" },
+    link("/health", "État du service", "GET /health · public"),
+    link("/app/manifest.webmanifest", "Manifeste de l'app", "Installable · hors ligne"),
+    h("li", { class: "item" }, h("div", { class: "main-col" }, h("span", { class: "title" }, "Raccourcis"),
+      label("⌘K / Ctrl K : palette · micro : mémo vocal · Échap : fermer"))));
+}
+
+async function journalSection() {
+  let actions;
+  try {
+    actions = await get("/ai/actions?limit=12", { fresh: true });
+  } catch (err) {
+    return errorBox(err);
+  }
+  if (!actions.length) return empty("L'agent n'a encore rien proposé.");
+  const recent = (a) => a.confirmed_at && Date.now() - new Date(a.confirmed_at) < 10 * 60 * 1000;
+  return h("ul", { class: "list", id: "journal" }, actions.map((a) => {
+    const d = describe(a.fn, a.row || a.args);
+    const undo = h("button", { class: "btn sm", type: "button" }, "↩ Annuler");
+    undo.addEventListener("click", async () => {
+      undo.disabled = true;
+      try {
+        await request("POST", "/ai/command/undo", { body: { proposal_id: a.proposal_id } });
+        toast("Annulé.");
+        window.dispatchEvent(new CustomEvent("data-changed"));
+      } catch (err) {
+        toast(err.message, { error: true });
+      }
+    });
+    return h("li", { class: "item" },
+      h("div", { class: "main-col" },
+        h("span", { class: "title" }, `${d.kind} · ${d.title}`),
+        h("div", { class: "sub" }, chip(a.status, a.status === "confirmed" ? "accent" : "plain"), chip(a.source, "plain"),
+          label(`${dayMonth(a.created_at)} ${time(a.created_at)}`),
+          a.transcript || a.input_text ? h("span", { class: "muted" }, `« ${a.transcript || a.input_text} »`) : null)),
+      a.status === "confirmed" && recent(a) ? undo : null);
+  }));
+}

@@ -1,0 +1,146 @@
+// Todos: filters, create, complete, delete; optimistic, and queued when offline.
+
+import { get, mutate, withQuery } from "../api.js";
+import { overlay, tempId } from "../queue.js";
+import { big, chip, clear, deleteButton, dueText, empty, errorBox, h, label, localInstant, section, toast } from "../ui.js";
+
+export const PRIORITIES = ["basse", "normale", "haute", "urgente"];
+const STATUS = { inbox: "Inbox", todo: "À faire", doing: "En cours", done: "Faite", archived: "Archivée" };
+const FILTERS = [
+  ["active", "Actives", (t) => t.status !== "done" && t.status !== "archived"],
+  ["inbox", "Inbox", (t) => t.status === "inbox"],
+  ["todo", "À faire", (t) => t.status === "todo"],
+  ["doing", "En cours", (t) => t.status === "doing"],
+  ["done", "Faites", (t) => t.status === "done"],
+  ["all", "Toutes", (t) => t.status !== "archived"],
+];
+
+/** One todo row: checkbox (done), title, due date, priority, tags, delete. */
+export function todoItem(todo, { onToggle, onDelete }) {
+  const done = todo.status === "done";
+  const due = todo.due_at ? dueText(todo.due_at) : null;
+  const box = h("input", { class: "check", type: "checkbox", checked: done, "aria-label": `Terminer « ${todo.title} »` });
+  box.addEventListener("change", () => onToggle(todo, box.checked));
+  return h(
+    "li",
+    { class: `item todo${done ? " done" : ""}${todo.pending ? " pending" : ""}`, dataset: { id: todo.id } },
+    box,
+    h(
+      "div",
+      { class: "main-col" },
+      h("span", { class: "title" }, todo.title),
+      h(
+        "div",
+        { class: "sub" },
+        due ? h("span", { class: `label${due.late && !done ? " late" : ""}` }, due.late && !done ? `En retard · ${due.text}` : due.text) : null,
+        todo.priority !== null && todo.priority !== undefined ? chip(`P${todo.priority} ${PRIORITIES[todo.priority]}`, todo.priority >= 2 ? "accent" : "") : null,
+        todo.status !== "done" && todo.status !== "inbox" ? chip(STATUS[todo.status], "plain") : null,
+        (todo.tags || []).map((t) => chip(`#${t}`, "plain")),
+        todo.pending ? h("span", { class: "label" }, "En attente de synchro") : null,
+      ),
+    ),
+    onDelete ? deleteButton(() => onDelete(todo), `Supprimer « ${todo.title} »`) : null,
+  );
+}
+
+/** Complete / reopen a todo held in `list`, optimistically; `redraw` after each change. */
+export async function toggleTodo(todo, done, redraw) {
+  const before = todo.status;
+  todo.status = done ? "done" : "todo";
+  redraw();
+  try {
+    const r = await mutate("PATCH", `/todos/${todo.id}`, { status: todo.status });
+    if (!r.queued) Object.assign(todo, r.data);
+    else todo.pending = true;
+  } catch (err) {
+    todo.status = before;
+    toast(`Impossible de modifier la tâche : ${err.message}`, { error: true });
+  }
+  redraw();
+}
+
+export async function deleteTodo(list, todo, redraw) {
+  const i = list.indexOf(todo);
+  if (i >= 0) list.splice(i, 1);
+  redraw();
+  try {
+    await mutate("DELETE", `/todos/${todo.id}`);
+  } catch (err) {
+    if (err.status !== 404) {
+      list.splice(i, 0, todo);
+      toast(`Impossible de supprimer : ${err.message}`, { error: true });
+      redraw();
+    }
+  }
+}
+
+export async function todosView(root) {
+  let todos = [];
+  let filter = "active";
+  const listEl = h("ul", { class: "list", id: "todo-list" });
+  const tabs = h("div", { class: "tabs", role: "toolbar", "aria-label": "Filtres" });
+
+  const title = h("input", { class: "input", name: "title", id: "todo-title", placeholder: "Nouvelle tâche…", required: true, maxlength: 2000, autocomplete: "off" });
+  const due = h("input", { class: "input", name: "due", type: "date", "aria-label": "Échéance", style: { maxWidth: "170px" } });
+  const prio = h("select", { class: "select", name: "priority", "aria-label": "Priorité" },
+    h("option", { value: "" }, "Priorité"),
+    PRIORITIES.map((p, i) => h("option", { value: String(i) }, `P${i} · ${p}`)));
+  const form = h("form", { class: "inline-form", id: "todo-form" }, title, due, prio, h("button", { class: "btn primary", type: "submit" }, "Ajouter"));
+
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const text = title.value.trim();
+    if (!text) return;
+    const body = { title: text, status: "todo" };
+    if (due.value) body.due_at = localInstant(due.value);
+    if (prio.value !== "") body.priority = Number(prio.value);
+    const temp = tempId();
+    const draft = { id: temp, tags: [], priority: null, due_at: null, ...body, pending: true };
+    todos.unshift(draft);
+    form.reset();
+    title.focus();
+    if (filter === "done") filter = "active";
+    draw();
+    try {
+      const r = await mutate("POST", "/todos", body, { temp });
+      if (!r.queued) todos[todos.indexOf(draft)] = r.data;
+    } catch (err) {
+      todos.splice(todos.indexOf(draft), 1);
+      toast(`Tâche non créée : ${err.message}`, { error: true });
+    }
+    draw();
+  });
+
+  function draw() {
+    const counts = Object.fromEntries(FILTERS.map(([key, , keep]) => [key, todos.filter(keep).length]));
+    clear(tabs, FILTERS.map(([key, name]) => h("button", {
+      type: "button",
+      "aria-pressed": String(filter === key),
+      dataset: { filter: key },
+      onclick: () => { filter = key; draw(); },
+    }, name, h("span", { class: "count" }, counts[key]))));
+    const keep = FILTERS.find(([key]) => key === filter)[2];
+    const shown = todos.filter(keep);
+    clear(listEl, shown.length
+      ? shown.map((t) => todoItem(t, { onToggle: (todo, done) => toggleTodo(todo, done, draw), onDelete: (todo) => deleteTodo(todos, todo, draw) }))
+      : h("li", null, empty(filter === "active" ? "Rien à faire. Profite." : "Aucune tâche ici.")));
+  }
+
+  async function load(opts) {
+    try {
+      todos = await overlay("/todos", await get(withQuery("/todos", { limit: 1000 }), opts));
+      draw();
+    } catch (err) {
+      clear(listEl, h("li", null, errorBox(err)));
+    }
+  }
+
+  clear(
+    root,
+    h("header", { class: "hero" }, label("Tâches", "[ 02 ]"), big(["Tout ce qui ", "reste", " à faire."])),
+    section("02.1", "Nouvelle tâche", null, h("div", { class: "body" }, form)),
+    h("section", { class: "section" }, tabs, listEl),
+  );
+  await load();
+  return { refresh: load };
+}
