@@ -304,6 +304,17 @@ class AgentService:
                     current = await actions_q.get_proposal(session=session, proposal_id=old_id)
                     raise NotPendingError(old_id, proposal_status(current))
             stored = await actions_q.insert_actions(session=session, rows=rows)
+        log.info(
+            "proposal %s: %d action(s) by %s in %d ms, %d+%d tokens, %d request(s)%s",
+            proposal_id,
+            len(run.actions),
+            run.model_name,
+            run.latency_ms,
+            run.tokens_in,
+            run.tokens_out,
+            run.requests,
+            f" (fallback: {run.fallback_reason})" if run.fallback_reason else "",
+        )
         return Proposal(
             proposal_id=proposal_id,
             actions=[

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from store.clock import FrozenClock
 from store.tables import AiAction, Todo
 from tests.agent.conftest import all_rows, count
+from web.routes.ai import _filename
 
 Client = TestClient[web.Request, web.Application]
 Sessionmaker = async_sessionmaker[AsyncSession]
@@ -195,3 +196,9 @@ async def test_openapi_describes_the_ai_routes_with_the_argument_models(
     ):
         assert name in schemas
     assert schemas["CreateTodoArgs"]["properties"]["priority"]["anyOf"][0]["maximum"] == 3
+
+
+def test_a_browser_blob_gets_a_file_name_groq_can_read() -> None:
+    assert _filename("blob", "audio/webm") == "voice.webm"
+    assert _filename(None, "audio/ogg") == "voice.ogg"
+    assert _filename("note.m4a", "audio/mp4") == "note.m4a"

@@ -177,6 +177,14 @@ _VOICE_ERRORS = {
 }
 
 
+def _filename(sent: str | None, content_type: str) -> str:
+    """Groq tells the format by the file's extension; a browser Blob arrives named "blob"."""
+    if sent and "." in sent:
+        return sent
+    suffix = _AUDIO_SUFFIXES.get(content_type) or mimetypes.guess_extension(content_type)
+    return f"voice{suffix or '.ogg'}"
+
+
 async def _read_audio(request: web.Request, limit: int) -> tuple[bytes, str, str]:
     """The first file of the form, read in chunks so an oversized upload stops early."""
     if not request.content_type.startswith("multipart/"):
@@ -193,8 +201,7 @@ async def _read_audio(request: web.Request, limit: int) -> tuple[bytes, str, str
             if len(data) > limit:
                 raise PayloadTooLarge(f"audio over {limit} bytes", details={"limit": limit})
         content_type = part.headers.get("Content-Type", "audio/ogg").split(";")[0].strip()
-        suffix = _AUDIO_SUFFIXES.get(content_type) or mimetypes.guess_extension(content_type)
-        return bytes(data), part.filename or f"voice{suffix or '.ogg'}", content_type
+        return bytes(data), _filename(part.filename, content_type), content_type
     raise Unprocessable("no audio file in the form (field 'audio')")
 
 
