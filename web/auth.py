@@ -10,8 +10,11 @@ from aiohttp.typedefs import Handler
 from web.errors import error_response
 from web.keys import CONFIG
 
-PUBLIC_PATHS = frozenset({"/health", "/telegram/webhook", "/agenda/google/oauth/callback", "/"})
-PUBLIC_PREFIXES = ("/agenda/ical/", "/app/", "/app")
+PUBLIC_PATHS = frozenset(
+    {"/health", "/telegram/webhook", "/agenda/google/oauth/callback", "/", "/app"}
+)
+# "/app/", not "/app": a future "/applications" route must not become public by accident.
+PUBLIC_PREFIXES = ("/agenda/ical/", "/app/")
 
 
 def is_public(path: str) -> bool:

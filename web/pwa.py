@@ -2,9 +2,9 @@
 
 The files are read once, when the routes are added: a request never reaches the filesystem,
 so no path can climb out of the folder and nothing but these files can be listed or served.
-Any other `/app/...` path is a page of the client's router and gets the shell, unless its last
-segment looks like a file name (it has a dot): that one is a JSON 404, so a missing script
-fails loudly instead of being parsed as HTML.
+Any other `/app/...` path is a page of the client's router and gets the shell, unless it looks
+like a file (its last segment has a dot) or holds a dot segment (`..`, `.git`): that one is a
+JSON 404, so a missing script fails loudly instead of being parsed as HTML.
 
 The service worker gets a first line, `const BUILD = {...}`, with a version hashed from every
 file and the list to precache: any change to the PWA installs a new worker, with no build step.
@@ -137,8 +137,10 @@ def _respond(request: web.Request, name: str, asset: Asset) -> web.StreamRespons
     return web.Response(body=body, headers=headers | {"Content-Type": asset.content_type})
 
 
-def _looks_like_a_file(tail: str) -> bool:
-    return "." in tail.rsplit("/", 1)[-1]
+def _not_a_page(tail: str) -> bool:
+    """A file name (`x.js`), or a dot segment anywhere (`..`, `.git`): no page of ours."""
+    segments = tail.split("/")
+    return "." in segments[-1] or any(s.startswith(".") for s in segments)
 
 
 def add_pwa_routes(app: web.Application, root: Path = PWA_DIR) -> None:
@@ -154,7 +156,7 @@ def add_pwa_routes(app: web.Application, root: Path = PWA_DIR) -> None:
         tail = request.match_info["tail"]
         name = tail or SHELL
         if name not in assets:
-            if _looks_like_a_file(tail):
+            if _not_a_page(tail):
                 return error_response(404, "not_found", f"no file {request.path}")
             name = SHELL  # a page of the client's router
         return _respond(request, name, assets[name])
