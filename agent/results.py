@@ -38,6 +38,7 @@ class Proposal(BaseModel):
     model_name: str
     fallback_reason: str | None = None  # set when the model failed and the offline parser answered
     ignored_calls: int = 0  # calls the model made with arguments that did not validate
+    model_requests: int = 1  # 1 when the model answered validly at once
     revision_of: uuid.UUID | None = None
 
 

@@ -270,6 +270,7 @@ class AgentService:
                 model_name=run.model_name,
                 fallback_reason=run.fallback_reason,
                 ignored_calls=run.ignored_calls,
+                model_requests=run.requests,
                 revision_of=revision_of,
             )
         proposal_id = uuid.uuid4()
@@ -326,6 +327,7 @@ class AgentService:
             model_name=run.model_name,
             fallback_reason=run.fallback_reason,
             ignored_calls=run.ignored_calls,
+            model_requests=run.requests,
             revision_of=revision_of,
         )
 

@@ -34,7 +34,7 @@ async def test_a_valid_answer_costs_one_model_request_and_writes_nothing(
 
     proposal = await service.propose("ajoute acheter du pain demain")
 
-    assert model.requests == 1
+    assert model.requests == 1 and proposal.model_requests == 1
     assert proposal.proposal_id is not None
     [action] = proposal.actions
     assert action.fn == "create_todo"
@@ -142,7 +142,7 @@ async def test_invalid_arguments_go_back_to_the_model_within_the_run(
 
     proposal = await make_service(model).propose("rapport urgent")
 
-    assert model.requests == 2
+    assert model.requests == proposal.model_requests == 2
     assert proposal.actions[0].args.model_dump()["priority"] == 3
     assert "priority" in str(model.seen[1][-1])
 
