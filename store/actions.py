@@ -40,13 +40,20 @@ async def get_proposal(*, session: AsyncSession, proposal_id: uuid.UUID) -> Sequ
 async def list_actions(
     *, session: AsyncSession, limit: int, before: datetime | None = None
 ) -> Sequence[AiAction]:
-    """The audit trail, newest first."""
-    stmt = select(AiAction).order_by(
-        AiAction.created_at.desc(), AiAction.proposal_id, AiAction.position
-    )
+    """The audit trail, newest first; about `limit` rows, never half a proposal (its rows share
+    `created_at`, so `before=<last created_at>` pages on without losing any)."""
+    order = (AiAction.created_at.desc(), AiAction.proposal_id, AiAction.position)
+    stmt = select(AiAction).order_by(*order)
     if before is not None:
         stmt = stmt.where(AiAction.created_at < before)
-    return (await session.execute(stmt.limit(limit))).scalars().all()
+    rows = list((await session.execute(stmt.limit(limit))).scalars().all())
+    if len(rows) == limit:
+        last = rows[-1]
+        rest = select(AiAction).where(
+            AiAction.proposal_id == last.proposal_id, AiAction.position > last.position
+        )
+        rows += (await session.execute(rest.order_by(AiAction.position))).scalars().all()
+    return rows
 
 
 async def claim_for_apply(

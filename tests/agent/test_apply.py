@@ -373,3 +373,19 @@ async def test_a_confirm_racing_a_cancel_leaves_one_outcome(
     assert confirmed.changed != cancelled.changed
     final = await service.get(pid(proposal))
     assert await count(sessionmaker, Todo) == (1 if final.status == "confirmed" else 0)
+
+
+async def test_a_page_of_the_audit_trail_never_cuts_a_proposal(
+    service: AgentService, scripted: Script, clock: FrozenClock
+) -> None:
+    older = await propose(service, scripted, ("create_todo", {"title": "Un"}))
+    clock.advance(timedelta(minutes=1))
+    newer = await propose(
+        service, scripted, ("create_todo", {"title": "Deux"}), ("toggle_daily_checkin", {})
+    )
+
+    page = await service.list_actions(limit=1)
+    rest = await service.list_actions(limit=1, before=page[-1].created_at)
+
+    assert [r.proposal_id for r in page] == [pid(newer), pid(newer)]
+    assert [r.proposal_id for r in rest] == [pid(older)]
