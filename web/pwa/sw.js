@@ -70,17 +70,19 @@ async function networkFirst(request) {
 }
 
 function staleWhileRevalidate(event, request) {
-  const cached = caches.match(request, { cacheName: API_CACHE });
+  // The cached copy's text is read now: once handed to the page, its body is gone.
+  const cached = caches.match(request, { cacheName: API_CACHE })
+    .then((hit) => (hit ? { hit, text: hit.clone().text() } : null));
   const network = fetch(request).then(async (response) => {
     const old = await cached;
     await store(request, response);
-    if (old && response.ok && (await old.clone().text()) !== (await response.clone().text())) {
+    if (old && response.ok && (await old.text) !== (await response.clone().text())) {
       await tell({ type: "api-updated", url: request.url });
     }
     return response;
   });
   event.waitUntil(network.catch(() => {}));
-  return cached.then((hit) => hit || network.catch(() => offline()));
+  return cached.then((c) => (c ? c.hit : network.catch(() => offline())));
 }
 
 async function tell(message) {

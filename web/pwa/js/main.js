@@ -77,9 +77,16 @@ function showOnboarding() {
 }
 
 let refreshTimer = null;
-function refreshSoon() {
+let refreshFresh = false;
+/** Re-read the page's data; `fresh` after our own writes, past the worker's cached copy. */
+function refreshSoon(fresh = false) {
+  refreshFresh ||= fresh;
   clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(() => current?.refresh?.(), 120);
+  refreshTimer = setTimeout(() => {
+    const opts = refreshFresh ? { fresh: true } : undefined;
+    refreshFresh = false;
+    current?.refresh?.(opts);
+  }, 120);
 }
 
 // ---------------------------------------------------------------- links, keys, buttons
@@ -131,8 +138,9 @@ window.addEventListener("offline", showNetwork);
 window.addEventListener("queue-changed", showNetwork);
 window.addEventListener("synced", (e) => {
   if (e.detail.sent) toast(`Synchronisé : ${e.detail.sent} modification${e.detail.sent > 1 ? "s" : ""} envoyée${e.detail.sent > 1 ? "s" : ""}.`);
-  refreshSoon();
+  refreshSoon(true);
 });
+window.addEventListener("data-changed", () => refreshSoon(true));
 window.addEventListener("sync-failed", (e) => {
   for (const { mutation, error } of e.detail) {
     toast(`Refusé par le serveur (${mutation?.method} ${mutation?.path}) : ${error.message}`, { error: true, ms: 8000 });
@@ -151,6 +159,7 @@ if ("serviceWorker" in navigator) {
   navigator.serviceWorker.addEventListener("message", (e) => {
     if (e.data?.type === "api-updated") refreshSoon();
   });
+  navigator.serviceWorker.startMessages();
   let hadController = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (hadController) {

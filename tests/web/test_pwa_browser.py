@@ -1,0 +1,216 @@
+"""The PWA in a real browser (headless Chromium from the system, driven by Playwright) against
+the real app on a loopback port: onboarding, a todo made through the UI, the palette's command
+confirmed in the modal, the service worker, and a todo made offline then replayed.
+
+No browser is downloaded: `.ci/run` installs Debian's `chromium`. Elsewhere, without it, these
+tests are skipped with the reason said (in CI they fail instead)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from aiohttp import web
+from playwright.async_api import Browser, Page, async_playwright
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.main import create_app
+from app.settings import Settings
+from store.clock import FrozenClock
+from store.tables import Todo
+from tests.conftest import BEARER, PARIS
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--lang=fr-FR",
+]
+SHOTS = os.environ.get("PWA_SCREENSHOTS")  # a folder: save screenshots there, to look at
+TIMEOUT_MS = 10_000
+
+if not Path(CHROMIUM).exists():
+    reason = f"{CHROMIUM} is missing: apt-get install --no-install-recommends chromium"
+    if os.environ.get("CI"):
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture
+async def base_url(
+    settings: Settings,
+    clock: FrozenClock,
+    sessionmaker: async_sessionmaker[AsyncSession],  # noqa: ARG001 - starts from an empty db
+) -> AsyncIterator[str]:
+    runner = web.AppRunner(create_app(settings, clock=clock, run_migrations=False))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    yield f"http://{host}:{port}"
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def page(browser: Browser, clock: FrozenClock) -> AsyncIterator[Page]:
+    context = await browser.new_context(
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+        reduced_motion="reduce",
+        viewport={"width": 1280, "height": 900},
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = await context.new_page()
+    await page.clock.set_fixed_time(clock.now())  # the server's "today" is the page's
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    await context.close()
+    assert not errors, errors
+
+
+async def sign_in(page: Page, base_url: str) -> None:
+    await page.goto(f"{base_url}/app/")
+    await page.fill("#token-input", BEARER)
+    await page.press("#token-input", "Enter")
+    await page.wait_for_selector("#today-todos")
+
+
+async def shot(page: Page, name: str) -> None:
+    if SHOTS:
+        await page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+async def todos_titled(sessionmaker: async_sessionmaker[AsyncSession], title: str) -> list[Todo]:
+    async with sessionmaker() as session:
+        return list(await session.scalars(select(Todo).where(Todo.title.ilike(title))))
+
+
+async def test_onboarding_then_a_todo_made_in_the_ui_is_in_the_database(
+    page: Page, base_url: str, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await page.goto(f"{base_url}/app/")
+    await page.fill("#token-input", "not-the-token")
+    await page.press("#token-input", "Enter")
+    await page.wait_for_selector(".msg.err >> text=Token refusé")
+    await shot(page, "onboarding")
+    await page.fill("#token-input", BEARER)
+    await page.press("#token-input", "Enter")
+    await page.wait_for_selector("#today-todos")
+    assert await page.evaluate("localStorage.getItem('ordinarthur-os.bearer')") == BEARER
+
+    await page.click("#nav a[data-route=todos]")
+    await page.fill("#todo-title", "Acheter des piles")
+    await page.click("#todo-form button[type=submit]")
+    await page.wait_for_selector("#todo-list li.todo:not(.pending) >> text=Acheter des piles")
+    [todo] = await todos_titled(sessionmaker, "Acheter des piles")
+    assert todo.status == "todo"
+
+    await page.click("#todo-list li.todo input.check")
+    await page.wait_for_selector("#todo-list >> text=Rien à faire")  # left the active ones
+    await page.click("[data-filter=done]")
+    await page.wait_for_selector("#todo-list li.todo.done >> text=Acheter des piles")
+    await shot(page, "todos")
+    scope = await page.evaluate("navigator.serviceWorker.ready.then((r) => r.active && r.scope)")
+    assert scope == f"{base_url}/app/"
+    [todo] = await todos_titled(sessionmaker, "Acheter des piles")
+    assert todo.status == "done"
+
+
+async def test_a_command_from_the_palette_is_confirmed_in_the_modal(
+    page: Page, base_url: str, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await sign_in(page, base_url)
+    await page.keyboard.press("Control+k")
+    await page.fill("#palette-input", "ajoute une tâche acheter du pain demain")
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("#proposed-actions >> text=/acheter du pain/i")
+    await shot(page, "proposal")
+    assert await todos_titled(sessionmaker, "%pain%") == []  # nothing before confirm
+
+    await page.click("#proposal-confirm")
+    await page.wait_for_selector("#action-results .action.ok >> text=/acheter du pain/i")
+    await shot(page, "confirmed")
+    [todo] = await todos_titled(sessionmaker, "%pain%")
+    assert todo.due_at is not None
+    assert todo.due_at.astimezone(PARIS).date() == date(2026, 11, 26)
+
+
+async def test_offline_the_shell_opens_and_a_todo_waits_then_is_replayed(
+    page: Page, base_url: str, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await sign_in(page, base_url)
+    await page.wait_for_function("navigator.serviceWorker.controller !== null")
+    await page.goto(f"{base_url}/app/todos")  # through the worker: the data gets cached
+    await page.wait_for_selector("#todo-form")
+
+    await page.context.set_offline(True)
+    await page.reload()  # the shell and the last data, from the worker's caches
+    await page.wait_for_selector("#todo-list")
+    await page.wait_for_selector("#sync-state >> text=Hors ligne")
+    await page.fill("#todo-title", "Appeler maman")
+    await page.click("#todo-form button[type=submit]")
+    await page.wait_for_selector("#todo-list li.todo.pending >> text=Appeler maman")
+    await page.wait_for_selector("#sync-state >> text=1 en attente")
+    queued = await page.evaluate(QUEUED)
+    assert [(m["method"], m["path"], m["body"]["title"]) for m in queued] == [
+        ("POST", "/todos", "Appeler maman")
+    ]
+    assert queued[0]["client_mutation_id"]
+    await shot(page, "offline")
+    assert await todos_titled(sessionmaker, "Appeler maman") == []
+
+    await page.context.set_offline(False)
+    await page.wait_for_selector("#todo-list li.todo:not(.pending) >> text=Appeler maman")
+    await page.wait_for_function("document.querySelector('#sync-state').textContent === ''")
+    assert len(await todos_titled(sessionmaker, "Appeler maman")) == 1
+    assert await page.evaluate(QUEUED) == []
+
+
+async def test_reads_come_from_the_cache_then_the_fresh_copy_replaces_them(
+    page: Page, base_url: str, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await sign_in(page, base_url)
+    await page.wait_for_function("navigator.serviceWorker.controller !== null")
+    await page.click("#nav a[data-route=todos]")
+    await page.wait_for_selector("#todo-list >> text=Rien à faire")
+    async with sessionmaker() as session, session.begin():
+        session.add(Todo(title="Ajoutée par le bot", status="todo"))
+    await page.click("#nav a[data-route=projects]")
+    await page.click("#nav a[data-route=todos]")  # the cached empty list, then the worker's news
+    await page.wait_for_selector("#todo-list >> text=Ajoutée par le bot")
+
+
+QUEUED = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open("ordinarthur-os");
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const store = open.result.transaction("pendingMutations").objectStore("pendingMutations");
+    const req = store.getAll();
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  };
+})"""
+
+
+def test_the_clock_fixture_is_the_day_the_browser_tests_assume(clock: FrozenClock) -> None:
+    assert clock.now() == datetime(2026, 11, 25, 10, 0, tzinfo=PARIS)
