@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 from playwright.async_api import Browser, Page, async_playwright
+from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -24,6 +26,7 @@ from app.settings import Settings
 from store.clock import FrozenClock
 from store.tables import Todo
 from tests.conftest import BEARER, PARIS
+from tests.fakes import FakeGroq
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -36,6 +39,9 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--lang=fr-FR",
+    # A microphone that plays a tone, granted without asking: the 🎤 button records for real.
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
 ]
 SHOTS = os.environ.get("PWA_SCREENSHOTS")  # a folder: save screenshots there, to look at
 TIMEOUT_MS = 10_000
@@ -55,24 +61,33 @@ async def browser() -> AsyncIterator[Browser]:
         await browser.close()
 
 
+@asynccontextmanager
+async def serving(app: web.Application) -> AsyncIterator[str]:
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        await runner.cleanup()
+
+
 @pytest.fixture
 async def base_url(
     settings: Settings,
     clock: FrozenClock,
     sessionmaker: async_sessionmaker[AsyncSession],  # noqa: ARG001 - starts from an empty db
 ) -> AsyncIterator[str]:
-    runner = web.AppRunner(create_app(settings, clock=clock, run_migrations=False))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    yield f"http://{host}:{port}"
-    await runner.cleanup()
+    async with serving(create_app(settings, clock=clock, run_migrations=False)) as url:
+        yield url
 
 
 @pytest.fixture
 async def page(browser: Browser, clock: FrozenClock) -> AsyncIterator[Page]:
     context = await browser.new_context(
+        permissions=["microphone"],
         locale="fr-FR",
         timezone_id="Europe/Paris",
         reduced_motion="reduce",
@@ -198,6 +213,32 @@ async def test_reads_come_from_the_cache_then_the_fresh_copy_replaces_them(
     await page.click("#nav a[data-route=projects]")
     await page.click("#nav a[data-route=todos]")  # the cached empty list, then the worker's news
     await page.wait_for_selector("#todo-list >> text=Ajoutée par le bot")
+
+
+async def test_a_voice_note_shows_its_transcript_and_is_confirmed(
+    page: Page,
+    settings: Settings,
+    clock: FrozenClock,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with FakeGroq.start(transcript="Ajoute une tâche acheter du pain demain") as groq:
+        update = {"groq_api_key": SecretStr(groq.api_key), "groq_base_url": groq.url}
+        app = create_app(settings.model_copy(update=update), clock=clock, run_migrations=False)
+        async with serving(app) as base_url:
+            await sign_in(page, base_url)
+            await page.click("#mic-btn")
+            await page.wait_for_selector("#voice-modal >> text=Enregistrement")
+            await page.click("#voice-send")
+            await page.wait_for_selector("#transcript >> text=acheter du pain demain")
+            await page.wait_for_selector("#proposed-actions >> text=/acheter du pain/i")
+            await shot(page, "voice")
+            await page.click("#proposal-confirm")
+            await page.wait_for_selector("#action-results .action.ok")
+        upload = groq.last_upload
+        assert upload is not None and upload.size > 0
+        assert (upload.content_type or "").startswith(("audio/webm", "audio/ogg"))
+    [todo] = await todos_titled(sessionmaker, "%pain%")
+    assert todo.due_at is not None
 
 
 QUEUED = """() => new Promise((resolve, reject) => {

@@ -35,7 +35,7 @@ export async function projectsView(root) {
   const name = h("input", { class: "input", name: "name", placeholder: "Nouveau projet…", required: true, maxlength: 2000, autocomplete: "off" });
   const kind = h("select", { class: "select", name: "kind", "aria-label": "Type" },
     h("option", { value: "perso" }, "Perso"), h("option", { value: "freelance" }, "Freelance"));
-  const form = h("form", { class: "inline-form", id: "project-form" }, name, kind, h("button", { class: "btn primary", type: "submit" }, "Créer"));
+  const form = h("form", { class: "inline-form stack", id: "project-form" }, name, kind, h("button", { class: "btn primary", type: "submit" }, "Créer"));
 
   form.addEventListener("submit", (e) => {
     e.preventDefault();
@@ -110,7 +110,7 @@ export async function projectView(root, [projectId]) {
 
   const stepTitle = h("input", { class: "input", name: "title", id: "step-title", placeholder: "Nouvelle étape…", required: true, maxlength: 2000, autocomplete: "off" });
   const stepCol = h("select", { class: "select", name: "status", "aria-label": "Colonne" }, COLUMNS.map(([v, n]) => h("option", { value: v }, n)));
-  const stepForm = h("form", { class: "inline-form", id: "step-form" }, stepTitle, stepCol, h("button", { class: "btn primary", type: "submit" }, "Ajouter"));
+  const stepForm = h("form", { class: "inline-form stack", id: "step-form" }, stepTitle, stepCol, h("button", { class: "btn primary", type: "submit" }, "Ajouter"));
   const ideaText = h("input", { class: "input", name: "content", id: "idea-content", placeholder: "Une idée…", required: true, autocomplete: "off" });
   const ideaForm = h("form", { class: "inline-form", id: "idea-form" }, ideaText, h("button", { class: "btn primary", type: "submit" }, "Noter"));
 

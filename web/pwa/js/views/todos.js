@@ -85,7 +85,7 @@ export async function todosView(root) {
   const prio = h("select", { class: "select", name: "priority", "aria-label": "Priorité" },
     h("option", { value: "" }, "Priorité"),
     PRIORITIES.map((p, i) => h("option", { value: String(i) }, `P${i} · ${p}`)));
-  const form = h("form", { class: "inline-form", id: "todo-form" }, title, due, prio, h("button", { class: "btn primary", type: "submit" }, "Ajouter"));
+  const form = h("form", { class: "inline-form stack", id: "todo-form" }, title, due, prio, h("button", { class: "btn primary", type: "submit" }, "Ajouter"));
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
