@@ -15,28 +15,14 @@ from typing import Any
 
 from pydantic_ai.framing import register_tag, wrap
 
+from agent.french import DAYS, MONTHS
+
 # Registered at import, as pydantic-ai asks, so every process renders the same bytes.
 MESSAGE = register_tag("message")
 TRANSCRIPT = register_tag("transcription")
 FORWARDED = register_tag("transfert")
 PREVIOUS = register_tag("proposition")
 CORRECTION = register_tag("correction")
-
-_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 _RULES = """\
 Tu es l'assistant de l'OS personnel de ton propriétaire. Tu transformes ce qu'il t'envoie en \
@@ -67,7 +53,7 @@ class ProjectLine:
 def french_datetime(now: datetime) -> str:
     offset = now.strftime("%z")
     return (
-        f"{_WEEKDAYS[now.weekday()]} {now.day} {_MONTHS[now.month - 1]} {now.year}, "
+        f"{DAYS[now.weekday()]} {now.day} {MONTHS[now.month - 1]} {now.year}, "
         f"{now:%H:%M} ({now.tzinfo}, UTC{offset[:3]}:{offset[3:]})"
     )
 

@@ -1,8 +1,4 @@
-"""French rendering of dates, times and user text for Telegram (HTML parse mode).
-
-Written out by hand rather than through `locale`: containers rarely ship fr_FR, and a digest
-must not change language with the machine it runs on.
-"""
+"""French rendering of dates, times and user text for Telegram (HTML parse mode)."""
 
 from __future__ import annotations
 
@@ -11,21 +7,8 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+from agent.french import DAYS, MONTHS
+
 PRIORITIES = {0: "aucune", 1: "basse", 2: "moyenne", 3: "haute"}
 
 # Telegram rejects messages longer than 4096 characters.
