@@ -58,28 +58,29 @@ async def toggle_button(
         )
 
 
-async def taken(
+# ✅ Pris and ⏭️ Pas aujourd'hui both end the day's reminders; only ✅ says meds were taken.
+DAY_ENDINGS: dict[str, tuple[dict[str, bool], str]] = {
+    "taken": ({"meds_taken": True}, texts.MEDS_OK),
+    "skip": ({"skipped": True}, texts.MEDS_SKIPPED),
+}
+
+
+async def end_the_day(
     query: CallbackQuery,
     callback_data: MedsCb,
     bot: Bot,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
+    change, answer = DAY_ENDINGS[callback_data.op]
     day = date.fromisoformat(callback_data.day)
     async with sessionmaker.begin() as session:
-        await health.set_checkin(session=session, day=day, meds_taken=True)
-    await _close_reminder(query, bot, texts.MEDS_OK)
-
-
-async def skip(
-    query: CallbackQuery,
-    callback_data: MedsCb,
-    bot: Bot,
-    sessionmaker: async_sessionmaker[AsyncSession],
-) -> None:
-    day = date.fromisoformat(callback_data.day)
-    async with sessionmaker.begin() as session:
-        await health.set_checkin(session=session, day=day, skipped=True)
-    await _close_reminder(query, bot, texts.MEDS_SKIPPED)
+        await health.set_checkin(
+            session=session,
+            day=day,
+            meds_taken=change.get("meds_taken"),
+            skipped=change.get("skipped"),
+        )
+    await _close_reminder(query, bot, answer)
 
 
 async def snooze(
@@ -113,7 +114,6 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(toggle_today, Command("meds"))
     router.callback_query.register(toggle_button, MedsCb.filter(F.op == "toggle"))
-    router.callback_query.register(taken, MedsCb.filter(F.op == "taken"))
-    router.callback_query.register(skip, MedsCb.filter(F.op == "skip"))
+    router.callback_query.register(end_the_day, MedsCb.filter(F.op.in_(DAY_ENDINGS)))
     router.callback_query.register(snooze, MedsCb.filter(F.op == "snooze"))
     return router
