@@ -81,7 +81,7 @@ export async function mutate(method, path, body, { queue = true, temp = null } =
     syncSoon();
     return { queued: true };
   };
-  if (queue && (!navigator.onLine || (await count()) > 0)) return later();
+  if (queue && (!navigator.onLine || (await count().catch(() => 0)) > 0)) return later();
   try {
     return { queued: false, data: await request(method, path, { body }) };
   } catch (err) {

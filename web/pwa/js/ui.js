@@ -36,6 +36,19 @@ export function clear(el, ...children) {
   return el;
 }
 
+/** Put `next` where `old` is in `list`, if it still is (a refresh may have rebuilt the list). */
+export function swap(list, old, next) {
+  const i = list.indexOf(old);
+  if (i >= 0) list[i] = next;
+}
+
+/** Take `item` out of `list` if it is there; its former index, or -1. */
+export function drop(list, item) {
+  const i = list.indexOf(item);
+  if (i >= 0) list.splice(i, 1);
+  return i;
+}
+
 // ---------------------------------------------------------------- editorial primitives
 
 export const label = (text, pre) => h("p", { class: "label" }, pre ? h("span", { class: "pre" }, pre) : null, text);

@@ -4,7 +4,7 @@ import { get, mutate, withQuery } from "../api.js";
 import { overlay, tempId } from "../queue.js";
 import {
   addDays, big, clear, dayMonth, deleteButton, errorBox, h, hhmm, isoDay, label, localInstant,
-  section, startOfWeek, time, toast,
+  section, startOfWeek, swap, time, toast,
 } from "../ui.js";
 
 const WEEKDAYS = ["Lun", "Mar", "Mer", "Jeu", "Ven", "Sam", "Dim"];
@@ -63,7 +63,7 @@ export async function agendaView(root) {
     drawWeek();
     try {
       const r = await mutate("POST", "/agenda/events", body, { temp });
-      if (!r.queued) events[events.indexOf(draft)] = r.data;
+      if (!r.queued) swap(events, draft, r.data);
     } catch (err) {
       events = events.filter((x) => x !== draft);
       toast(`Événement non créé : ${err.message}`, { error: true });

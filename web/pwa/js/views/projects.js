@@ -2,7 +2,7 @@
 
 import { get, mutate } from "../api.js";
 import { overlay, tempId } from "../queue.js";
-import { big, chip, clear, dayMonth, deleteButton, empty, errorBox, h, label, section, toast } from "../ui.js";
+import { big, chip, clear, dayMonth, deleteButton, drop, empty, errorBox, h, label, section, swap, toast } from "../ui.js";
 
 export const COLUMNS = [
   ["backlog", "Backlog"],
@@ -46,9 +46,9 @@ export async function projectsView(root) {
     form.reset();
     optimistic({
       change: () => projects.push(draft),
-      revert: () => projects.splice(projects.indexOf(draft), 1),
+      revert: () => drop(projects, draft),
       call: () => mutate("POST", "/projects", body, { temp }),
-      settle: (r) => { if (!r.queued) projects[projects.indexOf(draft)] = r.data; },
+      settle: (r) => { if (!r.queued) swap(projects, draft, r.data); },
       redraw: draw,
       what: "Projet non créé",
     });
@@ -63,7 +63,7 @@ export async function projectsView(root) {
         h("div", { class: "sub" }, chip(KIND[p.kind] || p.kind, p.kind === "freelance" ? "accent" : ""), chip(p.status, "plain"),
           p.created_at ? label(`Depuis le ${dayMonth(p.created_at)}`) : null)),
       deleteButton(() => optimistic({
-        change: () => projects.splice(projects.indexOf(p), 1),
+        change: () => drop(projects, p),
         revert: () => projects.push(p),
         call: () => mutate("DELETE", `/projects/${p.id}`),
         redraw: draw,
@@ -123,9 +123,9 @@ export async function projectView(root, [projectId]) {
     stepTitle.value = "";
     optimistic({
       change: () => steps.push(draft),
-      revert: () => steps.splice(steps.indexOf(draft), 1),
+      revert: () => drop(steps, draft),
       call: () => mutate("POST", `${base}/steps`, body, { temp }),
-      settle: (r) => { if (!r.queued) steps[steps.indexOf(draft)] = r.data; },
+      settle: (r) => { if (!r.queued) swap(steps, draft, r.data); },
       redraw: drawBoard,
       what: "Étape non ajoutée",
     });
@@ -140,9 +140,9 @@ export async function projectView(root, [projectId]) {
     ideaText.value = "";
     optimistic({
       change: () => ideas.unshift(draft),
-      revert: () => ideas.splice(ideas.indexOf(draft), 1),
+      revert: () => drop(ideas, draft),
       call: () => mutate("POST", `${base}/ideas`, body, { temp }),
-      settle: (r) => { if (!r.queued) ideas[ideas.indexOf(draft)] = r.data; },
+      settle: (r) => { if (!r.queued) swap(ideas, draft, r.data); },
       redraw: drawIdeas,
       what: "Idée non notée",
     });

@@ -2,7 +2,7 @@
 
 import { get, mutate, withQuery } from "../api.js";
 import { overlay, tempId } from "../queue.js";
-import { big, chip, clear, deleteButton, dueText, empty, errorBox, h, label, localInstant, section, toast } from "../ui.js";
+import { big, chip, clear, deleteButton, drop, dueText, empty, errorBox, h, label, localInstant, section, swap, toast } from "../ui.js";
 
 export const PRIORITIES = ["basse", "normale", "haute", "urgente"];
 const STATUS = { inbox: "Inbox", todo: "À faire", doing: "En cours", done: "Faite", archived: "Archivée" };
@@ -60,14 +60,13 @@ export async function toggleTodo(todo, done, redraw) {
 }
 
 export async function deleteTodo(list, todo, redraw) {
-  const i = list.indexOf(todo);
-  if (i >= 0) list.splice(i, 1);
+  const i = drop(list, todo);
   redraw();
   try {
     await mutate("DELETE", `/todos/${todo.id}`);
   } catch (err) {
     if (err.status !== 404) {
-      list.splice(i, 0, todo);
+      list.splice(Math.max(i, 0), 0, todo);
       toast(`Impossible de supprimer : ${err.message}`, { error: true });
       redraw();
     }
@@ -103,9 +102,9 @@ export async function todosView(root) {
     draw();
     try {
       const r = await mutate("POST", "/todos", body, { temp });
-      if (!r.queued) todos[todos.indexOf(draft)] = r.data;
+      if (!r.queued) swap(todos, draft, r.data);
     } catch (err) {
-      todos.splice(todos.indexOf(draft), 1);
+      drop(todos, draft);
       toast(`Tâche non créée : ${err.message}`, { error: true });
     }
     draw();
