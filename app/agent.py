@@ -8,7 +8,6 @@ from contextlib import AsyncExitStack
 
 from aiohttp import web
 
-from agent.llm import mistral_model
 from agent.runner import RetryPolicy
 from agent.service import AgentService
 from agent.stt import GroqSpeechToText
@@ -27,6 +26,8 @@ async def agent_ctx(app: web.Application, settings: Settings) -> AsyncIterator[N
     async with AsyncExitStack() as stack:
         model = None
         if settings.mistral_api_key is not None:
+            from agent.llm import mistral_model  # the Mistral SDK only when there is a key
+
             model = mistral_model(
                 api_key=settings.mistral_api_key.get_secret_value(),
                 model_name=settings.mistral_model,

@@ -12,10 +12,8 @@ from aiohttp import web
 
 from app import backup
 from app.database import open_database
-from app.digest_cli import digest
 from app.main import create_app
 from app.settings import Settings, SettingsError, load_settings
-from app.telegram import set_webhook
 
 log = logging.getLogger("ordinarthur_os")
 
@@ -58,6 +56,8 @@ def cmd_migrate(settings: Settings) -> int:
 
 
 def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
+    from app.digest_cli import digest  # aiogram is slow to import: only when needed
+
     return asyncio.run(digest(settings, send=args.send))
 
 
@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_set_webhook(settings: Settings) -> int:
+    from app.telegram import set_webhook  # aiogram is slow to import: only when needed
+
     asyncio.run(set_webhook(settings))
     log.info("webhook registered: %s", settings.telegram_webhook_url)
     return 0

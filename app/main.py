@@ -14,7 +14,6 @@ from app.agent import agent_ctx
 from app.database import open_database
 from app.secrets import with_generated_secrets
 from app.settings import Settings
-from app.telegram import schedule_defaults, telegram_ctx
 from store.clock import Clock
 from web.app import create_web_app
 from web.keys import CLOCK, SCHEDULING, SESSIONMAKER, Scheduling, WebConfig
@@ -47,7 +46,7 @@ def create_app(
     app = create_web_app(config)
     app[SETTINGS] = settings
     app[CLOCK] = clock or Clock(settings.tz)
-    app[SCHEDULING] = Scheduling(defaults=schedule_defaults(settings))
+    app[SCHEDULING] = Scheduling(defaults=settings.schedule_defaults)
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         async for _ in database_ctx(app, run_migrations=run_migrations):
@@ -58,6 +57,13 @@ def create_app(
             yield
 
     async def telegram(app: web.Application) -> AsyncIterator[None]:
+        if settings.telegram_bot_token is None:
+            log.info("scheduler disabled: no Telegram bot to send the digest and reminders with")
+            yield
+            return
+        # aiogram takes a second or two to import: only when there is a bot to run.
+        from app.telegram import telegram_ctx
+
         async for _ in telegram_ctx(app, settings, app[DATABASE_URL]):
             yield
 

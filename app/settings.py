@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from store.db import normalise_url
+from store.owner import Schedule
 
 # Values copied from examples and templates; a production secret must never be one of these.
 EXAMPLE_SECRETS = frozenset(
@@ -188,6 +189,11 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def schedule_defaults(self) -> Schedule:
+        """DIGEST_TIME and MED_REMINDER_TIMES: what holds until the owner changes them."""
+        return Schedule(digest_time=self.digest_time, med_reminder_times=self.med_reminder_times)
 
 
 def load_settings() -> Settings:

@@ -15,7 +15,6 @@ from aiohttp import web
 from app.scheduler import Scheduler
 from app.settings import Settings
 from bot.dispatcher import create_bot, create_dispatcher, register_commands
-from store.owner import Schedule
 from web.keys import AGENT, CLOCK, SCHEDULING, SESSIONMAKER, TELEGRAM_WEBHOOK, WebhookTarget
 
 log = logging.getLogger(__name__)
@@ -31,12 +30,6 @@ class Telegram:
 TELEGRAM = web.AppKey("telegram", Telegram)
 
 
-def schedule_defaults(settings: Settings) -> Schedule:
-    return Schedule(
-        digest_time=settings.digest_time, med_reminder_times=settings.med_reminder_times
-    )
-
-
 def build(app: web.Application, settings: Settings, database_url: str, **extra: Any) -> Telegram:
     assert settings.telegram_bot_token is not None and settings.telegram_owner_id is not None
     clock = app[CLOCK]
@@ -48,7 +41,7 @@ def build(app: web.Application, settings: Settings, database_url: str, **extra: 
         sessionmaker=app[SESSIONMAKER],
         clock=clock,
         chat_id=settings.telegram_owner_id,
-        defaults=schedule_defaults(settings),
+        defaults=settings.schedule_defaults,
         database_url=database_url,
         **extra,
     )
@@ -58,7 +51,7 @@ def build(app: web.Application, settings: Settings, database_url: str, **extra: 
         clock=clock,
         tz=clock.tz,
         agent=app.get(AGENT),
-        schedule_defaults=schedule_defaults(settings),
+        schedule_defaults=settings.schedule_defaults,
         on_schedule_change=scheduler.reschedule,
         on_snooze=scheduler.snoozed,
     )
@@ -69,10 +62,6 @@ async def telegram_ctx(
     app: web.Application, settings: Settings, database_url: str
 ) -> AsyncIterator[None]:
     """Bot (polling or webhook) and scheduler, for the life of the application."""
-    if settings.telegram_bot_token is None:
-        log.info("scheduler disabled: no Telegram bot to send the digest and reminders with")
-        yield
-        return
     tg = build(app, settings, database_url)
     app[TELEGRAM] = tg
     app[SCHEDULING].changed = tg.scheduler.reschedule
