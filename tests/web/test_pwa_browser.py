@@ -227,7 +227,7 @@ async def test_a_voice_note_shows_its_transcript_and_is_confirmed(
         async with serving(app) as base_url:
             await sign_in(page, base_url)
             await page.click("#mic-btn")
-            await page.wait_for_selector("#voice-modal >> text=Enregistrement")
+            await page.wait_for_selector("#voice-modal[data-bytes]")  # some audio was heard
             await page.click("#voice-send")
             await page.wait_for_selector("#transcript >> text=acheter du pain demain")
             await page.wait_for_selector("#proposed-actions >> text=/acheter du pain/i")

@@ -46,7 +46,13 @@ export async function startVoice() {
     if (Date.now() - started > MAX_MS) stop.click();
   }, 250);
 
-  recorder.addEventListener("dataavailable", (e) => { if (e.data.size) chunks.push(e.data); });
+  let bytes = 0;
+  recorder.addEventListener("dataavailable", (e) => {
+    if (!e.data.size) return;
+    chunks.push(e.data);
+    bytes += e.data.size;
+    d.el.dataset.bytes = String(bytes); // what has been heard so far
+  });
   recorder.addEventListener("stop", () => {
     clearInterval(tick);
     stream.getTracks().forEach((t) => t.stop());
@@ -54,9 +60,14 @@ export async function startVoice() {
     mic.classList.remove("rec");
     if (!sendIt) return;
     const type = (recorder.mimeType || mimeType || "audio/webm").split(";")[0];
+    if (!bytes) {
+      clear(d.body, big(["Rien ", "entendu", "."], "big sm"), h("p", { class: "muted" }, "L'enregistrement est vide : réessaie en parlant un peu plus longtemps."));
+      clear(d.foot, h("button", { class: "btn primary", type: "button", onclick: () => d.close() }, "Fermer"));
+      return;
+    }
     send(d, new Blob(chunks, { type }), type);
   });
-  recorder.start(1000);
+  recorder.start(250);
 }
 
 async function send(d, blob, type) {
