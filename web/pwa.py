@@ -1,7 +1,8 @@
 """The companion PWA: the static files of `web/pwa/`, served under `/app/` without the bearer.
 
-The files are read once, when the routes are added: a request never reaches the filesystem,
-so no path can climb out of the folder and nothing but these files can be listed or served.
+The files are read once per process, when the routes are first added: a request never reaches
+the filesystem, so no path can climb out of the folder and nothing but these files can be
+listed or served (edit a file, restart the server).
 Any other `/app/...` path is a page of the client's router and gets the shell, unless it looks
 like a file (its last segment has a dot) or holds a dot segment (`..`, `.git`): that one is a
 JSON 404, so a missing script fails loudly instead of being parsed as HTML.
@@ -13,6 +14,7 @@ Not documented in `/openapi.json` (these are not API operations).
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -110,6 +112,10 @@ def load_assets(root: Path = PWA_DIR) -> dict[str, Asset]:
     return {name: _asset(name, body) for name, body in files.items()}
 
 
+# Read once per process (every app a test suite builds shares them): ~8 ms of reading and gzip.
+_loaded_assets = functools.cache(load_assets)
+
+
 def _accepts_gzip(request: web.Request) -> bool:
     return "gzip" in request.headers.get("Accept-Encoding", "")
 
@@ -145,7 +151,7 @@ def _not_a_page(tail: str) -> bool:
 
 def add_pwa_routes(app: web.Application, root: Path = PWA_DIR) -> None:
     """`/` and `/app` redirect to `/app/`; `/app/...` serves a file or the shell."""
-    assets = load_assets(root)
+    assets = _loaded_assets(root)
     if SHELL not in assets:
         raise RuntimeError(f"no {SHELL} in {root}: the PWA files are missing from this install")
 
