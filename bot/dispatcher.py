@@ -25,11 +25,12 @@ from bot.routers import (
     today,
     todos,
 )
-from bot.transport import RetryTransient
+from bot.transport import KeepResponseModels, RetryTransient
 
 
 def create_bot(token: str, *, api_base: str) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_base))
+    session.middleware(KeepResponseModels())
     session.middleware(RetryTransient())
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 

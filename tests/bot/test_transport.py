@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
+import weakref
 
 import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramForbiddenError
+from aiogram.methods import Response
+from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.fmt import TELEGRAM_LIMIT, split_message
@@ -45,6 +49,13 @@ async def test_a_blocked_bot_is_permanent_and_logged_once(
                 await bot.send_message(OWNER_ID, "bonjour")
     assert len(tg.calls_to("sendMessage")) == 2  # no retry
     assert sum("giving up on chat" in r.getMessage() for r in caplog.records) == 1
+
+
+async def test_response_models_survive_garbage_collection(bot: Bot) -> None:
+    await bot.send_message(OWNER_ID, "bonjour")
+    built = weakref.ref(Response[Message])
+    gc.collect()
+    assert built() is not None  # the next answer is parsed without building it again
 
 
 def test_long_texts_are_split_on_lines() -> None:
