@@ -67,9 +67,21 @@ def create_app(
         async for _ in telegram_ctx(app, settings, app[DATABASE_URL]):
             yield
 
+    async def google(app: web.Application) -> AsyncIterator[None]:
+        if settings.google_oauth_client_id is None:
+            yield
+            return
+        # googleapiclient and oauthlib are heavy to import too; after the bot: its scheduler
+        # runs the periodic sync.
+        from app.google import google_ctx
+
+        async for _ in google_ctx(app, settings):
+            yield
+
     app.cleanup_ctx.append(database)
     app.cleanup_ctx.append(agent)
     app.cleanup_ctx.append(telegram)
+    app.cleanup_ctx.append(google)
     app.on_startup.append(_log_disabled_parts)
     app.on_startup.append(_freeze_startup_objects)
     return app

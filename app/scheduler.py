@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable, Coroutine
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.digest import send_digest
@@ -71,6 +73,7 @@ class Scheduler:
         self._lock_conn: asyncpg.Connection | None = None
         self._task: asyncio.Task[None] | None = None
         self._leading = False
+        self._every: dict[str, tuple[timedelta, Callable[[], Coroutine[Any, Any, None]]]] = {}
 
     # ------------------------------------------------------------------ what is due
 
@@ -133,6 +136,8 @@ class Scheduler:
             schedule = await owner.get_schedule(session=session, defaults=self.defaults)
             checkin = await health.get_checkin(session=session, day=self.clock.today())
         self._aps.remove_all_jobs()
+        for job_id in self._every:
+            self._interval(job_id)
         self._cron("digest", schedule.digest_time)
         for moment in schedule.med_reminder_times:
             self._cron(f"meds-{hhmm(moment)}", moment)
@@ -150,6 +155,21 @@ class Scheduler:
             return
         trigger = DateTrigger(run_date=max(until, self.clock.now()), timezone=self.clock.tz)
         self._aps.add_job(self._safe_tick, trigger, id="snooze", **_JOB_OPTIONS)
+
+    def every(
+        self, job_id: str, interval: timedelta, job: Callable[[], Coroutine[Any, Any, None]]
+    ) -> None:
+        """Run `job` every `interval` while this replica leads (e.g. the Google sync); the job
+        logs its own failures."""
+        self._every[job_id] = (interval, job)
+        if self._aps is not None:
+            self._interval(job_id)
+
+    def _interval(self, job_id: str) -> None:
+        assert self._aps is not None
+        interval, job = self._every[job_id]
+        trigger = IntervalTrigger(seconds=interval.total_seconds(), timezone=self.clock.tz)
+        self._aps.add_job(job, trigger, id=job_id, **_JOB_OPTIONS)
 
     def next_run_time(self, job_id: str) -> datetime | None:
         job = self._aps.get_job(job_id) if self._aps is not None else None

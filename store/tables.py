@@ -221,6 +221,11 @@ class CalendarEvent(Base):
     )
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _created_at()
+    # service: two-way Google sync (app/google.py). `google_synced_at` is this row's `updated_at`
+    # as of its last exchange with Google (another value: changed here since); `google_updated_at`
+    # is Google's `updated` then (another value in Google: changed there since).
+    google_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    google_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class GoogleOAuthToken(Base):
@@ -246,6 +251,9 @@ class GoogleSyncState(Base):
     sync_token: Mapped[str | None] = mapped_column(Text)
     last_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # service: Google ids of events deleted here, deleted there at the next sync. Written by the
+    # trigger `calendar_events_google_deletion` (migration 0002), whatever deleted the row.
+    deleted_event_ids: Mapped[list[str]] = _text_array()
 
 
 class GoogleOAuthState(Base):

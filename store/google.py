@@ -1,0 +1,227 @@
+"""Google Calendar link: OAuth states, the token row, the sync state, the events' sync marks.
+
+An event is "changed here" when its `updated_at` is not the `google_synced_at` recorded at its
+last exchange with Google. Keyword-only; never commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.tables import CalendarEvent, GoogleOAuthState, GoogleOAuthToken, GoogleSyncState
+
+# ---------------------------------------------------------------- OAuth states
+
+
+async def add_oauth_state(
+    *, session: AsyncSession, state: str, code_verifier: str | None, now: datetime
+) -> None:
+    session.add(GoogleOAuthState(state=state, code_verifier=code_verifier, created_at=now))
+    await session.flush()
+
+
+async def take_oauth_state(
+    *, session: AsyncSession, state: str, since: datetime
+) -> GoogleOAuthState | None:
+    """The state if it was issued after `since`; it is deleted either way (used once)."""
+    stmt = (
+        delete(GoogleOAuthState).where(GoogleOAuthState.state == state).returning(GoogleOAuthState)
+    )
+    found = (await session.execute(stmt)).scalar_one_or_none()
+    return found if found is not None and found.created_at > since else None
+
+
+async def purge_oauth_states(*, session: AsyncSession, before: datetime) -> None:
+    await session.execute(delete(GoogleOAuthState).where(GoogleOAuthState.created_at <= before))
+
+
+# ---------------------------------------------------------------- tokens
+
+
+async def get_token(*, session: AsyncSession) -> GoogleOAuthToken | None:
+    return await session.get(GoogleOAuthToken, 1)
+
+
+async def save_token(
+    *, session: AsyncSession, access_token: str, refresh_token: str, expires_at: datetime
+) -> None:
+    """The owner's tokens after a consent; the calendar (`set_calendar`) is kept."""
+    values = {
+        "access_token": access_token,
+        "refresh_token": refresh_token,
+        "expires_at": expires_at,
+    }
+    stmt = pg_insert(GoogleOAuthToken).values(id=1, **values)
+    await session.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=values))
+
+
+async def update_access_token(
+    *, session: AsyncSession, access_token: str, expires_at: datetime
+) -> None:
+    stmt = update(GoogleOAuthToken).where(GoogleOAuthToken.id == 1)
+    await session.execute(stmt.values(access_token=access_token, expires_at=expires_at))
+
+
+async def set_calendar(*, session: AsyncSession, calendar_id: str) -> None:
+    """The calendar synced from now on. Events linked to another one are unlinked, so the next
+    sync sends them all to this one."""
+    old = await session.scalar(
+        select(GoogleOAuthToken.calendar_id).where(GoogleOAuthToken.id == 1)
+    )
+    if old is not None and old != calendar_id:
+        unlinked = {"google_event_id": None, "google_synced_at": None, "google_updated_at": None}
+        await session.execute(update(CalendarEvent).values(**unlinked))
+    stmt = update(GoogleOAuthToken).where(GoogleOAuthToken.id == 1)
+    await session.execute(stmt.values(calendar_id=calendar_id))
+    await ensure_sync_state(session=session, calendar_id=calendar_id)
+
+
+# ---------------------------------------------------------------- sync state
+
+
+async def ensure_sync_state(*, session: AsyncSession, calendar_id: str) -> None:
+    """The row exists before any event is deleted: the deletion trigger writes into it."""
+    stmt = pg_insert(GoogleSyncState).values(calendar_id=calendar_id)
+    await session.execute(stmt.on_conflict_do_nothing(index_elements=["calendar_id"]))
+
+
+async def get_sync_state(*, session: AsyncSession, calendar_id: str) -> GoogleSyncState | None:
+    return await session.get(GoogleSyncState, calendar_id)
+
+
+async def save_sync_token(*, session: AsyncSession, calendar_id: str, sync_token: str) -> None:
+    stmt = update(GoogleSyncState).where(GoogleSyncState.calendar_id == calendar_id)
+    await session.execute(stmt.values(sync_token=sync_token))
+
+
+async def record_sync(
+    *, session: AsyncSession, calendar_id: str, now: datetime, error: str | None
+) -> None:
+    """A success clears the last error; a failure keeps the last success's time."""
+    values: dict[str, Any] = {"last_error": error}
+    if error is None:
+        values["last_synced_at"] = now
+    stmt = pg_insert(GoogleSyncState).values(calendar_id=calendar_id, **values)
+    await session.execute(stmt.on_conflict_do_update(index_elements=["calendar_id"], set_=values))
+
+
+async def pending_deletions(*, session: AsyncSession, calendar_id: str) -> list[str]:
+    """Google ids of rows deleted here, not yet there; locked until the transaction ends, so a
+    deletion here waits for the reader's decision."""
+    where = GoogleSyncState.calendar_id == calendar_id
+    read = select(GoogleSyncState.deleted_event_ids).where(where).with_for_update()
+    return list((await session.execute(read)).scalar_one_or_none() or [])
+
+
+async def forget_deletions(
+    *, session: AsyncSession, calendar_id: str, google_event_ids: Collection[str]
+) -> None:
+    """Take these ids off the deletions to send (sent, or deleted there already)."""
+    if not google_event_ids:
+        return
+    pending = await pending_deletions(session=session, calendar_id=calendar_id)
+    remaining = [gid for gid in pending if gid not in set(google_event_ids)]
+    stmt = update(GoogleSyncState).where(GoogleSyncState.calendar_id == calendar_id)
+    await session.execute(stmt.values(deleted_event_ids=remaining))
+
+
+async def add_deletions(
+    *, session: AsyncSession, calendar_id: str, google_event_ids: Collection[str]
+) -> None:
+    if not google_event_ids:
+        return
+    added = GoogleSyncState.deleted_event_ids + list(google_event_ids)
+    stmt = update(GoogleSyncState).where(GoogleSyncState.calendar_id == calendar_id)
+    await session.execute(stmt.values(deleted_event_ids=added))
+
+
+# ---------------------------------------------------------------- events
+
+
+def _changed_here() -> ColumnElement[bool]:
+    return CalendarEvent.google_synced_at.is_distinct_from(CalendarEvent.updated_at)
+
+
+async def changed_events(
+    *, session: AsyncSession, ending_after: datetime
+) -> Sequence[CalendarEvent]:
+    """Events to send: changed here since their last exchange (never sent included), except
+    never-sent ones that ended before `ending_after`."""
+    linked = CalendarEvent.google_event_id.is_not(None)
+    stmt = (
+        select(CalendarEvent)
+        .where(_changed_here(), or_(linked, CalendarEvent.ends_at > ending_after))
+        .order_by(CalendarEvent.starts_at, CalendarEvent.id)
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def events_for_remote(
+    *, session: AsyncSession, google_event_ids: Collection[str], local_ids: Collection[uuid.UUID]
+) -> Sequence[CalendarEvent]:
+    """Rows linked to these Google ids, or with these ids and not linked yet (sent, but the
+    answer never got stored); locked until the transaction ends."""
+    unlinked = CalendarEvent.id.in_(list(local_ids)) & CalendarEvent.google_event_id.is_(None)
+    stmt = (
+        select(CalendarEvent)
+        .where(or_(CalendarEvent.google_event_id.in_(list(google_event_ids)), unlinked))
+        .with_for_update()
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+def is_changed_here(event: CalendarEvent) -> bool:
+    return event.google_synced_at != event.updated_at
+
+
+async def take_remote(*, session: AsyncSession, event_id: uuid.UUID, data: dict[str, Any]) -> None:
+    """Overwrite a row with Google's copy (`data` carries the sync marks)."""
+    await session.execute(update(CalendarEvent).where(CalendarEvent.id == event_id).values(**data))
+
+
+async def delete_vanished(
+    *, session: AsyncSession, kept_google_ids: Collection[str], ending_after: datetime
+) -> list[str]:
+    """After a full listing: delete the linked rows Google no longer has (unless changed here
+    since); returns their Google ids."""
+    stmt = (
+        delete(CalendarEvent)
+        .where(
+            CalendarEvent.google_event_id.is_not(None),
+            CalendarEvent.google_event_id.not_in(list(kept_google_ids)),
+            CalendarEvent.ends_at > ending_after,
+            ~_changed_here(),
+        )
+        .returning(CalendarEvent.google_event_id)
+    )
+    return [gid for gid in (await session.execute(stmt)).scalars() if gid is not None]
+
+
+async def mark_sent(
+    *,
+    session: AsyncSession,
+    event_id: uuid.UUID,
+    sent_version: datetime,
+    google_event_id: str,
+    google_updated_at: datetime,
+) -> bool:
+    """Record what Google holds now; False when the row was deleted meanwhile. A row changed
+    since `sent_version` (its `updated_at` when sent) stays changed here."""
+    stmt = (
+        update(CalendarEvent)
+        .where(CalendarEvent.id == event_id)
+        .values(
+            google_event_id=google_event_id,
+            google_synced_at=sent_version,
+            google_updated_at=google_updated_at,
+        )
+        .returning(CalendarEvent.id)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none() is not None
