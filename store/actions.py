@@ -23,8 +23,12 @@ async def insert_actions(
     *, session: AsyncSession, rows: Sequence[Mapping[str, Any]]
 ) -> Sequence[AiAction]:
     """Insert a proposal's rows (one statement), in `position` order."""
-    stmt = insert(AiAction).values(list(rows)).returning(AiAction)
-    actions = (await session.execute(stmt)).scalars().all()
+    # Rows as parameters, not `.values(rows)`: a multi-VALUES statement is compiled anew on
+    # every call, this one once. `render_nulls` keeps every row's columns the same (None is
+    # NULL, not "omit the column"), so SQLAlchemy still sends one INSERT … VALUES.
+    stmt = insert(AiAction).returning(AiAction)
+    options = {"render_nulls": True}
+    actions = (await session.execute(stmt, list(rows), execution_options=options)).scalars().all()
     return sorted(actions, key=lambda a: a.position)
 
 
