@@ -22,7 +22,7 @@ export async function settingsView(root, _params, { navigate }) {
     h("header", { class: "hero" }, label("Réglages", "[ 07 ]"), big(["Les ", "réglages", ", sans détour."])),
     h("div", { class: "grid cols-2" }, section("07.1", "Accès", null, accessSection(navigate)), section("07.2", "Rappels", null, await scheduleSection())),
     h("div", { class: "grid cols-2" }, section("07.3", "Hors ligne", null, await offlineSection()), section("07.4", "Liens", null, linksSection())),
-    section("07.5", "Journal de l'agent", null, await journalSection()),
+    h("div", { class: "grid cols-2" }, section("07.5", "Google Agenda", null, googleSection()), section("07.6", "Journal de l'agent", null, await journalSection())),
   );
   return null;
 }
@@ -121,6 +121,38 @@ async function offlineSection() {
         for (const key of await caches.keys()) if (key.startsWith(API_CACHE_PREFIX)) await caches.delete(key);
         toast("Cache des données vidé.");
       } }, "Vider le cache")));
+}
+
+// The agenda syncs both ways with a dedicated "ordinarthur-os" calendar; Google's consent page
+// comes back to /app/settings. Both calls answer a clear message when Google is not configured.
+function googleSection() {
+  const connect = h("button", { class: "btn", type: "button" }, "Connecter Google Agenda");
+  connect.addEventListener("click", async () => {
+    connect.disabled = true;
+    try {
+      const { url } = await request("GET", "/agenda/google/oauth/start", { fresh: true });
+      window.location.assign(url);
+    } catch (err) {
+      toast(err.message, { error: true });
+      connect.disabled = false;
+    }
+  });
+  const syncNow = h("button", { class: "btn", type: "button" }, "Synchroniser maintenant");
+  syncNow.addEventListener("click", async () => {
+    syncNow.disabled = true;
+    try {
+      const r = await request("POST", "/agenda/google/sync");
+      toast(`Synchronisé : ${r.pushed} envoyé(s), ${r.pulled} reçu(s), ${r.deleted} supprimé(s).`);
+      window.dispatchEvent(new CustomEvent("data-changed"));
+    } catch (err) {
+      toast(err.message, { error: true });
+    } finally {
+      syncNow.disabled = false;
+    }
+  });
+  return h("div", {},
+    label("Synchronisation dans les deux sens avec le calendrier « ordinarthur-os »"),
+    h("div", { class: "row" }, connect, syncNow));
 }
 
 function linksSection() {
