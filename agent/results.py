@@ -40,6 +40,8 @@ class Proposal(BaseModel):
     ignored_calls: int = 0  # calls the model made with arguments that did not validate
     model_requests: int = 1  # 1 when the model answered validly at once
     revision_of: uuid.UUID | None = None
+    # The projects the actions refer to, by id, as the prompt listed them: what a card shows.
+    project_names: dict[uuid.UUID, str] = {}
 
 
 class ActionRecord(BaseModel):

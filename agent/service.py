@@ -100,6 +100,14 @@ def _clean(text: str | None) -> str | None:
     return (text.strip() or None) if text else None
 
 
+def _project_names(
+    actions: Sequence[tuple[str, ActionArgs]], situation: Situation
+) -> dict[uuid.UUID, str]:
+    """The names of the projects the actions refer to (validation allows only listed ones)."""
+    referred = {getattr(args, "project_id", None) for _, args in actions}
+    return {p.id: p.name for p in situation.projects if p.id in referred}
+
+
 def _with_aliases(args: Mapping[str, Any] | None, situation: Situation) -> dict[str, Any]:
     """Stored arguments as the prompt shows them: projects by their short id."""
     shown = dict(args or {})
@@ -169,6 +177,7 @@ class AgentService:
         )
         return await self._store(
             run,
+            situation,
             common={
                 "input_text": input_text or None,
                 "transcript": transcript,
@@ -240,7 +249,11 @@ class AgentService:
             "telegram_message_id": first.telegram_message_id,
         }
         return await self._store(
-            run, common=common, supersede=(proposal_id, correction_text), revision_of=proposal_id
+            run,
+            situation,
+            common=common,
+            supersede=(proposal_id, correction_text),
+            revision_of=proposal_id,
         )
 
     async def _situation(self) -> Situation:
@@ -255,6 +268,7 @@ class AgentService:
     async def _store(
         self,
         run: Answer,
+        situation: Situation,
         *,
         common: Mapping[str, Any],
         supersede: tuple[uuid.UUID, str] | None = None,
@@ -329,6 +343,7 @@ class AgentService:
             ignored_calls=run.ignored_calls,
             model_requests=run.requests,
             revision_of=revision_of,
+            project_names=_project_names(run.actions, situation),
         )
 
     # ------------------------------------------------------------ apply, cancel, undo

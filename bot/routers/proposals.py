@@ -45,12 +45,7 @@ async def _projects(sessionmaker: async_sessionmaker[AsyncSession]) -> cards.Pro
 
 
 async def send_proposal(
-    message: Message,
-    proposal: Proposal,
-    *,
-    agent: AgentService,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    clock: Clock,
+    message: Message, proposal: Proposal, *, agent: AgentService, clock: Clock
 ) -> None:
     if proposal.proposal_id is None:
         header = f"🎤 <i>{esc(proposal.transcript)}</i>\n\n" if proposal.transcript else ""
@@ -58,7 +53,7 @@ async def send_proposal(
         return
     text = cards.proposal_text(
         [(a.fn, a.args) for a in proposal.actions],
-        projects=await _projects(sessionmaker),
+        projects=proposal.project_names,
         clock=clock,
         transcript=proposal.transcript,
         fallback=proposal.fallback_reason is not None,
@@ -74,13 +69,7 @@ async def send_proposal(
     )
 
 
-async def on_text(
-    message: Message,
-    bot: Bot,
-    agent: AgentService,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    clock: Clock,
-) -> None:
+async def on_text(message: Message, bot: Bot, agent: AgentService, clock: Clock) -> None:
     text = message.text or message.caption or ""
     forwarded = message.forward_origin is not None
     try:
@@ -95,7 +84,7 @@ async def on_text(
     except EmptyMessageError:
         await message.answer(texts.NOTHING_TO_DO)
         return
-    await send_proposal(message, proposal, agent=agent, sessionmaker=sessionmaker, clock=clock)
+    await send_proposal(message, proposal, agent=agent, clock=clock)
 
 
 async def on_voice(
@@ -147,7 +136,7 @@ async def _transcribe_and_propose(
             texts.STT_FAILED.format(reason=esc(reason)), reply_markup=voice_retry(record)
         )
         return
-    await send_proposal(message, proposal, agent=agent, sessionmaker=sessionmaker, clock=clock)
+    await send_proposal(message, proposal, agent=agent, clock=clock)
 
 
 async def on_voice_retry(
@@ -271,12 +260,7 @@ def _card_id(query: CallbackQuery) -> int | None:
 
 
 async def on_correction(
-    message: Message,
-    bot: Bot,
-    state: FSMContext,
-    agent: AgentService,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    clock: Clock,
+    message: Message, bot: Bot, state: FSMContext, agent: AgentService, clock: Clock
 ) -> None:
     data = await state.get_data()
     await state.clear()
@@ -291,7 +275,7 @@ async def on_correction(
         await bot.edit_message_text(
             texts.PROPOSAL_REPLACED, chat_id=message.chat.id, message_id=data["card"]
         )
-    await send_proposal(message, proposal, agent=agent, sessionmaker=sessionmaker, clock=clock)
+    await send_proposal(message, proposal, agent=agent, clock=clock)
 
 
 def create_router() -> Router:

@@ -72,6 +72,7 @@ async def test_the_prompt_gives_now_the_time_zone_and_the_projects(
     # Projects by short id, which the argument models turn back into the project's UUID.
     assert "- p1 : Portfolio\n- p2 : Blog" in instructions
     assert proposal.actions[0].args.model_dump()["project_id"] == portfolio
+    assert proposal.project_names == {portfolio: "Portfolio"}  # what the card shows
     tools = {t.name: t for t in model.infos[0].function_tools}
     assert sorted(tools) == sorted(
         [

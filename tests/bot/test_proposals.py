@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from store import projects as projects_q
 from store.clock import FrozenClock
 from store.tables import AiAction, CalendarEvent, Todo
 from tests.bot.conftest import Conversation
@@ -51,6 +52,16 @@ async def test_text_confirm_undo(
     await chat.press(undo, card_id)
     assert await _todos(sessionmaker) == []
     assert "↩️ Annulé" in chat.sent("editMessageText")[-1]["text"]
+
+
+async def test_the_card_names_the_project(
+    chat: Conversation, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessionmaker.begin() as s:
+        await projects_q.create_project(session=s, data={"name": "Portfolio <v2>"})
+    text = "idée pour le projet Portfolio <v2> : mode sombre"
+    await chat.feed(message_update(chat.update_id(), text=text))
+    assert "💡 Idée pour Portfolio &lt;v2&gt; :" in chat.last_text()
 
 
 async def test_two_actions_one_dropped_confirm_writes_one(
