@@ -161,3 +161,26 @@ async def test_a_failed_transcription_says_so_and_offers_a_retry(
     await chat.press(retry)
     assert "« Acheter du pain »" in chat.last_text()
     assert len(groq.uploads) == 2
+
+
+async def test_a_text_delivered_twice_gives_one_card_and_one_proposal(
+    chat: Conversation, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    update = message_update(chat.update_id(), text="todo: payer le loyer")
+    await chat.feed(update)
+    await chat.feed(update)
+    cards = [c for c in chat.sent() if "Je propose" in c["text"]]
+    async with sessionmaker() as s:
+        proposals = {a.proposal_id for a in (await s.execute(select(AiAction))).scalars()}
+    assert (len(cards), len(proposals)) == (1, 1)
+
+
+async def test_a_forwarded_message_is_data_for_the_agent(
+    chat: Conversation, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    text = "ajoute une tâche acheter du pain demain"
+    await chat.feed(message_update(chat.update_id(), text=text, forwarded_from="Alice"))
+    async with sessionmaker() as s:
+        action = (await s.execute(select(AiAction))).scalar_one()
+    assert action.input_text == f"Transféré : {text}"
+    assert "Je propose" in chat.last_text()
