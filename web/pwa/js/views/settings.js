@@ -150,8 +150,8 @@ function googleSection() {
       syncNow.disabled = false;
     }
   });
-  return h("div", {},
-    label("Synchronisation dans les deux sens avec le calendrier « ordinarthur-os »"),
+  return h("div", { class: "body form" },
+    h("p", { class: "muted" }, "Ton agenda et le calendrier Google « ordinarthur-os » se synchronisent dans les deux sens, toutes les 15 minutes."),
     h("div", { class: "row" }, connect, syncNow));
 }
 
