@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import typing
 from typing import Any
 
-from mistralai.client.utils import serializers
+from mistralai.client.utils import forms, queryparams, serializers, url
 from pydantic_ai.models.mistral import MistralModel
 from pydantic_ai.providers.mistral import MistralProvider
 from pydantic_ai.settings import ModelSettings
@@ -19,6 +21,7 @@ def mistral_model(
     backoff, and then lets the offline parser answer.
     """
     _reuse_sdk_serializer_models()
+    _reuse_sdk_type_hints()
     provider = MistralProvider(api_key=api_key, base_url=base_url)
     settings = ModelSettings(timeout=timeout, max_retries=0, temperature=0.0)
     return MistralModel(model_name, provider=provider, settings=settings)
@@ -46,3 +49,15 @@ def _reuse_sdk_serializer_models() -> None:
 
     create_model._ordinarthur_cached = True  # type: ignore[attr-defined]
     serializers.create_model = create_model  # type: ignore[assignment,attr-defined]
+
+
+# The hints of a class do not change; `typing.get_type_hints` works them out on every call.
+_type_hints = functools.cache(typing.get_type_hints)
+
+
+def _reuse_sdk_type_hints() -> None:
+    """The SDK reads `get_type_hints(type(request))` on every request to find query, path and
+    form parameters, evaluating every string annotation of the request model again: about
+    1 ms of CPU per chat request. Read each class's hints once."""
+    for module in (queryparams, url, forms):
+        module.get_type_hints = _type_hints  # type: ignore[attr-defined]
