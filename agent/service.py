@@ -67,6 +67,7 @@ from agent.tools import ProposeAgent
 from store import actions as actions_q
 from store import projects as projects_q
 from store.clock import Clock
+from store.db import autocommit
 from store.errors import StoreError
 from store.tables import AiAction
 
@@ -257,7 +258,7 @@ class AgentService:
         )
 
     async def _situation(self) -> Situation:
-        async with self._sessionmaker() as session:
+        async with autocommit(self._sessionmaker) as session:
             projects = await projects_q.list_projects(session=session, active_only=True)
         return Situation(
             now=self._clock.now(),
@@ -305,20 +306,13 @@ class AgentService:
             }
             for i, (fn, args) in enumerate(run.actions)
         ]
-        async with self._sessionmaker() as session, session.begin():
-            if supersede is not None:
-                old_id, correction = supersede
-                moved = await actions_q.transition(
-                    session=session,
-                    proposal_id=old_id,
-                    from_status="proposed",
-                    to_status="superseded",
-                    result={"superseded_by": str(proposal_id), "correction": correction},
-                )
-                if not moved:
-                    current = await actions_q.get_proposal(session=session, proposal_id=old_id)
-                    raise NotPendingError(old_id, proposal_status(current))
-            stored = await actions_q.insert_actions(session=session, rows=rows)
+        if supersede is None:
+            async with autocommit(self._sessionmaker) as session:  # one INSERT
+                stored = await actions_q.insert_actions(session=session, rows=rows)
+        else:
+            async with self._sessionmaker.begin() as session:
+                await self._supersede(session, *supersede, by=proposal_id)
+                stored = await actions_q.insert_actions(session=session, rows=rows)
         log.info(
             "proposal %s: %d action(s) by %s in %d ms, %d+%d tokens, %d request(s)%s",
             proposal_id,
@@ -345,6 +339,20 @@ class AgentService:
             revision_of=revision_of,
             project_names=_project_names(run.actions, situation),
         )
+
+    async def _supersede(
+        self, session: AsyncSession, old_id: uuid.UUID, correction: str, *, by: uuid.UUID
+    ) -> None:
+        moved = await actions_q.transition(
+            session=session,
+            proposal_id=old_id,
+            from_status="proposed",
+            to_status="superseded",
+            result={"superseded_by": str(by), "correction": correction},
+        )
+        if not moved:
+            current = await actions_q.get_proposal(session=session, proposal_id=old_id)
+            raise NotPendingError(old_id, proposal_status(current))
 
     # ------------------------------------------------------------ apply, cancel, undo
 
@@ -528,7 +536,7 @@ class AgentService:
         self, proposal_id: uuid.UUID, *, chat_id: int, message_id: int
     ) -> None:
         """Remember the Telegram card showing this proposal, to edit it when its state changes."""
-        async with self._sessionmaker() as session, session.begin():
+        async with autocommit(self._sessionmaker) as session:  # one UPDATE
             count = await actions_q.set_telegram_message(
                 session=session, proposal_id=proposal_id, chat_id=chat_id, message_id=message_id
             )

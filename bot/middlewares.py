@@ -11,6 +11,7 @@ from aiogram.types import TelegramObject, Update, User
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from store.db import autocommit
 from store.tables import TelegramUpdate
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class ProcessOnce(BaseMiddleware):
             .on_conflict_do_nothing()
             .returning(TelegramUpdate.update_id)
         )
-        async with self.sessionmaker.begin() as session:
+        async with autocommit(self.sessionmaker) as session:  # committed once it returns
             claimed = (await session.execute(stmt)).scalar_one_or_none()
         if claimed is None:
             log.info("update %s already processed", event.update_id)

@@ -4,9 +4,10 @@ import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from store import health, projects, todos
+from store.db import autocommit
 from store.errors import NotFoundError
 
 
@@ -31,3 +32,12 @@ async def test_unknown_ids_raise_not_found(session: AsyncSession) -> None:
         await projects.add_idea(session=session, project_id=uuid.uuid4(), content="x")
     with pytest.raises(NotFoundError):
         await todos.update_todo(session=session, todo_id=uuid.uuid4(), data={"title": "x"})
+
+
+async def test_an_autocommit_statement_is_committed_when_it_returns(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with autocommit(sessionmaker) as session:
+        created = await projects.create_project(session=session, data={"name": "Portfolio"})
+        async with sessionmaker() as other:  # another connection sees it at once
+            assert [p.id for p in await projects.list_projects(session=other)] == [created.id]
