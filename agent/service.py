@@ -308,11 +308,11 @@ class AgentService:
         ]
         if supersede is None:
             async with autocommit(self._sessionmaker) as session:  # one INSERT
-                stored = await actions_q.insert_actions(session=session, rows=rows)
+                ids = await actions_q.insert_actions(session=session, rows=rows)
         else:
             async with self._sessionmaker.begin() as session:
                 await self._supersede(session, *supersede, by=proposal_id)
-                stored = await actions_q.insert_actions(session=session, rows=rows)
+                ids = await actions_q.insert_actions(session=session, rows=rows)
         log.info(
             "proposal %s: %d action(s) by %s in %d ms, %d+%d tokens, %d request(s)%s",
             proposal_id,
@@ -327,8 +327,8 @@ class AgentService:
         return Proposal(
             proposal_id=proposal_id,
             actions=[
-                make_action(row.id, fn, args)
-                for row, (fn, args) in zip(stored, run.actions, strict=True)
+                make_action(action_id, fn, args)
+                for action_id, (fn, args) in zip(ids, run.actions, strict=True)
             ],
             message=run.message,
             transcript=transcript,
