@@ -65,10 +65,8 @@ async def telegram_ctx(
     tg = build(app, settings, database_url)
     app[TELEGRAM] = tg
     app[SCHEDULING].changed = tg.scheduler.reschedule
-    try:
-        await register_commands(tg.bot)
-    except Exception as exc:  # Telegram down at start must not keep the service down
-        log.warning("could not register bot commands: %s", exc)
+    # In the background: Telegram slow or down at start must not keep the service from serving.
+    commands = asyncio.create_task(_register_commands(tg.bot))
     polling: asyncio.Task[None] | None = None
     if settings.telegram_webhook_url:
         secret = settings.telegram_webhook_secret
@@ -84,6 +82,7 @@ async def telegram_ctx(
     try:
         yield
     finally:
+        commands.cancel()
         await tg.scheduler.stop()
         if polling is not None:
             polling.cancel()
@@ -93,6 +92,13 @@ async def telegram_ctx(
         if target is not None and target.tasks:
             await asyncio.wait(target.tasks, timeout=10)
         await tg.bot.session.close()
+
+
+async def _register_commands(bot: Bot) -> None:
+    try:
+        await register_commands(bot)
+    except Exception as exc:
+        log.warning("could not register bot commands: %s", exc)
 
 
 async def _poll(tg: Telegram) -> None:

@@ -51,7 +51,8 @@ async def test_polling_mode_answers_the_owner(
     sessionmaker: async_sessionmaker[AsyncSession],  # noqa: ARG001 - empty database
 ) -> None:
     async with await _client(_with_bot(settings, tg), clock):
-        assert {c["command"] for c in tg.calls_to("setMyCommands")[0]["commands"]} >= {
+        registered = (await tg.wait_for("setMyCommands"))[0]["commands"]
+        assert {c["command"] for c in registered} >= {
             "start",
             "today",
             "settings",
@@ -118,3 +119,23 @@ async def test_set_webhook_registers_url_and_secret(settings: Settings, tg: Fake
     call = tg.calls_to("setWebhook")[0]
     assert call["url"] == "https://os.example/telegram/webhook"
     assert call["secret_token"] == WEBHOOK_SECRET
+
+
+async def test_telegram_down_at_start_does_not_keep_the_service_down(
+    settings: Settings,
+    clock: FrozenClock,
+    sessionmaker: async_sessionmaker[AsyncSession],  # noqa: ARG001
+) -> None:
+    from tests.conftest import free_port
+
+    closed = f"http://127.0.0.1:{free_port()}"
+    configured = settings.model_copy(
+        update={
+            "telegram_bot_token": SecretStr(BOT_TOKEN),
+            "telegram_owner_id": OWNER_ID,
+            "telegram_api_base": closed,
+        }
+    )
+    async with await _client(configured, clock) as client:
+        response = await client.get("/health")
+        assert response.status == 200
