@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from aiogram import Bot
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
@@ -19,14 +21,25 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 import migrations
 from app.main import create_app
 from app.settings import Settings
+from bot.dispatcher import create_bot
 from store.clock import FrozenClock
 from store.db import create_engine, create_sessionmaker
 from store.embedded import EmbeddedPostgres
 from store.tables import SCHEMA, Base
+from tests.fakes.telegram import BOT_TOKEN, FakeTelegram
 
 PARIS = ZoneInfo("Europe/Paris")
 BEARER = "test-bearer-token-0123456789"
 ICAL_SECRET = "test-ical-secret-0123456789"
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5) -> None:
+    """Wait for something another task does (a scheduler taking the lead, a message sent)."""
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("condition never became true")
 
 
 def free_port() -> int:
@@ -112,3 +125,17 @@ async def client(app: web.Application) -> AsyncIterator[TestClient[web.Request, 
 @pytest.fixture
 def auth() -> dict[str, str]:
     return {"Authorization": f"Bearer {BEARER}"}
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram.start() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
+    """The real aiogram client (with our transport middlewares) against the fake Bot API."""
+    bot = create_bot(BOT_TOKEN, api_base=tg.url)
+    yield bot
+    await bot.session.close()

@@ -3,10 +3,9 @@ configuration, the periodic job's failures; Google's times onto rows and back.""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,7 +19,7 @@ from app.settings import Settings
 from store import google as google_store
 from store.clock import FrozenClock
 from store.tables import GoogleSyncState
-from tests.conftest import PARIS
+from tests.conftest import PARIS, until
 from tests.fakes.google import CLIENT_ID, CLIENT_SECRET, FakeGoogle
 from tests.fakes.telegram import BOT_TOKEN, OWNER_ID, FakeTelegram
 from web.keys import GOOGLE
@@ -44,14 +43,6 @@ def with_google(settings: Settings, google: FakeGoogle, **extra: object) -> Sett
             **extra,
         }
     )
-
-
-async def until(condition: Callable[[], bool], timeout: float = 5) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("condition never became true")
 
 
 async def test_the_leader_syncs_every_15_minutes(

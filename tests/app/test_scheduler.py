@@ -13,29 +13,16 @@ from aiogram import Bot
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.scheduler import Scheduler
-from bot.dispatcher import create_bot, create_dispatcher
+from bot.dispatcher import create_dispatcher
 from bot.keyboards import MedsCb
 from store import health
 from store.clock import FrozenClock
 from store.db import to_libpq_url
 from store.owner import Schedule
-from tests.conftest import PARIS
-from tests.fakes.telegram import BOT_TOKEN, OWNER_ID, FakeTelegram, callback_update, message_update
+from tests.conftest import PARIS, until
+from tests.fakes.telegram import OWNER_ID, FakeTelegram, callback_update, message_update
 
 DEFAULTS = Schedule(digest_time=time(7, 30), med_reminder_times=(time(9), time(13), time(20)))
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram.start() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
-    bot = create_bot(BOT_TOKEN, api_base=tg.url)
-    yield bot
-    await bot.session.close()
 
 
 SchedulerFactory = Callable[..., Scheduler]
@@ -76,14 +63,6 @@ def digests(tg: FakeTelegram) -> list[dict[str, Any]]:
 
 def reminders(tg: FakeTelegram) -> list[dict[str, Any]]:
     return [c for c in tg.calls_to("sendMessage") if "Pense à tes médicaments" in c["text"]]
-
-
-async def until(condition: Callable[[], bool], timeout: float = 5) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("condition never became true")
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent.service import AgentService
 from agent.stt import GroqSpeechToText
-from bot.dispatcher import create_bot, create_dispatcher
+from bot.dispatcher import create_dispatcher
 from store.clock import FrozenClock
 from store.owner import Schedule
 from tests.fakes.groq import FakeGroq
-from tests.fakes.telegram import BOT_TOKEN, OWNER_ID, FakeTelegram, callback_update
+from tests.fakes.telegram import OWNER_ID, FakeTelegram, callback_update
 
 DEFAULTS = Schedule(digest_time=time(7, 30), med_reminder_times=())
 
@@ -33,19 +33,6 @@ class Hooks:
 
     async def snoozed(self, until: datetime) -> None:
         self.snoozes.append(until)
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram.start() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
-    bot = create_bot(BOT_TOKEN, api_base=tg.url)
-    yield bot
-    await bot.session.close()
 
 
 @pytest.fixture
