@@ -22,22 +22,11 @@ import aiohttp
 import asyncpg
 
 from bench._common import BEARER, database, libpq, serve, service_app, timed
+from store.jobs import SCRAPED
 
 OFFERS = 5000
 ROUNDS = 7
-COLUMNS = (
-    "source",
-    "source_url",
-    "title",
-    "company",
-    "description",
-    "location",
-    "remote_type",
-    "salary_min",
-    "salary_max",
-    "stack",
-    "apply_url",
-)
+COLUMNS = SCRAPED
 UPSERT = f"""
 INSERT INTO ordinarthur_os.jobs ({", ".join(COLUMNS)}, first_seen_at, last_seen_at)
 VALUES ({", ".join(f"${i}" for i in range(1, len(COLUMNS) + 1))}, $12, $12)
