@@ -25,6 +25,7 @@ from bot.routers import (
     today,
     todos,
 )
+from bot.storage import PostgresStorage
 from bot.transport import KeepResponseModels, RetryTransient
 
 
@@ -38,7 +39,7 @@ def create_bot(token: str, *, api_base: str) -> Bot:
 def create_dispatcher(*, owner_id: int, **workflow_data: Any) -> Dispatcher:
     """`workflow_data` reaches handlers as keyword arguments: sessionmaker, clock, tz, agent,
     schedule_defaults, on_schedule_change, on_snooze."""
-    dp = Dispatcher(**workflow_data)
+    dp = Dispatcher(storage=PostgresStorage(workflow_data["sessionmaker"]), **workflow_data)
     dp.update.outer_middleware(OwnerOnly(owner_id))
     dp.update.outer_middleware(ProcessOnce(workflow_data["sessionmaker"]))
     dp.errors.register(errors.on_error)

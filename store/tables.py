@@ -382,3 +382,18 @@ class OwnerSettings(Base):
     med_reminder_times: Mapped[list[time] | None] = mapped_column(ARRAY(Time))
     language: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'fr'"))
     updated_at: Mapped[datetime] = _created_at()
+
+
+class BotConversation(Base):
+    """service: where a Telegram conversation stands (e.g. "waiting for the correction of
+    proposal X" after ✏️). In the database, not in memory, so that with several replicas in
+    webhook mode the owner's next message finds it whichever replica receives it."""
+
+    __tablename__ = "bot_conversations"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    state: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, nullable=False, server_default=text("'{}'::jsonb")
+    )
+    updated_at: Mapped[datetime] = _created_at()

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.dispatcher import create_dispatcher
 from store import projects as projects_q
 from store.clock import FrozenClock
 from store.tables import AiAction, CalendarEvent, Todo
 from tests.bot.conftest import Conversation
 from tests.fakes.groq import FakeGroq
-from tests.fakes.telegram import message_update, voice_update
+from tests.fakes.telegram import OWNER_ID, message_update, voice_update
 
 VOICE = Path(__file__).parent.parent / "data" / "voice_fr.ogg"
 
@@ -184,3 +186,19 @@ async def test_a_forwarded_message_is_data_for_the_agent(
         action = (await s.execute(select(AiAction))).scalar_one()
     assert action.input_text == f"Transféré : {text}"
     assert "Je propose" in chat.last_text()
+
+
+async def test_the_correction_may_reach_another_replica(
+    chat: Conversation,
+    workflow: dict[str, Any],
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    pain = "ajoute une tâche acheter du pain demain"
+    await chat.feed(message_update(chat.update_id(), text=pain))
+    await chat.press(chat.buttons()["✏️ Modifier"])
+    other_replica = create_dispatcher(owner_id=OWNER_ID, **workflow)
+    correction = message_update(chat.update_id(), text="ajoute une tâche acheter du lait demain")
+    await other_replica.feed_raw_update(chat.bot, correction)
+    assert "Remplacée" in chat.sent("editMessageText")[-1]["text"]
+    await chat.press(chat.buttons()["✅ Confirmer"])
+    assert [t.title for t in await _todos(sessionmaker)] == ["Acheter du lait"]

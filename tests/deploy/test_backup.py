@@ -102,6 +102,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "client_mutations": {"client_mutation_id": "m-1", "result": {"ok": True}},
     "sent_log": {"kind": "digest", "slot": "2026-11-25", "sent_at": AT, "telegram_message_id": 7},
     "telegram_updates": {"update_id": 100_000_001},
+    "bot_conversations": {"key": "fsm:42:42:default", "state": "Editing:correction", "data": {}},
     "owner_settings": {"digest_time": time(7, 45), "med_reminder_times": [time(9), time(21)]},
 }
 
