@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from aiohttp import web
 
 from app import backup
-from app.database import open_database
+from app.database import DatabaseUnavailableError, open_database
 from app.main import create_app
 from app.settings import Settings, SettingsError, load_settings
 
@@ -32,7 +32,7 @@ def _configure_logging() -> None:
 
 def cmd_run(settings: Settings) -> int:
     app = create_app(settings)
-    log.info("ordinarthur-os listening on http://%s:%s", settings.host, settings.port)
+    log.info("ordinarthur-os starting on http://%s:%s", settings.host, settings.port)
     web.run_app(
         app,
         host=settings.host,
@@ -108,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in COMMANDS_WITH_ARGS:
             return COMMANDS_WITH_ARGS[args.command](settings, args)
         return COMMANDS[args.command](settings)
+    except DatabaseUnavailableError as exc:
+        print(f"ordinarthur-os: {exc}", file=sys.stderr)  # noqa: T201
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -7,12 +7,30 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+import asyncpg
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import migrations
 from app.settings import Settings
-from store.db import create_engine, create_sessionmaker
+from store.db import create_engine, create_sessionmaker, to_libpq_url
 from store.embedded import EmbeddedPostgres
+
+
+class DatabaseUnavailableError(RuntimeError):
+    """The database cannot be reached: said in one line (password hidden), not a traceback."""
+
+
+async def check_reachable(url: str, *, timeout: float = 10) -> None:
+    try:
+        conn = await asyncpg.connect(to_libpq_url(url), timeout=timeout)
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        shown = make_url(url).render_as_string(hide_password=True)
+        reason = str(exc) or type(exc).__name__
+        raise DatabaseUnavailableError(
+            f"cannot reach the database {shown}: {reason} (check DATABASE_URL)"
+        ) from None
+    await conn.close()
 
 
 @dataclass(frozen=True)
@@ -32,6 +50,7 @@ async def open_database(settings: Settings, *, migrate: bool = True) -> AsyncIte
         embedded = EmbeddedPostgres(settings.data_dir)
         url = await asyncio.to_thread(embedded.start)
     try:
+        await check_reachable(url)
         if migrate:
             await migrations.upgrade_async(url)
         engine = create_engine(url)

@@ -82,3 +82,17 @@ def test_dev_secrets_are_generated_once(tmp_path: Path, caplog: pytest.LogCaptur
     assert (tmp_path / "secrets.json").stat().st_mode & 0o777 == 0o600
     bearer = first.api_bearer_token.get_secret_value()
     assert sum(bearer in r.getMessage() for r in caplog.records) == 1
+
+
+def test_an_unreachable_database_is_one_clear_line(
+    env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import free_port
+
+    env.setenv("DATABASE_URL", f"postgres://owner:s3cret-pw@127.0.0.1:{free_port()}/os")
+    for command in ("migrate", "run"):
+        env.setenv("PORT", str(free_port()))
+        assert main([command]) == 1
+        err = capsys.readouterr().err
+        assert "cannot reach the database" in err and "check DATABASE_URL" in err
+        assert "s3cret-pw" not in err and "Traceback" not in err
