@@ -278,11 +278,17 @@ async def on_correction(
     await send_proposal(message, proposal, agent=agent, clock=clock)
 
 
+async def on_anything_else(message: Message) -> None:
+    """A photo, a sticker, a file: never silence, say what the bot understands."""
+    await message.answer(texts.UNSUPPORTED)
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(on_correction, StateFilter(Editing.correction), F.text)
     router.message.register(on_text, F.text | F.caption)
     router.message.register(on_voice, F.voice | F.audio)
+    router.message.register(on_anything_else)
     router.callback_query.register(on_confirm, ActionCb.filter(F.op == "ok"))
     router.callback_query.register(on_cancel, ActionCb.filter(F.op == "no"))
     router.callback_query.register(on_drop, ActionCb.filter(F.op == "drop"))

@@ -202,3 +202,19 @@ async def test_the_correction_may_reach_another_replica(
     assert "Remplacée" in chat.sent("editMessageText")[-1]["text"]
     await chat.press(chat.buttons()["✅ Confirmer"])
     assert [t.title for t in await _todos(sessionmaker)] == ["Acheter du lait"]
+
+
+async def test_a_sticker_gets_an_answer_not_silence(chat: Conversation) -> None:
+    update = message_update(chat.update_id(), text="")
+    del update["message"]["text"]
+    update["message"]["sticker"] = {
+        "file_id": "s1",
+        "file_unique_id": "us1",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+    }
+    await chat.feed(update)
+    assert "notes vocales" in chat.last_text()
