@@ -8,7 +8,7 @@ toggle so that `undo` can put it back.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic_core import to_jsonable_python
@@ -46,8 +46,10 @@ async def _require_project(session: AsyncSession, project_id: uuid.UUID) -> None
         raise ActionFailedError(f"le projet {project_id} n'existe pas (ou plus)") from None
 
 
-async def execute(session: AsyncSession, args: ActionArgs, *, day: date) -> JsonDict:
-    """Write one action; `day` is the owner's day the check-in belongs to."""
+async def execute(
+    session: AsyncSession, args: ActionArgs, *, day: date, now: datetime
+) -> JsonDict:
+    """Write one action; `day` is the owner's day the check-in belongs to, `now` the clock's."""
     if isinstance(args, CreateTodoArgs):
         if args.project_id is not None:
             await _require_project(session, args.project_id)
@@ -71,7 +73,7 @@ async def execute(session: AsyncSession, args: ActionArgs, *, day: date) -> Json
         return {"table": "project_steps", "row": row_json(step)}
     if isinstance(args, CreateCalendarEventArgs):
         data = args.model_dump(exclude_none=True)
-        event = await agenda.create_event(session=session, data=data)
+        event = await agenda.create_event(session=session, data=data, now=now)
         return {"table": "calendar_events", "row": row_json(event)}
     if isinstance(args, ToggleDailyCheckinArgs):
         before = await health.get_checkin(session=session, day=day)

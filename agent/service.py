@@ -465,7 +465,7 @@ class AgentService:
             args = plan[row.id]
             day = row.created_at.astimezone(self._clock.tz).date()
             try:
-                result = await execute.execute(session, args, day=day)
+                result = await execute.execute(session, args, day=day, now=self._clock.now())
             except execute.ActionFailedError as exc:
                 raise _Failure(row.id, str(exc), kept=plan.keys()) from exc
             except (StoreError, DBAPIError) as exc:

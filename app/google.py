@@ -292,7 +292,7 @@ async def _take_google(
         return
     created = _instant(item.get("created")) or data["updated_at"]
     data = data | {"source": "google", "created_at": created}
-    await agenda.create_event(session=session, data=data)
+    await agenda.create_event(session=session, data=data, now=data["updated_at"])
 
 
 # ---------------------------------------------------------------- the Calendar API

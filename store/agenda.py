@@ -15,7 +15,12 @@ from store.rows import update_by_id
 from store.tables import CalendarEvent
 
 
-async def create_event(*, session: AsyncSession, data: dict[str, Any]) -> CalendarEvent:
+async def create_event(
+    *, session: AsyncSession, data: dict[str, Any], now: datetime
+) -> CalendarEvent:
+    """`now` (the app's clock) stamps the row unless `data` carries its own stamps: the Google
+    sync compares these, so they never come from the database's own now()."""
+    data = {"created_at": now, "updated_at": now, **data}
     stmt = insert(CalendarEvent).values(**data).returning(CalendarEvent)
     return (await session.execute(stmt)).scalar_one()
 

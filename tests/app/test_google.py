@@ -28,8 +28,8 @@ Sessions = async_sessionmaker[AsyncSession]
 
 
 @pytest.fixture
-async def google() -> AsyncIterator[FakeGoogle]:
-    async with FakeGoogle.start() as fake:
+async def google(clock: FrozenClock) -> AsyncIterator[FakeGoogle]:
+    async with FakeGoogle.start(now=clock.now) as fake:
         yield fake
 
 

@@ -66,7 +66,7 @@ async def test_agenda_shows_today_and_the_week(
             ("Réunion", now + timedelta(days=2)),
         ]:
             data = {"title": title, "starts_at": start, "ends_at": start + timedelta(hours=1)}
-            await agenda.create_event(session=s, data=data)
+            await agenda.create_event(session=s, data=data, now=now)
     await chat.feed(message_update(chat.update_id(), text="/agenda"))
     text = chat.last_text()
     assert "<b>Aujourd'hui</b>\n• 14:00–15:00 Dentiste" in text

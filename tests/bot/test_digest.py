@@ -19,11 +19,12 @@ async def _seed(session: AsyncSession, clock: FrozenClock) -> None:
     now = clock.now()  # Wednesday 25 November 2026, 10:00
     for title, start in [("Stand-up", now.replace(hour=9)), ("Dentiste", now.replace(hour=14))]:
         data = {"title": title, "starts_at": start, "ends_at": start + timedelta(minutes=30)}
-        await agenda.create_event(session=session, data=data)
+        await agenda.create_event(session=session, data=data, now=now)
     tomorrow = now + timedelta(days=1)
     await agenda.create_event(
         session=session,
         data={"title": "Demain", "starts_at": tomorrow, "ends_at": tomorrow},
+        now=now,
     )
     for title, due, status in [
         ("Facture", now.replace(hour=18), "todo"),

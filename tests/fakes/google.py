@@ -113,7 +113,11 @@ class FakeGoogle(FakeServer):
         primary_id: str = PRIMARY_ID,
         time_zone: str = "Europe/Paris",
         scope: str = CALENDAR_SCOPE,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        # `updated`/`created` stamps: tests pass their frozen clock's `now`, so what the sync
+        # compares never depends on the day the suite runs.
+        self.now = now
         self.primary_id = primary_id
         self.time_zone = time_zone
         self.scope = scope
@@ -355,7 +359,7 @@ class FakeGoogle(FakeServer):
             "kind": "calendar#events",
             "etag": f'"{self._last_change}"',
             "summary": cal.resource["summary"],
-            "updated": _rfc3339(datetime.now(UTC)),
+            "updated": _rfc3339(self.now()),
             "timeZone": cal.resource["timeZone"],
             "accessRole": "owner",
             "defaultReminders": [],
@@ -400,7 +404,7 @@ class FakeGoogle(FakeServer):
             raise ApiError(400, "Invalid resource id value.", "invalid")
         if event_id in cal.events:
             raise ApiError(409, "The requested identifier already exists.", "duplicate")
-        now = _rfc3339(datetime.now(UTC))
+        now = _rfc3339(self.now())
         owner = {"email": self.primary_id, "self": True}
         event = {
             "kind": "calendar#event",
@@ -432,7 +436,7 @@ class FakeGoogle(FakeServer):
         change = next(self._seq)
         event = event | {
             "sequence": sequence,
-            "updated": _rfc3339(datetime.now(UTC)),
+            "updated": _rfc3339(self.now()),
             "etag": f'"{change}"',
         }
         # Re-inserting moves the event last, so incremental syncs list changes in order.

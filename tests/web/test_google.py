@@ -37,8 +37,8 @@ Sessions = async_sessionmaker[AsyncSession]
 
 
 @pytest.fixture
-async def google() -> AsyncIterator[FakeGoogle]:
-    async with FakeGoogle.start() as fake:
+async def google(clock: FrozenClock) -> AsyncIterator[FakeGoogle]:
+    async with FakeGoogle.start(now=clock.now) as fake:
         yield fake
 
 
@@ -293,7 +293,7 @@ async def test_a_push_whose_answer_was_lost_is_not_duplicated(
 
 
 async def test_google_changes_are_pulled_and_deletions_delete_here(
-    gapi: ApiClient, google: FakeGoogle
+    gapi: ApiClient, google: FakeGoogle, clock: FrozenClock
 ) -> None:
     cal = await connect(gapi, google)
     meeting = google.add_event(
@@ -319,6 +319,7 @@ async def test_google_changes_are_pulled_and_deletions_delete_here(
         "2027-01-03T23:00:00Z",
     )
 
+    clock.advance(timedelta(minutes=5))
     google.update_event(cal, meeting["id"], summary="Réunion (annulée ?)")
     assert await sync(gapi) == {"pushed": 0, "pulled": 1, "deleted": 0}
     assert await titles(gapi) == [("Réunion (annulée ?)", "google"), ("Congés", "google")]
@@ -345,15 +346,17 @@ async def test_a_google_event_changed_here_goes_back_and_the_later_change_wins(
     await sync(gapi)
     [local] = await gapi.get("/agenda/events")
 
-    clock.set(datetime.now(UTC) + timedelta(hours=1))  # our change is the later one
+    clock.advance(timedelta(minutes=5))
     google.update_event(cal, lunch["id"], summary="Déjeuner (Google)")
+    clock.advance(timedelta(hours=1))  # our change is the later one
     await gapi.patch(f"/agenda/events/{local['id']}", json={"title": "Déjeuner (ici)"})
     assert await sync(gapi) == {"pushed": 1, "pulled": 0, "deleted": 0}
     stored = google.event(cal, lunch["id"])
     assert stored is not None and stored["summary"] == "Déjeuner (ici)"
 
-    clock.set(datetime.now(UTC) - timedelta(hours=1))  # Google's change is the later one
+    clock.advance(timedelta(minutes=5))
     await gapi.patch(f"/agenda/events/{local['id']}", json={"title": "Déjeuner (ici, avant)"})
+    clock.advance(timedelta(hours=1))  # Google's change is the later one
     google.update_event(cal, lunch["id"], summary="Déjeuner (Google, après)")
     assert await sync(gapi) == {"pushed": 0, "pulled": 1, "deleted": 0}
     assert await titles(gapi) == [("Déjeuner (Google, après)", "google")]

@@ -74,11 +74,10 @@ async def list_events(session: AsyncSession, query: EventWindow) -> list[EventOu
 
 
 @api.post("/agenda/events", status=201)
-async def create_event(session: AsyncSession, body: EventIn) -> EventOut:
+async def create_event(session: AsyncSession, clock: Clock, body: EventIn) -> EventOut:
     """Create an event."""
-    return EventOut.model_validate(
-        await agenda.create_event(session=session, data=body.model_dump())
-    )
+    event = await agenda.create_event(session=session, data=body.model_dump(), now=clock.now())
+    return EventOut.model_validate(event)
 
 
 @api.get("/agenda/events/{event_id}")
