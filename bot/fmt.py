@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from agent.french import DAYS, MONTHS
+from core.french import DAYS, MONTHS
 
 PRIORITIES = {0: "aucune", 1: "basse", 2: "moyenne", 3: "haute"}
 
