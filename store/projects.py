@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.vocabulary import STEP_STATUSES
+from store.by_id import delete_by_id, update_by_id
 from store.errors import NotFoundError
-from store.rows import delete_by_id, update_by_id
-from store.tables import STEP_STATUSES, Project, ProjectIdea, ProjectStep
+from store.tables import Project, ProjectIdea, ProjectStep
 
 
 async def create_project(*, session: AsyncSession, data: dict[str, Any]) -> Project:

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from store import health, projects, todos
+from store.clock import FrozenClock
 from store.db import autocommit
 from store.errors import NotFoundError
 
@@ -27,11 +28,13 @@ async def test_steps_go_to_the_end_of_their_column(session: AsyncSession) -> Non
     assert (a.position, b.position, c.position) == (0, 1, 0)
 
 
-async def test_unknown_ids_raise_not_found(session: AsyncSession) -> None:
+async def test_unknown_ids_raise_not_found(session: AsyncSession, clock: FrozenClock) -> None:
     with pytest.raises(NotFoundError):
         await projects.add_idea(session=session, project_id=uuid.uuid4(), content="x")
     with pytest.raises(NotFoundError):
-        await todos.update_todo(session=session, todo_id=uuid.uuid4(), data={"title": "x"})
+        await todos.update_todo(
+            session=session, todo_id=uuid.uuid4(), data={"title": "x"}, now=clock.now()
+        )
 
 
 async def test_an_autocommit_statement_is_committed_when_it_returns(
