@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -44,3 +44,28 @@ async def test_an_autocommit_statement_is_committed_when_it_returns(
         created = await projects.create_project(session=session, data={"name": "Portfolio"})
         async with sessionmaker() as other:  # another connection sees it at once
             assert [p.id for p in await projects.list_projects(session=other)] == [created.id]
+
+
+async def test_a_todo_becoming_done_is_stamped_with_the_clock_once(
+    session: AsyncSession, clock: FrozenClock
+) -> None:
+    created_done = await todos.create_todo(
+        session=session, data={"title": "a", "status": "done"}, now=clock.now()
+    )
+    assert created_done.completed_at == clock.now()
+    todo = await todos.create_todo(session=session, data={"title": "b"}, now=clock.now())
+    assert todo.completed_at is None
+    first = clock.now()
+    done = await todos.update_todo(
+        session=session, todo_id=todo.id, data={"status": "done"}, now=first
+    )
+    assert done.completed_at == first
+    clock.advance(timedelta(hours=1))
+    again = await todos.update_todo(
+        session=session, todo_id=todo.id, data={"status": "done"}, now=clock.now()
+    )
+    assert again.completed_at == first  # already done: the first stamp stays
+    reopened = await todos.update_todo(
+        session=session, todo_id=todo.id, data={"status": "todo"}, now=clock.now()
+    )
+    assert reopened.completed_at is None
