@@ -184,7 +184,8 @@ def validate_args(fn: str, args: Mapping[str, Any], context: ValidationContext) 
 
 
 # ---------------------------------------------------------------- actions as clients see them
-# The seed's `ProposedAction` `{fn, args}`, plus the id of its `ai_actions` row.
+# A `ProposedAction` is `{fn, args}` (the shape the API's clients know), plus the id of its
+# `ai_actions` row.
 
 
 class _Action(BaseModel):

@@ -89,7 +89,7 @@ async def delete_project(*, session: AsyncSession, project_id: uuid.UUID) -> Non
 
 
 async def list_steps(*, session: AsyncSession, project_id: uuid.UUID) -> Sequence[ProjectStep]:
-    """The project's board: column by column (seed order), top to bottom."""
+    """The project's board: column by column (`STEP_STATUSES` order), top to bottom."""
     await get_project(session=session, project_id=project_id)
     column = case({s: i for i, s in enumerate(STEP_STATUSES)}, value=ProjectStep.status)
     stmt = (

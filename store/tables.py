@@ -1,9 +1,10 @@
 """Typed tables of the `ordinarthur_os` schema.
 
-The seed's schema (section 4) is the source: same tables, columns, CHECKs, defaults and indexes.
-Where the seed leaves a column with a default nullable (status, tags, created_at, …) we make it
-NOT NULL: a NULL there can only be a bug, and every reader would have to handle it.
-Tables and columns the seed does not have are marked "service:" with the reason.
+The domain's tables (jobs, projects, todos, agenda, check-ins, AI actions) are a contract: the
+REST API's JSON and the external job scraper use their columns, CHECKs and defaults as they are.
+Tables and columns added for this service's own needs (Telegram, Google sync, exactly-once
+sends) are marked "service:" with the reason. A column that has a default is NOT NULL: a NULL
+there can only be a bug, and every reader would have to handle it.
 """
 
 from __future__ import annotations
@@ -162,7 +163,7 @@ class ProjectStep(Base):
 
 class ProjectIdea(Base):
     __tablename__ = "project_ideas"
-    # service: the seed has no index here; ideas are always read per project.
+    # service: ideas are always read per project.
     __table_args__ = (Index(None, "project_id"),)
 
     id: Mapped[uuid.UUID] = _uuid_pk()
@@ -220,7 +221,7 @@ class CalendarEvent(Base):
     __tablename__ = "calendar_events"
     __table_args__ = (
         Index(None, "starts_at"),
-        # service: an event never ends before it starts (the seed trusts its callers).
+        # service: an event never ends before it starts, whichever path wrote it.
         CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
     )
 
@@ -237,7 +238,7 @@ class CalendarEvent(Base):
     )
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _created_at()
-    # service: two-way Google sync (app/google.py). `google_synced_at` is this row's `updated_at`
+    # service: two-way Google sync. `google_synced_at` is this row's `updated_at`
     # as of its last exchange with Google (another value: changed here since); `google_updated_at`
     # is Google's `updated` then (another value in Google: changed there since).
     google_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -35,7 +35,7 @@ async def test_other_checks(session: AsyncSession) -> None:
     )
 
 
-async def test_defaults_follow_the_seed(session: AsyncSession) -> None:
+async def test_defaults_are_filled_in(session: AsyncSession) -> None:
     todo = (await session.execute(insert(Todo).values(title="Pain").returning(Todo))).scalar_one()
     assert (todo.status, todo.tags, todo.checklist, todo.ai_enriched) == ("inbox", [], [], False)
     assert todo.created_at.tzinfo is not None
