@@ -78,10 +78,6 @@ Language = Literal["fr", "en"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 
 
-def priority_label(priority: int) -> str:
-    return PRIORITY_LABELS[priority]
-
-
 # ---------------------------------------------------------------- HH:MM
 
 # What the API documents: two digits, a colon, two digits.
