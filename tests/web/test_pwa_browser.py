@@ -1,22 +1,13 @@
 """The PWA in a real browser (headless Chromium from the system, driven by Playwright) against
 the real app on a loopback port: onboarding, a todo made through the UI, the palette's command
 confirmed in the modal, the service worker, and a todo made offline then replayed.
-
-No browser is downloaded: `.ci/run` installs Debian's `chromium`. Elsewhere, without it, these
-tests are skipped with the reason said (in CI they fail instead)."""
+The plumbing (and why no browser is downloaded) is in `tests/web/browser.py`."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date, datetime
-from pathlib import Path
 
-import pytest
-import pytest_asyncio
-from aiohttp import web
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Page
 from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -27,95 +18,7 @@ from store.clock import FrozenClock
 from store.tables import Todo
 from tests.conftest import BEARER, PARIS
 from tests.fakes import FakeGroq
-
-# Debian's package by default; CHROMIUM names another build (e.g. on a developer's laptop).
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--lang=fr-FR",
-    # A microphone that plays a tone, granted without asking: the 🎤 button records for real.
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-]
-SHOTS = os.environ.get("PWA_SCREENSHOTS")  # a folder: save screenshots there, to look at
-TIMEOUT_MS = 10_000
-
-if not Path(CHROMIUM).exists():
-    # A browser test that does not run proves nothing: fail, and say how to get the browser.
-    pytest.fail(
-        f"{CHROMIUM} is missing: apt-get install --no-install-recommends chromium "
-        "(or set CHROMIUM to a Chromium binary)",
-        pytrace=False,
-    )
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        await browser.close()
-
-
-@asynccontextmanager
-async def serving(app: web.Application) -> AsyncIterator[str]:
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        await runner.cleanup()
-
-
-@pytest.fixture
-async def base_url(
-    settings: Settings,
-    clock: FrozenClock,
-    sessionmaker: async_sessionmaker[AsyncSession],  # noqa: ARG001 - starts from an empty db
-) -> AsyncIterator[str]:
-    async with serving(create_app(settings, clock=clock, run_migrations=False)) as url:
-        yield url
-
-
-@pytest.fixture
-async def page(browser: Browser, clock: FrozenClock) -> AsyncIterator[Page]:
-    context = await browser.new_context(
-        permissions=["microphone"],
-        locale="fr-FR",
-        timezone_id="Europe/Paris",
-        reduced_motion="reduce",
-        viewport={"width": 1280, "height": 900},
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = await context.new_page()
-    await page.clock.set_fixed_time(clock.now())  # the server's "today" is the page's
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    await context.close()
-    assert not errors, errors
-
-
-async def sign_in(page: Page, base_url: str) -> None:
-    await page.goto(f"{base_url}/app/")
-    await page.fill("#token-input", BEARER)
-    await page.press("#token-input", "Enter")
-    await page.wait_for_selector("#today-todos")
-
-
-async def shot(page: Page, name: str) -> None:
-    if SHOTS:
-        await page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+from tests.web.browser import QUEUED, serving, shot, sign_in
 
 
 async def todos_titled(sessionmaker: async_sessionmaker[AsyncSession], title: str) -> list[Todo]:
@@ -263,18 +166,6 @@ async def test_a_voice_note_shows_its_transcript_and_is_confirmed(
         assert (upload.content_type or "").startswith(("audio/webm", "audio/ogg"))
     [todo] = await todos_titled(sessionmaker, "%pain%")
     assert todo.due_at is not None
-
-
-QUEUED = """() => new Promise((resolve, reject) => {
-  const open = indexedDB.open("ordinarthur-os");
-  open.onerror = () => reject(open.error);
-  open.onsuccess = () => {
-    const store = open.result.transaction("pendingMutations").objectStore("pendingMutations");
-    const req = store.getAll();
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  };
-})"""
 
 
 def test_the_clock_fixture_is_the_day_the_browser_tests_assume(clock: FrozenClock) -> None:

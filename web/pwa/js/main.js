@@ -93,6 +93,12 @@ function refreshSoon(fresh = false) {
 
 // ---------------------------------------------------------------- links, keys, buttons
 
+// Past the header and the seven tabs in one key press; no hash in the URL (the router reads it).
+document.getElementById("skip-link").addEventListener("click", (e) => {
+  e.preventDefault();
+  viewEl.focus();
+});
+
 document.addEventListener("click", (e) => {
   const a = e.target.closest?.("a[href]");
   if (!a || a.target || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;

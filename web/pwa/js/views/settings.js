@@ -29,7 +29,7 @@ export async function settingsView(root, _params, { navigate }) {
 
 function accessSection(navigate) {
   const current = token.get() || "";
-  const input = h("input", { class: "input mono", type: "password", name: "token", autocomplete: "off", placeholder: "Nouveau token" });
+  const input = h("input", { class: "input mono", type: "password", name: "token", autocomplete: "off", placeholder: "Nouveau token", "aria-label": "Nouveau token" });
   const msg = h("p", { class: "label" });
   const form = h("form", { class: "inline-form" }, input, h("button", { class: "btn", type: "submit" }, "Remplacer"));
   form.addEventListener("submit", async (e) => {
@@ -64,8 +64,8 @@ function accessSection(navigate) {
     form, msg, h("div", { class: "row" }, forget));
 }
 
-function timeInput(value) {
-  return h("input", { class: "input", type: "time", value, required: true, style: { maxWidth: "150px" } });
+function timeInput(value, name) {
+  return h("input", { class: "input", type: "time", value, required: true, "aria-label": name, style: { maxWidth: "150px" } });
 }
 
 async function scheduleSection() {
@@ -75,11 +75,11 @@ async function scheduleSection() {
   } catch (err) {
     return errorBox(err);
   }
-  const digest = timeInput(settings.digest_time);
+  const digest = timeInput(settings.digest_time, "Heure du digest");
   digest.id = "digest-time";
   const reminders = h("div", { class: "row", id: "reminders" });
   const addReminder = (value) => {
-    const input = timeInput(value);
+    const input = timeInput(value, "Heure d'un rappel");
     const wrap = h("div", { class: "inline-form" }, input, h("button", {
       class: "btn sm", type: "button", "aria-label": "Retirer ce rappel",
       onclick: () => { if (reminders.children.length > 1) wrap.remove(); },
