@@ -112,54 +112,6 @@ export function deleteButton(onConfirm, title = "Supprimer") {
   return btn;
 }
 
-// ---------------------------------------------------------------- dates (the owner's clock)
-
-const LOCALE = "fr-FR";
-const fmt = (opts) => new Intl.DateTimeFormat(LOCALE, opts);
-const F_TIME = fmt({ hour: "2-digit", minute: "2-digit" });
-const F_LONG = fmt({ weekday: "long", day: "numeric", month: "long" });
-const F_SHORT = fmt({ weekday: "short", day: "numeric", month: "short" });
-const F_DAYMONTH = fmt({ day: "numeric", month: "short" });
-
-export const time = (d) => F_TIME.format(new Date(d));
-export const longDay = (d) => F_LONG.format(new Date(d));
-export const shortDay = (d) => F_SHORT.format(new Date(d));
-export const dayMonth = (d) => F_DAYMONTH.format(new Date(d));
-
-export function startOfDay(d = new Date()) {
-  const x = new Date(d);
-  x.setHours(0, 0, 0, 0);
-  return x;
-}
-
-export function addDays(d, n) {
-  const x = new Date(d);
-  x.setDate(x.getDate() + n);
-  return x;
-}
-
-export function startOfWeek(d = new Date()) {
-  const x = startOfDay(d);
-  return addDays(x, -((x.getDay() + 6) % 7)); // weeks start on Monday
-}
-
-const pad = (n) => String(n).padStart(2, "0");
-/** YYYY-MM-DD in local time (for <input type=date> and for `day` fields). */
-export const isoDay = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-export const hhmm = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-/** A local date and HH:MM, as the instant the API wants (UTC, with its `Z`). */
-export const localInstant = (day, hm = "00:00") => new Date(`${day}T${hm}:00`).toISOString();
-
-/** "aujourd'hui", "demain", "hier", or a short date; `late` when past and not done. */
-export function dueText(due) {
-  const days = Math.round((startOfDay(due) - startOfDay()) / 86400000);
-  const names = { 0: "aujourd'hui", 1: "demain", [-1]: "hier" };
-  const day = names[days] ?? shortDay(due);
-  const d = new Date(due);
-  const hasTime = d.getHours() !== 0 || d.getMinutes() !== 0;
-  return { text: hasTime ? `${day} · ${time(d)}` : day, late: d < new Date() };
-}
-
 // ---------------------------------------------------------------- toasts
 
 export function toast(message, { error = false, action = null, ms = 4500 } = {}) {
