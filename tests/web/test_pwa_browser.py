@@ -296,7 +296,7 @@ async def test_the_greeting_names_the_owner_and_google_says_what_it_lacks(
         ]
         assert await page.locator("text=Connecter Google Agenda").count() == 0
         await shot(page, "settings-unconfigured")
-        # A device that was told the name greets by it when the token must be typed again.
+        # Forgetting the token forgets the name with it: the door greets no one by name.
         await page.click("#forget-token")
         await page.wait_for_selector("#onboarding-form")
         assert "Bonjour." in await page.inner_text(".onboard h1")
