@@ -1,10 +1,10 @@
 // Agenda: a week, Monday to Sunday; create and delete events.
 
 import { get, mutate, withQuery } from "../api.js";
-import { overlay, tempId } from "../queue.js";
 import {
   addDays, dayMonth, dayNumber, dayOf, hhmm, instantAt, localInstant, noon, time, today, weekStart,
 } from "../dates.js";
+import { overlay, tempId } from "../queue.js";
 import { big, clear, deleteButton, errorBox, h, label, section, swap, toast } from "../ui.js";
 
 const WEEKDAYS = ["Lun", "Mar", "Mer", "Jeu", "Ven", "Sam", "Dim"];

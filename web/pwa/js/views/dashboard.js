@@ -1,10 +1,10 @@
 // Today: the day's events, the todos due (and late), the meds toggle, the 🎤 and Cmd-K doors.
 
 import { get, withQuery } from "../api.js";
-import { openPalette } from "../palette.js";
-import { overlay } from "../queue.js";
 import { addDays, instantAt, longDay, noon, time, today } from "../dates.js";
 import { owner } from "../owner.js";
+import { openPalette } from "../palette.js";
+import { overlay } from "../queue.js";
 import { big, clear, empty, errorBox, h, label, micIcon, section } from "../ui.js";
 import { startVoice } from "../voice.js";
 import { medsToggle, readToday } from "./health.js";
