@@ -42,6 +42,8 @@ def create_app(
         bearer_token=settings.api_bearer_token.get_secret_value(),
         ical_feed_secret=settings.ical_feed_secret.get_secret_value(),
         tz=settings.tz,
+        owner_name=settings.owner_name,
+        google_missing=settings.google_missing,
     )
     app = create_web_app(config)
     app[SETTINGS] = settings

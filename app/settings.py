@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     api_bearer_token: SecretStr | None = None
     app_env: Literal["development", "production", "test"] = "development"
     timezone: str = "Europe/Paris"
+    owner_name: str | None = Field(default=None, max_length=100)
 
     telegram_bot_token: SecretStr | None = None
     telegram_owner_id: int | None = None
@@ -101,12 +102,18 @@ class Settings(BaseSettings):
         "google_oauth_client_secret",
         "ical_feed_secret",
         "telegram_owner_id",
+        "owner_name",
         mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         # `FOO=` in a .env or a k8s secret means "not set", not "set to the empty string".
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("owner_name")
+    @classmethod
+    def _owner_name(cls, value: str | None) -> str | None:
+        return value.strip() if value else value
 
     @field_validator("database_url")
     @classmethod
@@ -179,6 +186,16 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def google_missing(self) -> tuple[str, ...]:
+        """The variables Google Calendar sync still needs (none: it is configured)."""
+        values = {
+            "GOOGLE_OAUTH_CLIENT_ID": self.google_oauth_client_id,
+            "GOOGLE_OAUTH_CLIENT_SECRET": self.google_oauth_client_secret,
+            "GOOGLE_OAUTH_REDIRECT_URI": self.google_oauth_redirect_uri,
+        }
+        return tuple(name for name, value in values.items() if value is None)
 
     @property
     def schedule_defaults(self) -> Schedule:

@@ -23,6 +23,8 @@ class WebConfig:
     ical_feed_secret: str
     tz: ZoneInfo
     max_body_bytes: int = 1024 * 1024
+    owner_name: str | None = None  # the PWA's greeting; none said when unset
+    google_missing: tuple[str, ...] = ()  # the variables Google Calendar sync still needs
 
 
 CONFIG = web.AppKey("config", WebConfig)

@@ -19,7 +19,13 @@ PROD_ENV = {
 
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
-    for name in (*PROD_ENV, "TELEGRAM_BOT_TOKEN", "TELEGRAM_OWNER_ID", "MISTRAL_API_KEY"):
+    for name in (
+        *PROD_ENV,
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_OWNER_ID",
+        "MISTRAL_API_KEY",
+        "OWNER_NAME",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     return monkeypatch
@@ -34,6 +40,14 @@ def test_defaults_and_parsing(env: pytest.MonkeyPatch) -> None:
     assert s.digest_time == time(6, 45)
     assert s.database_url == "postgresql+asyncpg://u:p@h/db"
     assert (s.host, s.port, s.timezone) == ("127.0.0.1", 3000, "Europe/Paris")
+    assert s.owner_name is None
+
+
+def test_the_owners_name_is_optional_and_trimmed(env: pytest.MonkeyPatch) -> None:
+    env.setenv("OWNER_NAME", "  Camille ")
+    assert load_settings().owner_name == "Camille"
+    env.setenv("OWNER_NAME", " ")
+    assert load_settings().owner_name is None
 
 
 def test_production_refuses_an_example_secret(env: pytest.MonkeyPatch) -> None:

@@ -1,12 +1,22 @@
-"""`api`: the real application over HTTP, bearer included, asserting the status of each call."""
+"""`api`: the real application over HTTP, bearer included, asserting the status of each call;
+`browser`, `base_url`, `page`: the PWA in Chromium against the real application."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+from playwright.async_api import Browser, Page, async_playwright
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.main import create_app
+from app.settings import Settings
+from store.clock import FrozenClock
+from tests.web.browser import ARGS, chromium_or_fail, open_page, serving
 
 Client = TestClient[web.Request, web.Application]
 
@@ -55,3 +65,34 @@ class ApiClient:
 @pytest.fixture
 def api(client: Client, auth: dict[str, str]) -> ApiClient:
     return ApiClient(client, auth)
+
+
+# ---------------------------------------------------------------- the PWA in Chromium
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    """One headless Chromium per test module (a launch costs a few hundred milliseconds)."""
+    executable = chromium_or_fail()
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=executable, args=ARGS)
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture
+async def base_url(
+    settings: Settings,
+    clock: FrozenClock,
+    sessionmaker: async_sessionmaker[AsyncSession],  # noqa: ARG001 - starts from an empty db
+) -> AsyncIterator[str]:
+    """The real app on a loopback port, for the browser."""
+    async with serving(create_app(settings, clock=clock, run_migrations=False)) as url:
+        yield url
+
+
+@pytest.fixture
+async def page(browser: Browser, clock: FrozenClock) -> AsyncIterator[Page]:
+    """A desktop-sized page in Paris, at the clock fixture's "now"."""
+    async with open_page(browser, clock) as page:
+        yield page

@@ -18,6 +18,27 @@ async def test_today_toggles_in_the_owners_time_zone(api: ApiClient, clock: Froz
     assert (await api.get("/health-tab/today"))["day"] == "2026-11-26"
 
 
+async def test_the_toggle_sets_the_state_asked_on_the_day_given(
+    api: ApiClient, clock: FrozenClock
+) -> None:
+    toggle = "/health-tab/today/toggle"
+    assert (await api.post(toggle, json={"meds_taken": True}))["meds_taken"] is True
+    assert (await api.post(toggle, json={"meds_taken": True}))["meds_taken"] is True  # not a flip
+    yesterday = await api.post(toggle, json={"day": "2026-11-24", "meds_taken": True})
+    assert (yesterday["day"], yesterday["meds_taken"]) == ("2026-11-24", True)
+    flipped = await api.post(toggle, json={"day": "2026-11-24", "note": "tard"})
+    assert (flipped["meds_taken"], flipped["note"]) == (False, "tard")
+    assert (await api.get("/health-tab/today"))["meds_taken"] is True
+    # Tomorrow is refused, with the field named; at 00:30 Paris (still the 25th in UTC) the
+    # 26th is today.
+    error = await api.post(toggle, json={"day": "2026-11-26", "meds_taken": True}, status=422)
+    assert error["error"]["details"][0]["loc"] == ["body", "day"]
+    clock.set(datetime(2026, 11, 26, 0, 30, tzinfo=PARIS))
+    assert (await api.post(toggle, json={"day": "2026-11-26", "meds_taken": True}))["meds_taken"]
+    await api.post(toggle, json={"day": "25/11/2026"}, status=422)
+    await api.post(toggle, json={"meds_taken": "maybe"}, status=422)
+
+
 async def test_history_has_one_entry_per_day(api: ApiClient, clock: FrozenClock) -> None:
     await api.post("/health-tab/today/toggle")
     clock.advance(timedelta(days=2))

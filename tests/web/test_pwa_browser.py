@@ -1,22 +1,13 @@
 """The PWA in a real browser (headless Chromium from the system, driven by Playwright) against
 the real app on a loopback port: onboarding, a todo made through the UI, the palette's command
 confirmed in the modal, the service worker, and a todo made offline then replayed.
-
-No browser is downloaded: `.ci/run` installs Debian's `chromium`. Elsewhere, without it, these
-tests are skipped with the reason said (in CI they fail instead)."""
+The plumbing (and why no browser is downloaded) is in `tests/web/browser.py`."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date, datetime, timedelta
 
-import pytest
-import pytest_asyncio
-from aiohttp import web
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
 from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -24,98 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.main import create_app
 from app.settings import Settings
 from store.clock import FrozenClock
-from store.tables import Todo
+from store.tables import CalendarEvent, DailyCheckin, Todo
 from tests.conftest import BEARER, PARIS
 from tests.fakes import FakeGroq
-
-# Debian's package by default; CHROMIUM names another build (e.g. on a developer's laptop).
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--lang=fr-FR",
-    # A microphone that plays a tone, granted without asking: the 🎤 button records for real.
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-]
-SHOTS = os.environ.get("PWA_SCREENSHOTS")  # a folder: save screenshots there, to look at
-TIMEOUT_MS = 10_000
-
-if not Path(CHROMIUM).exists():
-    # A browser test that does not run proves nothing: fail, and say how to get the browser.
-    pytest.fail(
-        f"{CHROMIUM} is missing: apt-get install --no-install-recommends chromium "
-        "(or set CHROMIUM to a Chromium binary)",
-        pytrace=False,
-    )
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        await browser.close()
-
-
-@asynccontextmanager
-async def serving(app: web.Application) -> AsyncIterator[str]:
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        await runner.cleanup()
-
-
-@pytest.fixture
-async def base_url(
-    settings: Settings,
-    clock: FrozenClock,
-    sessionmaker: async_sessionmaker[AsyncSession],  # noqa: ARG001 - starts from an empty db
-) -> AsyncIterator[str]:
-    async with serving(create_app(settings, clock=clock, run_migrations=False)) as url:
-        yield url
-
-
-@pytest.fixture
-async def page(browser: Browser, clock: FrozenClock) -> AsyncIterator[Page]:
-    context = await browser.new_context(
-        permissions=["microphone"],
-        locale="fr-FR",
-        timezone_id="Europe/Paris",
-        reduced_motion="reduce",
-        viewport={"width": 1280, "height": 900},
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = await context.new_page()
-    await page.clock.set_fixed_time(clock.now())  # the server's "today" is the page's
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    await context.close()
-    assert not errors, errors
-
-
-async def sign_in(page: Page, base_url: str) -> None:
-    await page.goto(f"{base_url}/app/")
-    await page.fill("#token-input", BEARER)
-    await page.press("#token-input", "Enter")
-    await page.wait_for_selector("#today-todos")
-
-
-async def shot(page: Page, name: str) -> None:
-    if SHOTS:
-        await page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+from tests.web.browser import QUEUED, go, open_page, serving, shot, sign_in
 
 
 async def todos_titled(sessionmaker: async_sessionmaker[AsyncSession], title: str) -> list[Todo]:
@@ -130,6 +33,7 @@ async def test_onboarding_then_a_todo_made_in_the_ui_is_in_the_database(
     await page.fill("#token-input", "not-the-token")
     await page.press("#token-input", "Enter")
     await page.wait_for_selector(".msg.err >> text=Token refusé")
+    assert "Arthur" not in await page.inner_text("body")  # no name comes with the app
     await shot(page, "onboarding")
     await page.fill("#token-input", BEARER)
     await page.press("#token-input", "Enter")
@@ -265,16 +169,137 @@ async def test_a_voice_note_shows_its_transcript_and_is_confirmed(
     assert todo.due_at is not None
 
 
-QUEUED = """() => new Promise((resolve, reject) => {
-  const open = indexedDB.open("ordinarthur-os");
-  open.onerror = () => reject(open.error);
-  open.onsuccess = () => {
-    const store = open.result.transaction("pendingMutations").objectStore("pendingMutations");
-    const req = store.getAll();
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  };
-})"""
+#  the owner's time, not the device's
+
+# Thursday 26 November, 01:30 in Paris: still Wednesday 19:30 in New York.
+LATE_NIGHT = datetime(2026, 11, 26, 1, 30, tzinfo=PARIS)
+NEW_YORK = "America/New_York"
+
+
+async def add_todos(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    async with sessionmaker() as session, session.begin():
+        # Late in Paris (due yesterday there); due today, not late, in New York.
+        session.add(
+            Todo(
+                title="Rendre le rapport",
+                status="todo",
+                due_at=datetime(2026, 11, 25, 18, 0, tzinfo=PARIS),
+            )
+        )
+        # Today in Paris; tomorrow in New York.
+        session.add(
+            Todo(
+                title="Appeler le plombier",
+                status="todo",
+                due_at=datetime(2026, 11, 26, 20, 0, tzinfo=PARIS),
+            )
+        )
+
+
+async def stat(page: Page, name: str) -> str:
+    return await page.inner_text(f".stat:has(p:text-is('{name}')) .v")
+
+
+async def test_a_browser_in_new_york_shows_paris_times_and_paris_today(
+    browser: Browser,
+    base_url: str,
+    clock: FrozenClock,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock.set(LATE_NIGHT)
+    await add_todos(sessionmaker)
+    async with open_page(browser, clock, timezone_id=NEW_YORK) as page:
+        assert await page.evaluate("new Date().getHours()") == 19  # the device is in New York
+        await sign_in(page, base_url, ready="#today-todos li.todo")
+        assert await page.inner_text(".hero h1") == "Jeudi 26 novembre."
+        assert (await stat(page, "Tâches du jour"), await stat(page, "En retard")) == ("1", "1")
+        rows = await page.locator("#today-todos li.todo").all_inner_texts()
+        assert any("Rendre le rapport" in r and "EN RETARD · HIER · 18:00" in r for r in rows)
+        assert any("Appeler le plombier" in r and "AUJOURD'HUI · 20:00" in r for r in rows)
+
+        await go(page, "/app/agenda")
+        await page.wait_for_selector("#event-form")
+        # The form starts at Paris's next hour, on Paris's day.
+        assert await page.input_value("#event-form [name=day]") == "2026-11-26"
+        assert await page.input_value("#event-form [name=start]") == "02:00"
+        assert await page.get_attribute(".day.today", "data-day") == "2026-11-26"
+        await page.fill("#event-title", "Dentiste")
+        await page.fill("#event-form [name=start]", "15:00")
+        await page.fill("#event-form [name=end]", "16:00")
+        await page.click("#event-form button[type=submit]")
+        event = "[data-day='2026-11-26'] .ev:not(.pending)"
+        await page.wait_for_selector(f"{event} >> text=Dentiste")
+        assert await page.inner_text(f"{event} .tm") == "15:00–16:00"
+        async with sessionmaker() as session:
+            [row] = await session.scalars(select(CalendarEvent))
+        assert row.starts_at == datetime(2026, 11, 26, 15, 0, tzinfo=PARIS)
+
+        await go(page, "/app/")
+        await page.wait_for_selector("#today-events .event-row")
+        assert "15:00" in await page.inner_text("#today-events .event-row .when")
+        await shot(page, "new-york")
+
+
+async def test_presses_queued_offline_keep_their_day_when_replayed_the_next(
+    browser: Browser,
+    base_url: str,
+    clock: FrozenClock,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    clock.set(LATE_NIGHT)
+    await add_todos(sessionmaker)
+    async with open_page(browser, clock, timezone_id=NEW_YORK) as page:
+        await sign_in(page, base_url, ready="#meds-toggle")
+        await page.context.set_offline(True)
+        await page.click("#meds-toggle")
+        await page.wait_for_selector("#meds-toggle[aria-pressed=true] >> text=en attente")
+        await page.click("#today-todos li.todo:has-text('Appeler le plombier') input.check")
+        await page.wait_for_selector("#sync-state >> text=2 en attente")
+        queued = await page.evaluate(QUEUED)
+        assert [(m["path"], m["body"]) for m in queued] == [
+            ("/health-tab/today/toggle", {"day": "2026-11-26", "meds_taken": True}),
+            (queued[1]["path"], {"status": "done", "completed_at": "2026-11-26T00:30:00.000Z"}),
+        ]
+
+        clock.advance(timedelta(days=1))  # back online the next day
+        await page.context.set_offline(False)
+        await page.wait_for_selector("#sync-state:empty", state="attached")
+    async with sessionmaker() as session:
+        checkins = {c.day: c.meds_taken for c in await session.scalars(select(DailyCheckin))}
+        [done] = await session.scalars(select(Todo).where(Todo.status == "done"))
+    assert checkins == {date(2026, 11, 26): True}
+    assert done.completed_at == LATE_NIGHT
+
+
+# ---------------------------------------------------------------- what is (not) configured
+
+
+async def test_the_greeting_names_the_owner_and_google_says_what_it_lacks(
+    page: Page,
+    settings: Settings,
+    clock: FrozenClock,
+    sessionmaker: async_sessionmaker[AsyncSession],  # noqa: ARG001 - starts from an empty db
+) -> None:
+    app = create_app(
+        settings.model_copy(update={"owner_name": "Camille"}), clock=clock, run_migrations=False
+    )
+    async with serving(app) as base_url:
+        await sign_in(page, base_url)
+        await page.wait_for_selector(".hero >> text=Bonjour Camille · mercredi")
+        await go(page, "/app/settings")
+        status = await page.wait_for_selector("#google-status")
+        assert "Non configuré" in (await status.text_content() or "")
+        assert await page.locator("#google-missing li").all_inner_texts() == [
+            "GOOGLE_OAUTH_CLIENT_ID",
+            "GOOGLE_OAUTH_CLIENT_SECRET",
+            "GOOGLE_OAUTH_REDIRECT_URI",
+        ]
+        assert await page.locator("text=Connecter Google Agenda").count() == 0
+        await shot(page, "settings-unconfigured")
+        # Forgetting the token forgets the name with it: the door greets no one by name.
+        await page.click("#forget-token")
+        await page.wait_for_selector("#onboarding-form")
+        assert "Bonjour." in await page.inner_text(".onboard h1")
 
 
 def test_the_clock_fixture_is_the_day_the_browser_tests_assume(clock: FrozenClock) -> None:

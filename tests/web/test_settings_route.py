@@ -26,6 +26,15 @@ async def test_get_and_put_settings(
         "med_reminder_times": ["09:00", "13:00", "20:00"],
         "timezone": "Europe/Paris",
         "language": "fr",
+        "owner_name": None,
+        "google": {
+            "configured": False,
+            "missing": [
+                "GOOGLE_OAUTH_CLIENT_ID",
+                "GOOGLE_OAUTH_CLIENT_SECRET",
+                "GOOGLE_OAUTH_REDIRECT_URI",
+            ],
+        },
     }
     response = await client.put(
         "/settings", json={"med_reminder_times": ["21:00", "08:15"]}, headers=auth
@@ -78,3 +87,42 @@ async def test_put_settings_moves_the_next_digest(
             assert response.status == 200
             after = scheduler.next_run_time("digest")
             assert after is not None and (after.hour, after.minute) == (6, 5)
+
+
+async def test_the_pwa_learns_the_owners_zone_name_and_what_google_still_needs(
+    settings: Settings,
+    clock: FrozenClock,
+    auth: dict[str, str],
+    sessionmaker: async_sessionmaker[AsyncSession],  # noqa: ARG001 - empty database
+) -> None:
+    client_id = {"google_oauth_client_id": "client-id.apps.example"}
+    google = client_id | {
+        "google_oauth_client_secret": SecretStr("client-secret"),
+        "google_oauth_redirect_uri": "https://os.example/agenda/google/oauth/callback",
+    }
+    cases: list[tuple[dict[str, Any], dict[str, Any]]] = [
+        (
+            client_id | {"owner_name": "Camille", "timezone": "America/New_York"},
+            {
+                "timezone": "America/New_York",
+                "owner_name": "Camille",
+                "google": {
+                    "configured": False,
+                    "missing": ["GOOGLE_OAUTH_CLIENT_SECRET", "GOOGLE_OAUTH_REDIRECT_URI"],
+                },
+            },
+        ),
+        (
+            google,
+            {
+                "timezone": "Europe/Paris",
+                "owner_name": None,
+                "google": {"configured": True, "missing": []},
+            },
+        ),
+    ]
+    for update, expected in cases:
+        app = create_app(settings.model_copy(update=update), clock=clock, run_migrations=False)
+        async with TestClient(TestServer(app)) as client:
+            body = await (await client.get("/settings", headers=auth)).json()
+        assert {key: body[key] for key in expected} == expected

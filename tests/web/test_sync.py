@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from store.clock import FrozenClock
 from store.tables import ClientMutation
+from tests.conftest import PARIS
 from tests.web.conftest import ApiClient
 
 
@@ -99,3 +102,40 @@ async def test_replay_needs_the_bearer_and_a_valid_batch(api: ApiClient) -> None
     await api.post("/sync/replay", json={"mutations": [bad_method]}, status=422)
     api.auth = {}
     await api.post("/sync/replay", json={"mutations": []}, status=401)
+
+
+async def test_a_meds_press_replayed_the_next_day_sets_the_day_it_was_pressed_on(
+    api: ApiClient, clock: FrozenClock
+) -> None:
+    # Pressed offline on Wednesday evening: taken, then untaken, then taken again.
+    presses = [
+        mutation("POST", "/health-tab/today/toggle", {"day": "2026-11-25", "meds_taken": taken})
+        for taken in (True, False, True)
+    ]
+    clock.set(datetime(2026, 11, 26, 8, 0, tzinfo=PARIS))  # back online on Thursday
+    result = await api.post("/sync/replay", json={"mutations": presses})
+    assert result == {"acked": [m["client_mutation_id"] for m in presses], "errors": []}
+    days = await api.get("/health-tab/history", params={"days": "2"})
+    assert [(d["day"], d["meds_taken"]) for d in days] == [
+        ("2026-11-25", True),
+        ("2026-11-26", False),
+    ]
+    # Sent again (the answer was lost): each press applies once, the state stays what was asked.
+    assert (await api.post("/sync/replay", json={"mutations": presses[1:]}))["errors"] == []
+    assert (await api.get("/health-tab/history", params={"days": "2"}))[0]["meds_taken"] is True
+
+
+async def test_a_todo_done_offline_keeps_the_moment_it_was_done(
+    api: ApiClient, clock: FrozenClock
+) -> None:
+    todo = await api.post("/todos", json={"title": "Pain", "status": "todo"}, status=201)
+    done_at = "2026-11-25T21:30:00Z"
+    batch = [
+        mutation("PATCH", f"/todos/{todo['id']}", {"status": "done", "completed_at": done_at}),
+        # Made and done offline: the queue folds the change into the creation.
+        mutation("POST", "/todos", {"title": "Lait", "status": "done", "completed_at": done_at}),
+    ]
+    clock.set(datetime(2026, 11, 26, 8, 0, tzinfo=PARIS))
+    assert (await api.post("/sync/replay", json={"mutations": batch}))["errors"] == []
+    todos = {t["title"]: t for t in await api.get("/todos")}
+    assert todos["Pain"]["completed_at"] == todos["Lait"]["completed_at"] == done_at

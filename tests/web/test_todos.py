@@ -36,6 +36,19 @@ async def test_done_stamps_completed_at_and_reopening_clears_it(api: ApiClient) 
     assert reopened["completed_at"] is None
 
 
+async def test_a_given_completed_at_is_kept_but_never_later_than_now(api: ApiClient) -> None:
+    todo = await api.post("/todos", json={"title": "Pain"}, status=201)
+    path = f"/todos/{todo['id']}"
+    done = await api.patch(path, json={"status": "done", "completed_at": "2026-11-24T20:00:00Z"})
+    assert done["completed_at"] == "2026-11-24T20:00:00Z"
+    future = {"status": "done", "completed_at": "2026-12-24T20:00:00Z"}
+    assert (await api.patch(path, json=future))["completed_at"] == "2026-11-25T09:00:00Z"
+    error = await api.patch(path, json={"completed_at": "2026-11-24T20:00:00Z"}, status=422)
+    assert error["error"]["details"][0]["loc"] == ["body", "completed_at"]
+    created = await api.post("/todos", json={"title": "x", "completed_at": None}, status=201)
+    assert created["completed_at"] is None
+
+
 async def test_list_filters(api: ApiClient) -> None:
     project = await api.post("/projects", json={"name": "Site"}, status=201)
     a = await api.post(

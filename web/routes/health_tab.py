@@ -1,5 +1,6 @@
 """The health tab: today's check-in, the meds toggle, and the history heatmap.
-"Today" is the owner's, in TIMEZONE."""
+"Today" is the owner's, in TIMEZONE. The toggle also takes the day it was pressed on and the
+state it asked for: a press queued offline and replayed the next day changes the day it meant."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from store import health
 from store.clock import Clock
 from store.tables import DailyCheckin
 from web.api import Api
+from web.errors import Unprocessable
 from web.models import In, Out, Text
 
 api = Api("health")
@@ -26,6 +28,8 @@ class CheckinOut(Out):
 
 class ToggleIn(In):
     note: Text | None = None
+    day: date | None = Field(None, description="the day pressed on (default: today); not after")
+    meds_taken: bool | None = Field(None, description="set to this; when absent: flip")
 
 
 class HistoryQuery(In):
@@ -45,9 +49,20 @@ async def today(session: AsyncSession, clock: Clock) -> CheckinOut:
 
 @api.post("/health-tab/today/toggle")
 async def toggle_today(session: AsyncSession, clock: Clock, body: ToggleIn | None) -> CheckinOut:
-    """Flip today's meds_taken; a note given replaces the day's note."""
-    note = body.note if body is not None else None
-    row = await health.toggle_meds(session=session, day=clock.today(), note=note)
+    """Set the day's meds_taken to `meds_taken`, or flip it when absent; `day` is today unless
+    given (a press replayed later keeps its day); a note given replaces the day's note."""
+    body = body or ToggleIn()
+    today = clock.today()
+    day = body.day or today
+    if day > today:
+        message = f"{day} is after today ({today}) in the owner's time zone"
+        raise Unprocessable(message, details=[{"loc": ["body", "day"], "msg": message}])
+    if body.meds_taken is None:
+        row = await health.toggle_meds(session=session, day=day, note=body.note)
+    else:
+        row = await health.set_checkin(
+            session=session, day=day, meds_taken=body.meds_taken, note=body.note
+        )
     return CheckinOut.model_validate(row)
 
 

@@ -1,4 +1,6 @@
-"""GET/PUT /settings: the digest time and medication reminder times, changed at run time."""
+"""GET/PUT /settings: the digest time and medication reminder times, changed at run time; and
+what the PWA needs to know of the environment: the owner's time zone (every date it shows and
+every "today" it computes), name, and whether Google Calendar sync is configured."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pydantic import Field
 from core.vocabulary import HHMM_PATTERN, hhmm, parse_hhmm
 from store import owner
 from web.api import Api
-from web.keys import CONFIG, SCHEDULING, SESSIONMAKER
+from web.keys import CONFIG, GOOGLE, SCHEDULING, SESSIONMAKER
 from web.models import In, Out
 
 api = Api("settings")
@@ -18,11 +20,18 @@ api = Api("settings")
 HHMM = Annotated[str, Field(pattern=HHMM_PATTERN, examples=["07:30"])]
 
 
+class GoogleStatus(Out):
+    configured: bool
+    missing: list[str] = Field(description="the environment variables still to set")
+
+
 class SettingsOut(Out):
     digest_time: str
     med_reminder_times: list[str]
-    timezone: str
+    timezone: str = Field(description="TIMEZONE: the PWA shows every time and 'today' in it")
     language: str
+    owner_name: str | None = Field(description="OWNER_NAME, for the greeting; null when unset")
+    google: GoogleStatus
 
 
 class SettingsPut(In):
@@ -35,15 +44,20 @@ async def _current(request: web.Request) -> SettingsOut:
         schedule = await owner.get_schedule(
             session=session, defaults=request.app[SCHEDULING].defaults
         )
+    config = request.app[CONFIG]
     return SettingsOut(
         digest_time=hhmm(schedule.digest_time),
         med_reminder_times=[hhmm(t) for t in schedule.med_reminder_times],
-        timezone=request.app[CONFIG].tz.key,
+        timezone=config.tz.key,
         language=schedule.language,
+        owner_name=config.owner_name,
+        google=GoogleStatus(
+            configured=request.app.get(GOOGLE) is not None, missing=list(config.google_missing)
+        ),
     )
 
 
-@api.get("/settings", summary="The owner's schedule")
+@api.get("/settings", summary="The owner's schedule, time zone and name; what is configured")
 async def get_settings(request: web.Request) -> SettingsOut:
     return await _current(request)
 

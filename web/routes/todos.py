@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 from pydantic.experimental.missing_sentinel import MISSING
@@ -14,12 +14,16 @@ from core.vocabulary import HIGHEST_PRIORITY, LOWEST_PRIORITY, Energy, TodoStatu
 from store import todos
 from store.clock import Clock
 from web.api import Api
-from web.errors import NotFound
+from web.errors import NotFound, Unprocessable
 from web.models import In, Instant, Out, QueryInstant, Tag, Text, Title, many
 
 api = Api("todos")
 
 Priority = Annotated[int, Field(ge=LOWEST_PRIORITY, le=HIGHEST_PRIORITY)]
+
+
+# A change queued offline is replayed later: the PWA says when the todo was done.
+COMPLETED_AT = "when it was done, with status done (default: now); never later than now"
 
 
 class ChecklistItem(In):
@@ -41,6 +45,7 @@ class TodoIn(In):
     recurrence: Text | None = None
     ticket_url: Text | None = None
     verification_steps: list[Text] = Field(default_factory=list, max_length=100)
+    completed_at: Instant | None = Field(None, description=COMPLETED_AT)
 
 
 class TodoPatch(In):
@@ -59,6 +64,15 @@ class TodoPatch(In):
     recurrence: Text | None | MISSING = MISSING
     ticket_url: Text | None | MISSING = MISSING
     verification_steps: Annotated[list[Text], Field(max_length=100)] | MISSING = MISSING
+    completed_at: Annotated[Instant, Field(description=COMPLETED_AT)] | MISSING = MISSING
+
+
+def _done_at(body: TodoIn | TodoPatch, now: datetime) -> dict[str, datetime]:
+    """`completed_at` for a todo becoming done: the one given (at most now), else now."""
+    given = body.completed_at
+    if isinstance(given, datetime):
+        return {"completed_at": min(given, now)}
+    return {"completed_at": now}
 
 
 class ChecklistItemOut(BaseModel):  # from a JSON dict: `from_attributes` would make it 10x slower
@@ -104,8 +118,10 @@ async def list_todos(session: AsyncSession, query: TodoQuery) -> list[TodoOut]:
 
 @api.post("/todos", status=201)
 async def create_todo(session: AsyncSession, clock: Clock, body: TodoIn) -> TodoOut:
-    """Create a todo; created done, it is stamped `completed_at`."""
-    todo = await todos.create_todo(session=session, data=body.model_dump(), now=clock.now())
+    """Create a todo; created done, it is stamped `completed_at` (now, or the moment given)."""
+    data: dict[str, Any] = body.model_dump()
+    data.update(_done_at(body, clock.now()) if body.status == "done" else {"completed_at": None})
+    todo = await todos.create_todo(session=session, data=data, now=clock.now())
     return TodoOut.model_validate(todo)
 
 
@@ -119,8 +135,14 @@ async def get_todo(session: AsyncSession, todo_id: uuid.UUID) -> TodoOut:
 async def update_todo(
     session: AsyncSession, clock: Clock, todo_id: uuid.UUID, body: TodoPatch
 ) -> TodoOut:
-    """Change the fields given; becoming done stamps `completed_at`."""
+    """Change the fields given; becoming done stamps `completed_at` (now, or the one given)."""
     data = body.model_dump(exclude_unset=True)
+    if "completed_at" in data:
+        if body.status != "done":
+            message = "completed_at goes with status 'done'"
+            details = [{"loc": ["body", "completed_at"], "msg": message}]
+            raise Unprocessable(message, details=details)
+        data.update(_done_at(body, clock.now()))
     todo = await todos.update_todo(session=session, todo_id=todo_id, data=data, now=clock.now())
     return TodoOut.model_validate(todo)
 

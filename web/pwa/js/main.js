@@ -3,6 +3,7 @@
 
 import { sync, syncSoon, token } from "./api.js";
 import { onboarding } from "./onboarding.js";
+import { loadOwner } from "./owner.js";
 import { openPalette } from "./palette.js";
 import { count } from "./queue.js";
 import { clear, dialogOpen, errorBox, toast } from "./ui.js";
@@ -31,6 +32,7 @@ const ROUTES = [
 const viewEl = document.getElementById("view");
 let current = null; // { refresh } of the view on screen
 let renderToken = 0;
+let ownerKnown = null; // the first GET /settings of this token: the time zone before any date
 
 export function navigate(path, { replace = false } = {}) {
   if (path !== location.pathname + location.search) {
@@ -41,9 +43,14 @@ export function navigate(path, { replace = false } = {}) {
 
 async function render() {
   if (!token.get()) {
+    renderToken++;
     showOnboarding();
     return;
   }
+  const mine = ++renderToken;
+  ownerKnown ??= loadOwner();
+  await Promise.all([ownerKnown, loadVocabulary()]);
+  if (mine !== renderToken) return;
   document.body.classList.remove("onboarding");
   const path = location.pathname;
   const match = ROUTES.map(([re, nav, view, title]) => [re.exec(path), nav, view, title]).find(([m]) => m);
@@ -53,8 +60,6 @@ async function render() {
     else a.removeAttribute("aria-current");
   }
   document.title = `${title} — ordinarthur·os`;
-  const mine = ++renderToken;
-  await loadVocabulary();
   const root = document.createElement("div");
   clear(viewEl, root);
   viewEl.scrollTop = 0;
@@ -68,6 +73,7 @@ async function render() {
 }
 
 function showOnboarding() {
+  ownerKnown = null;
   document.body.classList.add("onboarding");
   document.title = "Bienvenue — ordinarthur·os";
   current = null;
@@ -92,6 +98,12 @@ function refreshSoon(fresh = false) {
 }
 
 // ---------------------------------------------------------------- links, keys, buttons
+
+// Past the header and the seven tabs in one key press; no hash in the URL (the router reads it).
+document.getElementById("skip-link").addEventListener("click", (e) => {
+  e.preventDefault();
+  viewEl.focus();
+});
 
 document.addEventListener("click", (e) => {
   const a = e.target.closest?.("a[href]");
@@ -151,8 +163,10 @@ window.addEventListener("sync-failed", (e) => {
 window.addEventListener("auth-lost", () => {
   toast("Token refusé : saisis-le à nouveau.", { error: true });
   token.clear();
+  ownerKnown = null;
   render();
 });
+window.addEventListener("owner-changed", () => render()); // another time zone: redraw every date
 setInterval(() => navigator.onLine && syncSoon(0), 30000);
 
 // ---------------------------------------------------------------- service worker

@@ -2,6 +2,7 @@
 // kept in this device's localStorage. No token is ever shipped with the app.
 
 import { ApiError, request, token } from "./api.js";
+import { owner } from "./owner.js";
 import { big, clear, h, label } from "./ui.js";
 
 export function onboarding(root, done) {
@@ -56,7 +57,8 @@ export function onboarding(root, done) {
         { class: "panel" },
         h("div", { class: "grid", style: { gap: "18px", alignContent: "start" } },
           label("Bienvenue", "[ — ]"),
-          big(["Bonjour Arthur. Colle ton ", "token", " pour entrer."]),
+          // The owner's name only if this device has already been told it (OWNER_NAME).
+          big([`Bonjour${owner()?.name ? ` ${owner().name}` : ""}. Colle ton `, "token", " pour entrer."]),
         ),
         h("div", { class: "grid", style: { gap: "18px", alignContent: "start" } },
           form,

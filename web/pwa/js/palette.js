@@ -36,7 +36,7 @@ export function openPalette({ navigate }) {
     "aria-controls": "palette-list",
     "aria-expanded": "true",
   });
-  const list = h("ul", { class: "palette-list", id: "palette-list", role: "listbox" });
+  const list = h("ul", { class: "palette-list", id: "palette-list", role: "listbox", "aria-label": "Suggestions" });
   const foot = h("div", { class: "dialog-foot" }, label("↑↓ choisir · ⏎ valider · Échap fermer · le texte libre part à l'agent"));
   d.el.append(input, list, foot);
 
@@ -59,11 +59,15 @@ export function openPalette({ navigate }) {
       const li = item.ai
         ? h("li", { class: "ai-entry", role: "option" }, h("span", null, "Demander à l'agent : ", h("span", { class: "q" }, `« ${item.text} »`)), label("⏎ /ai/command"))
         : h("li", { role: "option" }, h("span", null, item.name), label(item.hint));
+      li.id = `palette-option-${i}`;
       li.setAttribute("aria-selected", String(i === selected));
       li.addEventListener("mousemove", () => { if (selected !== i) { selected = i; draw(); } });
       li.addEventListener("click", () => choose(item));
       return li;
     }));
+    // Screen readers announce the option the arrows point at, while the focus stays in the input.
+    if (items.length) input.setAttribute("aria-activedescendant", `palette-option-${selected}`);
+    else input.removeAttribute("aria-activedescendant");
   }
 
   async function choose(item) {

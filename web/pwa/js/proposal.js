@@ -2,7 +2,8 @@
 // then what was written, read back from the database, with ↩ to undo.
 
 import { ApiError, get, request } from "./api.js";
-import { add, big, chip, clear, dialog, dueText, h, label, shortDay, time, toast } from "./ui.js";
+import { dueText, shortDay, time } from "./dates.js";
+import { add, big, chip, clear, dialog, h, label, toast } from "./ui.js";
 import { labelOf } from "./vocabulary.js";
 
 let projectNames = new Map();

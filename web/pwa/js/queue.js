@@ -131,8 +131,8 @@ export async function overlay(collection, items) {
   return rows;
 }
 
-/** How many queued mutations are `method path` (e.g. the meds toggles made offline). */
-export async function queuedCount(method, path) {
-  const queued = await all().catch(() => []);
-  return queued.filter((m) => m.method === method && m.path === path).length;
+/** The queued mutations that are `method path` (e.g. the meds presses made offline), oldest first. */
+export async function queued(method, path) {
+  const pending = await all().catch(() => []);
+  return pending.filter((m) => m.method === method && m.path === path);
 }

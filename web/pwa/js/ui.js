@@ -112,54 +112,6 @@ export function deleteButton(onConfirm, title = "Supprimer") {
   return btn;
 }
 
-// ---------------------------------------------------------------- dates (the owner's clock)
-
-const LOCALE = "fr-FR";
-const fmt = (opts) => new Intl.DateTimeFormat(LOCALE, opts);
-const F_TIME = fmt({ hour: "2-digit", minute: "2-digit" });
-const F_LONG = fmt({ weekday: "long", day: "numeric", month: "long" });
-const F_SHORT = fmt({ weekday: "short", day: "numeric", month: "short" });
-const F_DAYMONTH = fmt({ day: "numeric", month: "short" });
-
-export const time = (d) => F_TIME.format(new Date(d));
-export const longDay = (d) => F_LONG.format(new Date(d));
-export const shortDay = (d) => F_SHORT.format(new Date(d));
-export const dayMonth = (d) => F_DAYMONTH.format(new Date(d));
-
-export function startOfDay(d = new Date()) {
-  const x = new Date(d);
-  x.setHours(0, 0, 0, 0);
-  return x;
-}
-
-export function addDays(d, n) {
-  const x = new Date(d);
-  x.setDate(x.getDate() + n);
-  return x;
-}
-
-export function startOfWeek(d = new Date()) {
-  const x = startOfDay(d);
-  return addDays(x, -((x.getDay() + 6) % 7)); // weeks start on Monday
-}
-
-const pad = (n) => String(n).padStart(2, "0");
-/** YYYY-MM-DD in local time (for <input type=date> and for `day` fields). */
-export const isoDay = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-export const hhmm = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-/** A local date and HH:MM, as the instant the API wants (UTC, with its `Z`). */
-export const localInstant = (day, hm = "00:00") => new Date(`${day}T${hm}:00`).toISOString();
-
-/** "aujourd'hui", "demain", "hier", or a short date; `late` when past and not done. */
-export function dueText(due) {
-  const days = Math.round((startOfDay(due) - startOfDay()) / 86400000);
-  const names = { 0: "aujourd'hui", 1: "demain", [-1]: "hier" };
-  const day = names[days] ?? shortDay(due);
-  const d = new Date(due);
-  const hasTime = d.getHours() !== 0 || d.getMinutes() !== 0;
-  return { text: hasTime ? `${day} · ${time(d)}` : day, late: d < new Date() };
-}
-
 // ---------------------------------------------------------------- toasts
 
 export function toast(message, { error = false, action = null, ms = 4500 } = {}) {
@@ -175,30 +127,43 @@ export function toast(message, { error = false, action = null, ms = 4500 } = {})
 
 // ---------------------------------------------------------------- dialogs
 
-/** A modal dialog; returns { el, body, foot, close }. Esc and a click outside close it. */
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/** What Tab can reach inside `root`, in order (visible ones only). */
+function focusables(root) {
+  return [...root.querySelectorAll(FOCUSABLE)].filter((el) => el.getClientRects().length > 0);
+}
+
+/**
+ * A modal dialog; returns { el, body, foot, close }. Esc and a click outside close it. While it
+ * is open the page behind is inert and Tab cycles inside it; on close the focus goes back to
+ * what had it before (before the first of a chain of dialogs: the palette's proposal, say).
+ */
 export function dialog({ title, onClose, className = "" } = {}) {
   const layer = document.getElementById("layer");
+  const app = document.getElementById("app");
   const body = h("div", { class: "dialog-body" });
   const foot = h("div", { class: "dialog-foot" });
   const closeBtn = h("button", { class: "x-btn", type: "button", "aria-label": "Fermer" }, "×");
   const box = h(
     "div",
-    { class: `dialog ${className}`, role: "dialog", "aria-modal": "true", "aria-label": title || "Dialogue" },
+    { class: `dialog ${className}`, role: "dialog", "aria-modal": "true", "aria-label": title || "Dialogue", tabindex: "-1" },
     title ? h("div", { class: "dialog-head" }, label(title), closeBtn) : null,
     body,
     foot,
   );
   const overlay = h("div", { class: "overlay" }, box);
+  const previous = openDialog ? openDialog.previous : document.activeElement;
   if (openDialog) openDialog.close({ replaced: true });
-  const previous = document.activeElement;
   let closed = false;
   const close = ({ replaced = false } = {}) => {
     if (closed) return;
     closed = true;
     if (openDialog === handle) openDialog = null;
     overlay.remove();
+    app.inert = false;
     document.removeEventListener("keydown", onKey, true);
-    if (!replaced && previous && previous.focus) previous.focus();
+    if (!replaced && previous && previous.isConnected && previous.focus) previous.focus();
     if (onClose) onClose({ replaced });
   };
   const onKey = (e) => {
@@ -206,15 +171,43 @@ export function dialog({ title, onClose, className = "" } = {}) {
       e.preventDefault();
       e.stopPropagation();
       close();
+    } else if (e.key === "Tab") {
+      trapTab(e, box);
     }
   };
   closeBtn.addEventListener("click", () => close());
   overlay.addEventListener("mousedown", (e) => { if (e.target === overlay) close(); });
   document.addEventListener("keydown", onKey, true);
   layer.append(overlay);
-  const handle = { el: box, body, foot, close, overlay };
+  app.inert = true;
+  // The caller focuses what matters (the palette's input, Confirmer) right after; otherwise
+  // the first control, so that the keyboard starts inside.
+  queueMicrotask(() => {
+    if (!closed && !box.contains(document.activeElement)) (focusables(box)[0] || box).focus();
+  });
+  const handle = { el: box, body, foot, close, overlay, previous };
   openDialog = handle;
   return handle;
+}
+
+/** Keep Tab and Shift-Tab inside `box`: past the last control comes the first, and back. */
+function trapTab(e, box) {
+  const items = focusables(box);
+  if (!items.length) {
+    e.preventDefault();
+    box.focus();
+    return;
+  }
+  const first = items[0];
+  const last = items[items.length - 1];
+  const inside = box.contains(document.activeElement);
+  if (e.shiftKey && (!inside || document.activeElement === first || document.activeElement === box)) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && (!inside || document.activeElement === last)) {
+    e.preventDefault();
+    first.focus();
+  }
 }
 
 let openDialog = null;

@@ -38,6 +38,7 @@ export async function startVoice() {
   const stop = h("button", { class: "btn accent", type: "button", id: "voice-send" }, "Envoyer");
   d.foot.append(h("button", { class: "btn", type: "button", onclick: () => d.close() }, "Annuler"), stop);
   stop.addEventListener("click", () => { sendIt = true; recorder.stop(); });
+  stop.focus(); // Enter sends, Esc cancels
 
   const started = Date.now();
   const tick = setInterval(() => {

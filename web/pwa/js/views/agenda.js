@@ -1,26 +1,29 @@
 // Agenda: a week, Monday to Sunday; create and delete events.
 
 import { get, mutate, withQuery } from "../api.js";
-import { overlay, tempId } from "../queue.js";
 import {
-  addDays, big, clear, dayMonth, deleteButton, errorBox, h, hhmm, isoDay, label, localInstant,
-  section, startOfWeek, swap, time, toast,
-} from "../ui.js";
+  addDays, dayMonth, dayNumber, dayOf, hhmm, instantAt, localInstant, noon, time, today, weekStart,
+} from "../dates.js";
+import { overlay, tempId } from "../queue.js";
+import { big, clear, deleteButton, errorBox, h, label, section, swap, toast } from "../ui.js";
 
 const WEEKDAYS = ["Lun", "Mar", "Mer", "Jeu", "Ven", "Sam", "Dim"];
-let shownWeek = null; // kept while the app is open: back from another page, same week
+// The Monday ("YYYY-MM-DD", owner's calendar) of the week on screen; kept while the app is
+// open: back from another page, same week.
+let shownWeek = null;
 
 export async function agendaView(root) {
-  shownWeek ??= startOfWeek();
+  shownWeek ??= weekStart();
   let events = [];
   const weekEl = h("div", { class: "week", id: "week" });
   const titleEl = h("span");
 
-  const nextHour = new Date();
-  nextHour.setHours(nextHour.getHours() + 1, 0, 0, 0);
+  // The next full hour on the owner's clock, for an hour.
+  const soon = new Date(Date.now() + 3600000);
+  const nextHour = instantAt(dayOf(soon), `${hhmm(soon).slice(0, 2)}:00`);
   const f = {
     title: h("input", { class: "input", name: "title", id: "event-title", placeholder: "Titre de l'événement", required: true, maxlength: 2000, autocomplete: "off" }),
-    day: h("input", { class: "input", name: "day", type: "date", required: true, value: isoDay(nextHour) }),
+    day: h("input", { class: "input", name: "day", type: "date", required: true, value: dayOf(nextHour) }),
     start: h("input", { class: "input", name: "start", type: "time", value: hhmm(nextHour) }),
     end: h("input", { class: "input", name: "end", type: "time", value: hhmm(new Date(nextHour.getTime() + 3600000)) }),
     location: h("input", { class: "input", name: "location", placeholder: "Lieu (facultatif)", autocomplete: "off" }),
@@ -44,7 +47,7 @@ export async function agendaView(root) {
     if (!body.title || !day) return;
     if (body.all_day) {
       body.starts_at = localInstant(day);
-      body.ends_at = addDays(new Date(`${day}T00:00:00`), 1).toISOString();
+      body.ends_at = localInstant(addDays(day, 1));
     } else {
       body.starts_at = localInstant(day, f.start.value || "09:00");
       body.ends_at = localInstant(day, f.end.value || f.start.value || "10:00");
@@ -59,7 +62,7 @@ export async function agendaView(root) {
     events.push(draft);
     f.title.value = "";
     f.location.value = "";
-    shownWeek = startOfWeek(new Date(body.starts_at));
+    shownWeek = weekStart(day);
     drawWeek();
     try {
       const r = await mutate("POST", "/agenda/events", body, { temp });
@@ -86,19 +89,19 @@ export async function agendaView(root) {
   }
 
   function drawWeek() {
-    const end = addDays(shownWeek, 6);
-    titleEl.textContent = `Semaine du ${dayMonth(shownWeek)} au ${dayMonth(end)}`;
-    const today = isoDay(new Date());
+    titleEl.textContent = `Semaine du ${dayMonth(noon(shownWeek))} au ${dayMonth(noon(addDays(shownWeek, 6)))}`;
+    const now = today();
     clear(weekEl, WEEKDAYS.map((name, i) => {
       const day = addDays(shownWeek, i);
-      const next = addDays(day, 1);
+      const from = instantAt(day);
+      const to = instantAt(addDays(day, 1));
       const mine = events
-        .filter((ev) => new Date(ev.starts_at) < next && (new Date(ev.ends_at) > day || new Date(ev.starts_at) >= day))
+        .filter((ev) => new Date(ev.starts_at) < to && (new Date(ev.ends_at) > from || new Date(ev.starts_at) >= from))
         .sort((a, b) => (b.all_day - a.all_day) || new Date(a.starts_at) - new Date(b.starts_at));
       return h(
         "div",
-        { class: `day${isoDay(day) === today ? " today" : ""}`, dataset: { day: isoDay(day) } },
-        h("div", { class: "day-head" }, label(name), h("span", { class: "d" }, String(day.getDate()))),
+        { class: `day${day === now ? " today" : ""}`, dataset: { day } },
+        h("div", { class: "day-head" }, label(name), h("span", { class: "d" }, String(dayNumber(day)))),
         h("div", { class: "day-body" }, mine.map((ev) => h(
           "div",
           { class: `ev${ev.source === "google" ? " google" : ""}${ev.pending ? " pending" : ""}` },
@@ -115,7 +118,7 @@ export async function agendaView(root) {
   async function load(opts) {
     const from = shownWeek;
     try {
-      const list = await get(withQuery("/agenda/events", { from: from.toISOString(), to: addDays(from, 7).toISOString() }), opts);
+      const list = await get(withQuery("/agenda/events", { from: localInstant(from), to: localInstant(addDays(from, 7)) }), opts);
       if (from !== shownWeek) return; // the owner moved on meanwhile
       events = await overlay("/agenda/events", list);
       drawWeek();
@@ -125,7 +128,7 @@ export async function agendaView(root) {
   }
 
   const go = (days) => () => {
-    shownWeek = days === null ? startOfWeek() : addDays(shownWeek, days);
+    shownWeek = days === null ? weekStart() : addDays(shownWeek, days);
     events = [];
     drawWeek();
     load();

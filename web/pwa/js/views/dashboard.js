@@ -1,17 +1,21 @@
 // Today: the day's events, the todos due (and late), the meds toggle, the 🎤 and Cmd-K doors.
 
 import { get, withQuery } from "../api.js";
+import { addDays, instantAt, longDay, noon, time, today } from "../dates.js";
+import { owner } from "../owner.js";
 import { openPalette } from "../palette.js";
 import { overlay } from "../queue.js";
-import { addDays, big, clear, empty, errorBox, h, label, longDay, micIcon, section, startOfDay, time } from "../ui.js";
+import { big, clear, empty, errorBox, h, label, micIcon, section } from "../ui.js";
 import { startVoice } from "../voice.js";
 import { medsToggle, readToday } from "./health.js";
 import { deleteTodo, todoItem, toggleTodo } from "./todos.js";
 
 export async function dashboardView(root, _params, { navigate }) {
-  const day = startOfDay();
-  const tomorrow = addDays(day, 1);
-  const [weekday, ...rest] = longDay(day).split(" ");
+  // The owner's day (TIMEZONE), from its first instant to the next day's.
+  const day = instantAt(today());
+  const tomorrow = instantAt(addDays(today(), 1));
+  const [weekday, ...rest] = longDay(noon(today())).split(" ");
+  const name = owner()?.name;
   let todos = [];
   let events = [];
   let checkin = null;
@@ -27,7 +31,7 @@ export async function dashboardView(root, _params, { navigate }) {
     h(
       "header",
       { class: "hero" },
-      label(`Aujourd'hui · ${weekday}`, "[ 01 ]"),
+      label(name ? `Bonjour ${name} · ${weekday}` : `Aujourd'hui · ${weekday}`, "[ 01 ]"),
       big([`${weekday[0].toUpperCase()}${weekday.slice(1)} `, rest.join(" "), "."]),
       h(
         "div",

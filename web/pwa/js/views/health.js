@@ -1,16 +1,24 @@
 // Health: today's meds toggle and the 30-day heatmap.
 
 import { get, mutate } from "../api.js";
-import { queuedCount } from "../queue.js";
-import { big, clear, dayMonth, errorBox, h, label, section, startOfDay, toast } from "../ui.js";
+import { dayMonth, dayNumber, noon, today as ownerToday, weekday } from "../dates.js";
+import { queued } from "../queue.js";
+import { big, clear, errorBox, h, label, section, toast } from "../ui.js";
 
 const TOGGLE = "/health-tab/today/toggle";
 
-/** Today's check-in, with the toggles still queued offline applied. */
+/**
+ * Today's check-in, with the presses still queued offline applied. Offline, the copy the
+ * worker kept may be of an earlier day: then today is a day not yet checked.
+ */
 export async function readToday(opts) {
-  const today = await get("/health-tab/today", opts);
-  const flips = await queuedCount("POST", TOGGLE);
-  return flips % 2 ? { ...today, meds_taken: !today.meds_taken, pending: true } : today;
+  let today = await get("/health-tab/today", opts);
+  if (today.day < ownerToday()) today = { day: ownerToday(), meds_taken: false, note: null, skipped: false };
+  const presses = (await queued("POST", TOGGLE)).filter((m) => !m.body?.day || m.body.day === today.day);
+  if (!presses.length) return today;
+  // Each press says the state it asked for (one queued by an older version flips).
+  const taken = presses.reduce((was, m) => (typeof m.body?.meds_taken === "boolean" ? m.body.meds_taken : !was), today.meds_taken);
+  return { ...today, meds_taken: taken, pending: true };
 }
 
 /** The big meds button; `changed(checkin)` after each (optimistic) flip. */
@@ -26,10 +34,15 @@ export function medsToggle(checkin, changed) {
   );
   btn.addEventListener("click", async () => {
     btn.disabled = true;
-    const optimistic = { ...checkin, meds_taken: !taken };
+    // The day it was pressed on and the state it asks for, not "flip today": replayed from the
+    // offline queue tomorrow, it still means this. A page left open since yesterday shows
+    // yesterday's state: a press on a new day means taken.
+    const day = ownerToday();
+    const next = checkin.day === day ? !taken : true;
+    const optimistic = { ...checkin, day, meds_taken: next };
     changed(optimistic);
     try {
-      const r = await mutate("POST", TOGGLE, {});
+      const r = await mutate("POST", TOGGLE, { day, meds_taken: next });
       changed(r.queued ? { ...optimistic, pending: true } : r.data);
     } catch (err) {
       toast(`Impossible de cocher : ${err.message}`, { error: true });
@@ -84,17 +97,15 @@ export async function healthView(root) {
 
 function heatmap(days, todayIso) {
   const names = ["L", "M", "M", "J", "V", "S", "D"];
-  const first = days.length ? new Date(`${days[0].day}T00:00:00`) : startOfDay();
-  const blanks = (first.getDay() + 6) % 7;
+  const blanks = weekday(days.length ? days[0].day : todayIso);
   return h(
     "div",
     { class: "heat", id: "heatmap", role: "img", "aria-label": "Prise des médocs sur 30 jours" },
     names.map((n) => h("span", { class: "wd" }, n)),
     Array.from({ length: blanks }, () => h("span", { class: "cell blank" })),
     days.map((d) => {
-      const date = new Date(`${d.day}T00:00:00`);
       const cls = ["cell", d.meds_taken ? "on" : "", d.skipped ? "skip" : "", d.day === todayIso ? "today" : ""].join(" ");
-      return h("span", { class: cls, title: `${dayMonth(date)} · ${d.meds_taken ? "pris" : "pas pris"}${d.note ? ` · ${d.note}` : ""}` }, String(date.getDate()));
+      return h("span", { class: cls, title: `${dayMonth(noon(d.day))} · ${d.meds_taken ? "pris" : "pas pris"}${d.note ? ` · ${d.note}` : ""}` }, String(dayNumber(d.day)));
     }),
   );
 }

@@ -2,7 +2,8 @@
 
 import { get, mutate, withQuery } from "../api.js";
 import { overlay } from "../queue.js";
-import { big, chip, clear, dayMonth, empty, errorBox, h, label, toast } from "../ui.js";
+import { dayMonth } from "../dates.js";
+import { big, chip, clear, empty, errorBox, h, label, toast } from "../ui.js";
 import { labelOf } from "../vocabulary.js";
 
 const remote = (type) => labelOf("remote_types", type, { cap: true });

@@ -2,7 +2,8 @@
 
 import { get, mutate } from "../api.js";
 import { overlay, tempId } from "../queue.js";
-import { big, chip, clear, dayMonth, deleteButton, drop, empty, errorBox, h, label, section, swap, toast } from "../ui.js";
+import { dayMonth } from "../dates.js";
+import { big, chip, clear, deleteButton, drop, empty, errorBox, h, label, section, swap, toast } from "../ui.js";
 import { labelOf, values } from "../vocabulary.js";
 
 /** The kanban's columns, in order: [status, label]. */

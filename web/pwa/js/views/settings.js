@@ -3,13 +3,16 @@
 
 import { ApiError, get, mutate, request, sync, token } from "../api.js";
 import { describe } from "../proposal.js";
+import { forgetOwner } from "../owner.js";
 import { clearQueue, count } from "../queue.js";
-import { big, chip, clear, dayMonth, empty, errorBox, h, label, section, time, toast } from "../ui.js";
+import { dayMonth, time } from "../dates.js";
+import { big, chip, clear, empty, errorBox, h, label, section, toast } from "../ui.js";
 
 export const API_CACHE_PREFIX = "ordinarthur-api";
 
 export async function forgetDevice() {
   token.clear();
+  forgetOwner();
   await clearQueue().catch(() => {});
   if ("caches" in window) {
     for (const key of await caches.keys()) if (key.startsWith(API_CACHE_PREFIX)) await caches.delete(key);
@@ -17,19 +20,27 @@ export async function forgetDevice() {
 }
 
 export async function settingsView(root, _params, { navigate }) {
+  let settings = null;
+  let failure = null;
+  try {
+    settings = await get("/settings", { fresh: true });
+  } catch (err) {
+    failure = err;
+  }
+  const fromSettings = (draw) => (settings ? draw(settings) : errorBox(failure));
   clear(
     root,
     h("header", { class: "hero" }, label("Réglages", "[ 07 ]"), big(["Les ", "réglages", ", sans détour."])),
-    h("div", { class: "grid cols-2" }, section("07.1", "Accès", null, accessSection(navigate)), section("07.2", "Rappels", null, await scheduleSection())),
+    h("div", { class: "grid cols-2" }, section("07.1", "Accès", null, accessSection(navigate)), section("07.2", "Rappels", null, fromSettings(scheduleSection))),
     h("div", { class: "grid cols-2" }, section("07.3", "Hors ligne", null, await offlineSection()), section("07.4", "Liens", null, linksSection())),
-    h("div", { class: "grid cols-2" }, section("07.5", "Google Agenda", null, googleSection()), section("07.6", "Journal de l'agent", null, await journalSection())),
+    h("div", { class: "grid cols-2" }, section("07.5", "Google Agenda", null, fromSettings(googleSection)), section("07.6", "Journal de l'agent", null, await journalSection())),
   );
   return null;
 }
 
 function accessSection(navigate) {
   const current = token.get() || "";
-  const input = h("input", { class: "input mono", type: "password", name: "token", autocomplete: "off", placeholder: "Nouveau token" });
+  const input = h("input", { class: "input mono", type: "password", name: "token", autocomplete: "off", placeholder: "Nouveau token", "aria-label": "Nouveau token" });
   const msg = h("p", { class: "label" });
   const form = h("form", { class: "inline-form" }, input, h("button", { class: "btn", type: "submit" }, "Remplacer"));
   form.addEventListener("submit", async (e) => {
@@ -64,22 +75,16 @@ function accessSection(navigate) {
     form, msg, h("div", { class: "row" }, forget));
 }
 
-function timeInput(value) {
-  return h("input", { class: "input", type: "time", value, required: true, style: { maxWidth: "150px" } });
+function timeInput(value, name) {
+  return h("input", { class: "input", type: "time", value, required: true, "aria-label": name, style: { maxWidth: "150px" } });
 }
 
-async function scheduleSection() {
-  let settings;
-  try {
-    settings = await get("/settings", { fresh: true });
-  } catch (err) {
-    return errorBox(err);
-  }
-  const digest = timeInput(settings.digest_time);
+function scheduleSection(settings) {
+  const digest = timeInput(settings.digest_time, "Heure du digest");
   digest.id = "digest-time";
   const reminders = h("div", { class: "row", id: "reminders" });
   const addReminder = (value) => {
-    const input = timeInput(value);
+    const input = timeInput(value, "Heure d'un rappel");
     const wrap = h("div", { class: "inline-form" }, input, h("button", {
       class: "btn sm", type: "button", "aria-label": "Retirer ce rappel",
       onclick: () => { if (reminders.children.length > 1) wrap.remove(); },
@@ -124,8 +129,16 @@ async function offlineSection() {
 }
 
 // The agenda syncs both ways with a dedicated "ordinarthur-os" calendar; Google's consent page
-// comes back to /app/settings. Both calls answer a clear message when Google is not configured.
-function googleSection() {
+// comes back to /app/settings. Not configured on the server: say so, and what to set there,
+// rather than offer buttons that can only fail.
+function googleSection({ google }) {
+  if (!google.configured) {
+    return h("div", { class: "body form", id: "google-status" },
+      h("div", { class: "meta" }, h("span", { class: "k" }, "État"), h("span", null, "Non configuré")),
+      h("p", { class: "muted" }, "Pour synchroniser l'agenda avec Google, définis sur le serveur ces variables d'environnement, puis redémarre-le :"),
+      h("ul", { class: "chips", id: "google-missing" }, google.missing.map((name) => h("li", { class: "chip plain" }, name))),
+      h("p", { class: "muted" }, "La marche à suivre est dans le README, section « Google Calendar »."));
+  }
   const connect = h("button", { class: "btn", type: "button" }, "Connecter Google Agenda");
   connect.addEventListener("click", async () => {
     connect.disabled = true;

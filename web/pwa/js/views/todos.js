@@ -2,7 +2,8 @@
 
 import { get, mutate, withQuery } from "../api.js";
 import { overlay, tempId } from "../queue.js";
-import { big, chip, clear, deleteButton, drop, dueText, empty, errorBox, h, label, localInstant, section, swap, toast } from "../ui.js";
+import { dueText, localInstant } from "../dates.js";
+import { big, chip, clear, deleteButton, drop, empty, errorBox, h, label, section, swap, toast } from "../ui.js";
 import { labelOf, values } from "../vocabulary.js";
 
 const status = (s) => labelOf("todo_statuses", s, { cap: true });
@@ -46,8 +47,10 @@ export async function toggleTodo(todo, done, redraw) {
   const before = todo.status;
   todo.status = done ? "done" : "todo";
   redraw();
+  // The moment it was done goes along: replayed from the offline queue later, it stays.
+  const change = done ? { status: "done", completed_at: new Date().toISOString() } : { status: "todo" };
   try {
-    const r = await mutate("PATCH", `/todos/${todo.id}`, { status: todo.status });
+    const r = await mutate("PATCH", `/todos/${todo.id}`, change);
     if (!r.queued) Object.assign(todo, r.data);
     else todo.pending = true;
   } catch (err) {
