@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import uuid
+from urllib.parse import urlsplit
 
 from aiogram import F, Router
 from aiogram.filters import Command
@@ -20,10 +22,24 @@ from store.tables import Job
 SHOWN = 5
 
 
+def apply_link(url: str | None) -> str:
+    """The offer's "Postuler" link. The URL comes from a scraper: only an absolute http(s) URL
+    becomes a link, quotes escaped inside the attribute; anything else gets none."""
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return ""
+    return f'\n<a href="{html.escape(url, quote=True)}">Postuler</a>'
+
+
 def render(job: Job) -> str:
     star = "⭐ " if job.starred else ""
-    link = f'\n<a href="{esc(job.apply_url)}">Postuler</a>' if job.apply_url else ""
-    return f"{star}{render_job(job).removeprefix('• ')}{link}"
+    return f"{star}{render_job(job).removeprefix('• ')}{apply_link(job.apply_url)}"
 
 
 async def latest_jobs(message: Message, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
