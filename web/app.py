@@ -6,6 +6,8 @@ from aiohttp import web
 
 from web.auth import bearer_auth
 from web.errors import json_errors
+from web.headers import PARSER_LINE_LIMIT, uri_limit
+from web.headers import install as install_headers
 from web.keys import CONFIG, WebConfig
 from web.openapi import api as openapi_api
 from web.openapi import mount
@@ -16,8 +18,11 @@ from web.routes.rest import REST_APIS
 
 def create_web_app(config: WebConfig) -> web.Application:
     app = web.Application(
-        middlewares=[json_errors, bearer_auth], client_max_size=config.max_body_bytes
+        middlewares=[uri_limit, json_errors, bearer_auth],
+        client_max_size=config.max_body_bytes,
+        handler_args={"max_line_size": PARSER_LINE_LIMIT},
     )
+    install_headers(app)
     app[CONFIG] = config
     mount(app, health.api, openapi_api, settings.api)
     mount(app, *REST_APIS)
