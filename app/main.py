@@ -42,6 +42,7 @@ def create_app(
         bearer_token=settings.api_bearer_token.get_secret_value(),
         ical_feed_secret=settings.ical_feed_secret.get_secret_value(),
         tz=settings.tz,
+        trusted_proxies=settings.trusted_proxies,
     )
     app = create_web_app(config)
     app[SETTINGS] = settings

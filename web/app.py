@@ -14,6 +14,7 @@ from web.openapi import mount
 from web.pwa import add_pwa_routes
 from web.routes import ai, google, health, settings, telegram
 from web.routes.rest import REST_APIS
+from web.throttle import THROTTLE, BearerThrottle
 
 
 def create_web_app(config: WebConfig) -> web.Application:
@@ -24,6 +25,7 @@ def create_web_app(config: WebConfig) -> web.Application:
     )
     install_headers(app)
     app[CONFIG] = config
+    app[THROTTLE] = BearerThrottle()
     mount(app, health.api, openapi_api, settings.api)
     mount(app, *REST_APIS)
     mount(app, ai.api, google.api)

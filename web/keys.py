@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from ipaddress import IPv4Network, IPv6Network
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,8 @@ class WebConfig:
     ical_feed_secret: str
     tz: ZoneInfo
     max_body_bytes: int = 1024 * 1024
+    # Proxies whose X-Forwarded-For is believed (web/throttle.py).
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
 
 
 CONFIG = web.AppKey("config", WebConfig)
