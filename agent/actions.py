@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
-from typing import Annotated, Any, Literal, TypedDict, get_args
+from typing import Annotated, Any, Literal, TypedDict
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -29,17 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-from store.tables import STEP_STATUSES
-
-FunctionName = Literal[
-    "create_todo",
-    "add_project_idea",
-    "add_project_step",
-    "create_calendar_event",
-    "toggle_daily_checkin",
-]
-StepStatus = Literal["backlog", "todo", "doing", "review", "done"]
-assert get_args(StepStatus) == STEP_STATUSES
+from core.vocabulary import HIGHEST_PRIORITY, LOWEST_PRIORITY, PRIORITY_LABELS, StepStatus
 
 
 class ValidationContext(TypedDict, total=False):
@@ -119,7 +109,13 @@ class CreateTodoArgs(ActionArgs):
     title: Title
     description: LongText | None = None
     due_at: AwareDatetime | None = Field(None, description="échéance")
-    priority: int | None = Field(None, ge=0, le=3, description="0 basse, 3 urgente")
+    priority: int | None = Field(
+        None,
+        ge=LOWEST_PRIORITY,
+        le=HIGHEST_PRIORITY,
+        description=f"{LOWEST_PRIORITY} {PRIORITY_LABELS[LOWEST_PRIORITY]}, "
+        f"{HIGHEST_PRIORITY} {PRIORITY_LABELS[HIGHEST_PRIORITY]}",
+    )
     project_id: ProjectId | None = None
     tags: list[Tag] = Field(default_factory=list, max_length=20)
 
@@ -188,7 +184,8 @@ def validate_args(fn: str, args: Mapping[str, Any], context: ValidationContext) 
 
 
 # ---------------------------------------------------------------- actions as clients see them
-# The seed's `ProposedAction` `{fn, args}`, plus the id of its `ai_actions` row.
+# A `ProposedAction` is `{fn, args}` (the shape the API's clients know), plus the id of its
+# `ai_actions` row.
 
 
 class _Action(BaseModel):

@@ -54,7 +54,7 @@ async def execute(
         if args.project_id is not None:
             await _require_project(session, args.project_id)
         data = args.model_dump(exclude_none=True)
-        todo = await todos.create_todo(session=session, data=data)
+        todo = await todos.create_todo(session=session, data=data, now=now)
         return {"table": "todos", "row": row_json(todo)}
     if isinstance(args, AddProjectIdeaArgs):
         await _require_project(session, args.project_id)

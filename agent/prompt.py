@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic_ai.framing import register_tag, wrap
 
-from agent.french import DAYS, MONTHS
+from core.french import DAYS, MONTHS
 
 # Registered at import, as pydantic-ai asks, so every process renders the same bytes.
 MESSAGE = register_tag("message")

@@ -5,15 +5,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from agent.actions import ProposedAction
+from core.vocabulary import ActionSource, ActionStatus
 from store.tables import AiAction
 
-Source = Literal["telegram", "pwa"]
-ProposalStatus = Literal["proposed", "confirmed", "failed", "undone", "superseded", "cancelled"]
+Source = ActionSource
+ProposalStatus = ActionStatus
 # When rows of one proposal differ (a confirm that dropped some), the first status found here.
 _STATUS_ORDER: tuple[ProposalStatus, ...] = (
     "proposed",

@@ -27,11 +27,6 @@ class TranscriptionError(Exception):
         self.code: ErrorCode = code
         self.message = message
 
-    @property
-    def retryable(self) -> bool:
-        """Whether sending the same audio again later may work."""
-        return self.code == "unavailable"
-
 
 class SpeechToText(Protocol):
     max_bytes: int

@@ -1,4 +1,4 @@
-"""The pydantic-ai agent: exactly the seed's five functions, each requiring approval.
+"""The pydantic-ai agent: exactly the five actions of `agent.actions`, each requiring approval.
 
 A run never executes a tool: it ends with `DeferredToolRequests` listing the validated calls (or
 with the model's text when it proposes nothing). `agent.service.AgentService.apply` does the

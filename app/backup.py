@@ -30,22 +30,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from app.settings import Settings
 from store.db import create_engine, to_libpq_url
 from store.embedded import EmbeddedPostgres
+from store.inventory import RESTORE_BEGIN, RESTORE_COMMIT, tables_with_rows
 from store.tables import SCHEMA
 
 # Alembic's bookkeeping says nothing about the owner's data: a freshly migrated schema is empty.
 IGNORED_TABLES = frozenset({"alembic_version"})
 # Written by pg_restore 17+ at the top of every script; unknown to servers before 17.
 TRANSACTION_TIMEOUT_LINE = b"SET transaction_timeout = 0;\n"
-TABLES_QUERY = text(
-    "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
-    "where n.nspname = :schema and c.relkind in ('r', 'p') order by 1"
-)
 
 
 class BackupError(Exception):
@@ -199,12 +195,12 @@ def _replay(
         )
         assert source.stdout is not None and sink.stdin is not None
         with source.stdout, contextlib.suppress(BrokenPipeError), sink.stdin:
-            sink.stdin.write(f"BEGIN;\nDROP SCHEMA IF EXISTS {SCHEMA} CASCADE;\n".encode())
+            sink.stdin.write(RESTORE_BEGIN)
             _copy(source.stdout, sink.stdin, drop_timeout=drop_timeout)
             # COMMIT only once pg_restore has written the whole archive: if it (or we) stop
             # early, psql reaches the end of its input inside the transaction, which rolls back.
             if source.wait() == 0:
-                sink.stdin.write(b"COMMIT;\n")
+                sink.stdin.write(RESTORE_COMMIT)
         source.wait()
         sink.wait()
         for proc, err in ((sink, psql_err), (source, restore_err)):  # psql says why first
@@ -229,24 +225,12 @@ async def _inspect(url: str) -> tuple[int, list[str]]:
     engine = create_engine(url, pool_size=1)
     try:
         async with engine.connect() as conn:
-            result = await conn.execute(TABLES_QUERY, {"schema": SCHEMA})
-            names = result.scalars().all()
-            non_empty = []
-            for name in names:
-                if name in IGNORED_TABLES:
-                    continue
-                table = f"{_ident(SCHEMA)}.{_ident(name)}"
-                if (await conn.execute(text(f"select exists (select from {table})"))).scalar():
-                    non_empty.append(name)
+            non_empty = await tables_with_rows(connection=conn, ignored=IGNORED_TABLES)
             version = conn.dialect.server_version_info
             assert version is not None
             return int(version[0]), non_empty
     finally:
         await engine.dispose()
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def libpq_connection(url: str) -> tuple[str, dict[str, str]]:

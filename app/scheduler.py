@@ -25,8 +25,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.digest import send_digest
-from bot.fmt import hhmm
 from bot.reminders import SNOOZE_KIND, send_med_reminder
+from core.vocabulary import hhmm
 from store import health, owner
 from store.clock import Clock
 from store.db import to_libpq_url

@@ -1,4 +1,4 @@
-"""Settings: every variable of DESIGN.md's table, read from the environment here and only here."""
+"""Settings: every variable of the README's table, read from the environment here and only here."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import platformdirs
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from core.vocabulary import parse_hhmm, parse_hhmm_list
 from store.db import normalise_url
 from store.owner import Schedule
 
@@ -45,14 +46,6 @@ MIN_SECRET_LENGTH = 16
 
 def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("ordinarthur-os", appauthor=False))
-
-
-def _parse_hhmm(value: str) -> time:
-    try:
-        hours, minutes = value.strip().split(":")
-        return time(int(hours), int(minutes))
-    except ValueError:
-        raise ValueError(f"{value!r} is not a time like 07:30") from None
 
 
 def _is_example(secret: str) -> bool:
@@ -142,15 +135,12 @@ class Settings(BaseSettings):
     @field_validator("digest_time", mode="before")
     @classmethod
     def _digest_time(cls, value: object) -> object:
-        return _parse_hhmm(value) if isinstance(value, str) else value
+        return parse_hhmm(value) if isinstance(value, str) else value
 
     @field_validator("med_reminder_times", mode="before")
     @classmethod
     def _reminder_times(cls, value: object) -> object:
-        if isinstance(value, str):
-            parts = [p for p in value.split(",") if p.strip()]
-            return tuple(sorted({_parse_hhmm(p) for p in parts}))
-        return value
+        return parse_hhmm_list(value) if isinstance(value, str) else value
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

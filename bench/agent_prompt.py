@@ -17,13 +17,12 @@ from collections.abc import Callable
 from typing import Any
 
 from pydantic_ai.models import override_allow_model_requests
-from sqlalchemy import insert
 
 from agent.llm import mistral_model
 from agent.service import AgentService
 from bench._agent import clock, database
+from store import projects as projects_q
 from store.db import create_engine, create_sessionmaker
-from store.tables import Project
 from tests.fakes.mistral import FakeMistral, ToolCalls
 
 AIM = 1500
@@ -82,10 +81,10 @@ async def first_request(url: str, projects: int) -> dict[str, Any]:
     sessionmaker = create_sessionmaker(engine)
     try:
         async with sessionmaker() as session, session.begin():
-            await session.execute(Project.__table__.delete())
-            names = (PROJECT_NAMES * 3)[:projects]
-            if names:
-                await session.execute(insert(Project), [{"name": n} for n in names])
+            for old in await projects_q.list_projects(session=session):
+                await projects_q.delete_project(session=session, project_id=old.id)
+            for name in (PROJECT_NAMES * 3)[:projects]:
+                await projects_q.create_project(session=session, data={"name": name})
         async with FakeMistral.start() as fake:
             fake.push(ToolCalls([("create_todo", {"title": "Pain"})]))
             model = mistral_model(

@@ -22,14 +22,13 @@ import asyncpg
 from pydantic_ai.messages import ModelMessage, ModelResponse, ToolCallPart
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 from pydantic_ai.usage import UsageLimits
-from sqlalchemy import insert
 
 from agent.actions import validation_context
 from agent.service import AgentService
 from agent.tools import Deps
 from bench._agent import PARIS, clock, database
+from store import actions, projects
 from store.db import create_engine, create_sessionmaker, to_libpq_url
-from store.tables import AiAction, Project
 
 ROUNDS = 300
 WARMUP = 30
@@ -66,7 +65,8 @@ async def measure(url: str) -> None:
     engine = create_engine(url)
     sessionmaker = create_sessionmaker(engine)
     async with sessionmaker() as session, session.begin():
-        await session.execute(insert(Project), [{"name": f"Projet {i}"} for i in range(8)])
+        for i in range(8):
+            await projects.create_project(session=session, data={"name": f"Projet {i}"})
     service = AgentService(
         sessionmaker=sessionmaker,
         clock=clock(),
@@ -90,7 +90,7 @@ async def measure(url: str) -> None:
 
     async def orm_insert() -> None:
         async with sessionmaker() as session, session.begin():
-            await session.execute(insert(AiAction).values(row()).returning(AiAction))
+            await actions.insert_actions(session=session, rows=[row()])
 
     conn = await asyncpg.connect(to_libpq_url(url))
     values = row()

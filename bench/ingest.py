@@ -59,34 +59,33 @@ async def run(url: str, tmp: Path) -> None:
     jobs = offers()
     body = json.dumps({"jobs": jobs}).encode()
     rows = [tuple(job[c] for c in COLUMNS) for job in jobs]
-    if True:
-        pool = await asyncpg.create_pool(libpq(url), min_size=1, max_size=2)
-        assert pool is not None
-        app = service_app(url, tmp)
+    pool = await asyncpg.create_pool(libpq(url), min_size=1, max_size=2)
+    assert pool is not None
+    app = service_app(url, tmp)
 
-        async def empty() -> None:
-            await pool.execute("TRUNCATE ordinarthur_os.jobs")
+    async def empty() -> None:
+        await pool.execute("TRUNCATE ordinarthur_os.jobs")
 
-        async def raw() -> None:
-            now = datetime.now(UTC)
-            async with pool.acquire() as conn, conn.transaction():
-                await conn.executemany(UPSERT, [(*row, now) for row in rows])
+    async def raw() -> None:
+        now = datetime.now(UTC)
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.executemany(UPSERT, [(*row, now) for row in rows])
 
-        async with serve(app) as base, aiohttp.ClientSession() as http:
-            headers = {"Authorization": f"Bearer {BEARER}", "Content-Type": "application/json"}
+    async with serve(app) as base, aiohttp.ClientSession() as http:
+        headers = {"Authorization": f"Bearer {BEARER}", "Content-Type": "application/json"}
 
-            async def route() -> None:
-                async with http.post(f"{base}/jobs/ingest", data=body, headers=headers) as r:
-                    assert r.status == 200, await r.text()
-                    await r.read()
+        async def route() -> None:
+            async with http.post(f"{base}/jobs/ingest", data=body, headers=headers) as r:
+                assert r.status == 200, await r.text()
+                await r.read()
 
-            await route()  # warm-up: connections, statement caches
-            await raw()
-            results = {
-                "insert": await interleaved({"route": route, "raw": raw}, before=empty),
-                "update": await interleaved({"route": route, "raw": raw}, before=None),
-            }
-        await pool.close()
+        await route()  # warm-up: connections, statement caches
+        await raw()
+        results = {
+            "insert": await interleaved({"route": route, "raw": raw}, before=empty),
+            "update": await interleaved({"route": route, "raw": raw}, before=None),
+        }
+    await pool.close()
     print(f"ingest of {OFFERS} offers ({len(body) / 1e6:.1f} MB of JSON), median of {ROUNDS}:")
     for phase, samples in results.items():
         ratio = samples["route"] / samples["raw"]

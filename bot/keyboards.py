@@ -21,7 +21,7 @@ class ActionCb(CallbackData, prefix="act"):
 
 
 class VoiceCb(CallbackData, prefix="voice"):
-    """Retry a transcription; `record` is the ai_actions row that kept the voice file id."""
+    """Retry a transcription; `record` is the `voice_failures` row that kept the file id."""
 
     record: str
 

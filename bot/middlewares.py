@@ -8,11 +8,10 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import Chat, TelegramObject, Update, User
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from store import telegram_updates
 from store.db import autocommit
-from store.tables import TelegramUpdate
 
 log = logging.getLogger(__name__)
 
@@ -52,15 +51,9 @@ class ProcessOnce(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, Update):
             return await handler(event, data)
-        stmt = (
-            pg_insert(TelegramUpdate)
-            .values(update_id=event.update_id)
-            .on_conflict_do_nothing()
-            .returning(TelegramUpdate.update_id)
-        )
         async with autocommit(self.sessionmaker) as session:  # committed once it returns
-            claimed = (await session.execute(stmt)).scalar_one_or_none()
-        if claimed is None:
+            claimed = await telegram_updates.claim(session=session, update_id=event.update_id)
+        if not claimed:
             log.info("update %s already processed", event.update_id)
             return None
         return await handler(event, data)

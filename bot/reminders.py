@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
 from bot.keyboards import meds_reminder
-from bot.outbox import send_once
+from bot.sending import send_once
 from store import health
 
 REMINDER_KIND = "meds_reminder"

@@ -1,10 +1,7 @@
-"""Every message the bot writes (French first), in one place."""
+"""The bot's fixed messages (French first), in one place; how it writes each thing it shows
+(a todo, an event, a proposal…) is in `bot/render/`."""
 
 from __future__ import annotations
-
-from datetime import time
-
-from bot.fmt import esc, hhmm
 
 WELCOME = (
     "👋 Bonjour ! Je suis ton OS personnel.\n\n"
@@ -72,17 +69,6 @@ SETTINGS_USAGE = (
     "<code>/settings resume 07:00</code>\n"
     "<code>/settings rappels 09:00,13:00,20:00</code>"
 )
-
-STRANGER_LOG = "ignored"
-
-
-def times(values: tuple[time, ...]) -> str:
-    return ", ".join(hhmm(t) for t in values) or "aucun"
-
-
-def title(text: str) -> str:
-    return f"« {esc(text)} »"
-
 
 NOTHING_TO_DO = "Je n'ai rien trouvé à faire dans ce message."
 STT_DISABLED = "la transcription n'est pas configurée (GROQ_API_KEY)"

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.by_id import update_by_id
 from store.errors import NotFoundError
-from store.rows import update_by_id
 from store.tables import CalendarEvent
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.vocabulary import CLOSED_TODO_STATUSES
 from store.tables import Job, JobSearchCriteria, Project, ProjectStep, SentLog, Todo
 
 
@@ -15,7 +16,7 @@ async def todos_due(*, session: AsyncSession, before: datetime) -> Sequence[Todo
     """Open todos due before `before` (the end of today): today's and the overdue ones."""
     stmt = (
         select(Todo)
-        .where(Todo.status.not_in(("done", "archived")), Todo.due_at < before)
+        .where(Todo.status.not_in(CLOSED_TODO_STATUSES), Todo.due_at < before)
         .order_by(Todo.due_at, Todo.priority.desc().nulls_last())
     )
     return (await session.execute(stmt)).scalars().all()

@@ -24,7 +24,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.rows import delete_by_id, get_by_id, update_by_id
+from store.by_id import delete_by_id, get_by_id, update_by_id
 from store.tables import EMPTY_TEXT_ARRAY, Job, JobSearchCriteria
 
 # What a scraper sends. Everything else (starred, archived, applied_at, notes) is the owner's.

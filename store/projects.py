@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.vocabulary import STEP_STATUSES
+from store.by_id import delete_by_id, update_by_id
 from store.errors import NotFoundError
-from store.rows import delete_by_id, update_by_id
-from store.tables import STEP_STATUSES, Project, ProjectIdea, ProjectStep
+from store.tables import Project, ProjectIdea, ProjectStep
 
 
 async def create_project(*, session: AsyncSession, data: dict[str, Any]) -> Project:
@@ -88,7 +89,7 @@ async def delete_project(*, session: AsyncSession, project_id: uuid.UUID) -> Non
 
 
 async def list_steps(*, session: AsyncSession, project_id: uuid.UUID) -> Sequence[ProjectStep]:
-    """The project's board: column by column (seed order), top to bottom."""
+    """The project's board: column by column (`STEP_STATUSES` order), top to bottom."""
     await get_project(session=session, project_id=project_id)
     column = case({s: i for i, s in enumerate(STEP_STATUSES)}, value=ProjectStep.status)
     stmt = (

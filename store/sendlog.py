@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,8 +33,3 @@ async def mark_sent(
 
 async def mark_failed(*, session: AsyncSession, claim_id: int, error: str) -> None:
     await session.execute(update(SentLog).where(SentLog.id == claim_id).values(error=error))
-
-
-async def was_claimed(*, session: AsyncSession, kind: str, slot: str) -> bool:
-    stmt = select(SentLog.id).where(SentLog.kind == kind, SentLog.slot == slot)
-    return (await session.execute(stmt)).first() is not None

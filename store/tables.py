@@ -1,9 +1,10 @@
 """Typed tables of the `ordinarthur_os` schema.
 
-The seed's schema (section 4) is the source: same tables, columns, CHECKs, defaults and indexes.
-Where the seed leaves a column with a default nullable (status, tags, created_at, …) we make it
-NOT NULL: a NULL there can only be a bug, and every reader would have to handle it.
-Tables and columns the seed does not have are marked "service:" with the reason.
+The domain's tables (jobs, projects, todos, agenda, check-ins, AI actions) are a contract: the
+REST API's JSON and the external job scraper use their columns, CHECKs and defaults as they are.
+Tables and columns added for this service's own needs (Telegram, Google sync, exactly-once
+sends) are marked "service:" with the reason. A column that has a default is NOT NULL: a NULL
+there can only be a bug, and every reader would have to handle it.
 """
 
 from __future__ import annotations
@@ -31,6 +32,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from core.vocabulary import (
+    ACTION_SOURCES,
+    ACTION_STATUSES,
+    ENERGIES,
+    HIGHEST_PRIORITY,
+    LANGUAGES,
+    LOWEST_PRIORITY,
+    PROJECT_KINDS,
+    REMOTE_TYPES,
+    STEP_STATUSES,
+    TODO_STATUSES,
+)
 
 SCHEMA = "ordinarthur_os"
 
@@ -63,13 +77,19 @@ def _text_array() -> Mapped[list[str]]:
     return mapped_column(ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY)
 
 
+def _one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
+    """`column in ('a','b')`, the CHECK of a closed vocabulary, named after its column."""
+    listed = ",".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} in ({listed})", name=column)
+
+
 # ---------------------------------------------------------------- jobs
 
 
 class Job(Base):
     __tablename__ = "jobs"
     __table_args__ = (
-        CheckConstraint("remote_type in ('remote','hybrid','onsite')", name="remote_type"),
+        _one_of("remote_type", REMOTE_TYPES),
         Index("ix_jobs_last_seen_at_desc", text("last_seen_at desc")),
         Index(None, "archived"),
     )
@@ -113,7 +133,7 @@ class JobSearchCriteria(Base):
 
 class Project(Base):
     __tablename__ = "projects"
-    __table_args__ = (CheckConstraint("kind in ('freelance','perso')", name="kind"),)
+    __table_args__ = (_one_of("kind", PROJECT_KINDS),)
 
     id: Mapped[uuid.UUID] = _uuid_pk()
     name: Mapped[str] = mapped_column(Text, nullable=False)
@@ -123,13 +143,10 @@ class Project(Base):
     created_at: Mapped[datetime] = _created_at()
 
 
-STEP_STATUSES = ("backlog", "todo", "doing", "review", "done")
-
-
 class ProjectStep(Base):
     __tablename__ = "project_steps"
     __table_args__ = (
-        CheckConstraint("status in ('backlog','todo','doing','review','done')", name="status"),
+        _one_of("status", STEP_STATUSES),
         Index(None, "project_id", "status", "position"),
     )
 
@@ -146,7 +163,7 @@ class ProjectStep(Base):
 
 class ProjectIdea(Base):
     __tablename__ = "project_ideas"
-    # service: the seed has no index here; ideas are always read per project.
+    # service: ideas are always read per project.
     __table_args__ = (Index(None, "project_id"),)
 
     id: Mapped[uuid.UUID] = _uuid_pk()
@@ -159,15 +176,15 @@ class ProjectIdea(Base):
 
 # ---------------------------------------------------------------- todos
 
-TODO_STATUSES = ("inbox", "todo", "doing", "done", "archived")
-
 
 class Todo(Base):
     __tablename__ = "todos"
     __table_args__ = (
-        CheckConstraint("status in ('inbox','todo','doing','done','archived')", name="status"),
-        CheckConstraint("priority between 0 and 3", name="priority"),
-        CheckConstraint("energy in ('low','med','high')", name="energy"),
+        _one_of("status", TODO_STATUSES),
+        CheckConstraint(
+            f"priority between {LOWEST_PRIORITY} and {HIGHEST_PRIORITY}", name="priority"
+        ),
+        _one_of("energy", ENERGIES),
         Index(None, "status"),
         Index(None, "due_at"),
     )
@@ -204,7 +221,7 @@ class CalendarEvent(Base):
     __tablename__ = "calendar_events"
     __table_args__ = (
         Index(None, "starts_at"),
-        # service: an event never ends before it starts (the seed trusts its callers).
+        # service: an event never ends before it starts, whichever path wrote it.
         CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
     )
 
@@ -221,7 +238,7 @@ class CalendarEvent(Base):
     )
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _created_at()
-    # service: two-way Google sync (app/google.py). `google_synced_at` is this row's `updated_at`
+    # service: two-way Google sync. `google_synced_at` is this row's `updated_at`
     # as of its last exchange with Google (another value: changed here since); `google_updated_at`
     # is Google's `updated` then (another value in Google: changed there since).
     google_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -284,20 +301,12 @@ class DailyCheckin(Base):
 
 # ---------------------------------------------------------------- AI audit
 
-ACTION_STATUSES = ("proposed", "confirmed", "cancelled", "failed", "undone", "superseded")
-ACTION_SOURCES = ("telegram", "pwa")
-
 
 class AiAction(Base):
     __tablename__ = "ai_actions"
     __table_args__ = (
-        # service: 'undone' (undo after confirm) and 'superseded' (replaced by a revision)
-        # extend the seed's four statuses.
-        CheckConstraint(
-            "status in ('proposed','confirmed','cancelled','failed','undone','superseded')",
-            name="status",
-        ),
-        CheckConstraint("source in ('telegram','pwa')", name="source"),
+        _one_of("status", ACTION_STATUSES),
+        _one_of("source", ACTION_SOURCES),
         Index(None, "proposal_id"),
         Index("ix_ai_actions_created_at_desc", text("created_at desc")),
     )
@@ -325,6 +334,19 @@ class AiAction(Base):
     # service: when it was confirmed (undo window) and why it failed.
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class VoiceFailure(Base):
+    """service: a voice note whose transcription failed. Its Telegram file id is kept so that
+    the owner's 🔁 can try again; nothing was proposed, so it is not an `ai_actions` row."""
+
+    __tablename__ = "voice_failures"
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    telegram_file_id: Mapped[str] = mapped_column(Text, nullable=False)
+    telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = _created_at()
 
 
 # ---------------------------------------------------------------- offline sync
@@ -374,7 +396,7 @@ class OwnerSettings(Base):
     __tablename__ = "owner_settings"
     __table_args__ = (
         CheckConstraint("id = 1", name="single_row"),
-        CheckConstraint("language in ('fr','en')", name="language"),
+        _one_of("language", LANGUAGES),
     )
 
     id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, server_default=text("1"))

@@ -10,11 +10,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.vocabulary import CLOSED_TODO_STATUSES
 from store.errors import NotFoundError
 from store.tables import Todo
 
 
-async def create_todo(*, session: AsyncSession, data: dict[str, Any]) -> Todo:
+async def create_todo(*, session: AsyncSession, data: dict[str, Any], now: datetime) -> Todo:
+    """`now` (the app's clock) stamps `completed_at` when the todo is created done."""
+    if data.get("status") == "done":
+        data = {"completed_at": now, **data}
     stmt = insert(Todo).values(**data).returning(Todo)
     return (await session.execute(stmt)).scalar_one()
 
@@ -26,10 +30,10 @@ async def get_todo(*, session: AsyncSession, todo_id: uuid.UUID) -> Todo:
     return todo
 
 
-def _completion(data: dict[str, Any], now: datetime | None) -> dict[str, Any]:
-    """With `now`, a status change stamps `completed_at`: set when the todo becomes done
-    (kept if it already was), cleared when it leaves done."""
-    if now is None or "status" not in data or "completed_at" in data:
+def _completion(data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A status change stamps `completed_at`: `now` when the todo becomes done (the first
+    stamp kept if it already was), cleared when it leaves done."""
+    if "status" not in data or "completed_at" in data:
         return data
     if data["status"] != "done":
         return {**data, "completed_at": None}
@@ -41,7 +45,7 @@ async def update_todo(
     session: AsyncSession,
     todo_id: uuid.UUID,
     data: dict[str, Any],
-    now: datetime | None = None,
+    now: datetime,
 ) -> Todo:
     if not data:
         return await get_todo(session=session, todo_id=todo_id)
@@ -62,7 +66,7 @@ async def list_open_todos(
     *, session: AsyncSession, due_before: datetime | None = None
 ) -> Sequence[Todo]:
     """Todos not done nor archived, soonest due first, undated last."""
-    stmt = select(Todo).where(Todo.status.not_in(("done", "archived")))
+    stmt = select(Todo).where(Todo.status.not_in(CLOSED_TODO_STATUSES))
     if due_before is not None:
         stmt = stmt.where(Todo.due_at < due_before)
     stmt = stmt.order_by(Todo.due_at.asc().nulls_last(), Todo.created_at)

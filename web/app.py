@@ -12,7 +12,7 @@ from web.keys import CONFIG, WebConfig
 from web.openapi import api as openapi_api
 from web.openapi import mount
 from web.pwa import add_pwa_routes
-from web.routes import ai, google, health, settings, telegram
+from web.routes import ai, google, health, settings, telegram, vocabulary
 from web.routes.rest import REST_APIS
 from web.throttle import THROTTLE, BearerThrottle
 
@@ -26,7 +26,7 @@ def create_web_app(config: WebConfig) -> web.Application:
     install_headers(app)
     app[CONFIG] = config
     app[THROTTLE] = BearerThrottle()
-    mount(app, health.api, openapi_api, settings.api)
+    mount(app, health.api, openapi_api, settings.api, vocabulary.api)
     mount(app, *REST_APIS)
     mount(app, ai.api, google.api)
     app.router.add_post("/telegram/webhook", telegram.webhook)

@@ -1,4 +1,6 @@
-"""Bearer authentication for every route but the public ones DESIGN.md lists."""
+"""Bearer authentication for every route but the public ones: the health probe, the Telegram
+webhook (it has its own secret), the OAuth callback, the iCal feed (its secret is in its URL) and
+the PWA's own files."""
 
 from __future__ import annotations
 

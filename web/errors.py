@@ -34,11 +34,6 @@ class BadJson(BadRequest):
     code = "bad_json"
 
 
-class Unauthorized(ApiError):
-    status = 401
-    code = "unauthorized"
-
-
 class NotFound(ApiError):
     status = 404
     code = "not_found"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import html
 import uuid
-from urllib.parse import urlsplit
 
 from aiogram import F, Router
 from aiogram.filters import Command
@@ -12,34 +10,12 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
-from bot.digest import render_job
-from bot.fmt import esc
 from bot.keyboards import JobCb, job_buttons
+from bot.render.jobs import archived_job, job_card
 from store import jobs
 from store.errors import NotFoundError
-from store.tables import Job
 
 SHOWN = 5
-
-
-def apply_link(url: str | None) -> str:
-    """The offer's "Postuler" link. The URL comes from a scraper: only an absolute http(s) URL
-    becomes a link, quotes escaped inside the attribute; anything else gets none."""
-    url = (url or "").strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return ""
-    if any(c.isspace() or not c.isprintable() for c in url):
-        return ""
-    return f'\n<a href="{html.escape(url, quote=True)}">Postuler</a>'
-
-
-def render(job: Job) -> str:
-    star = "⭐ " if job.starred else ""
-    return f"{star}{render_job(job).removeprefix('• ')}{apply_link(job.apply_url)}"
 
 
 async def latest_jobs(message: Message, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
@@ -50,7 +26,7 @@ async def latest_jobs(message: Message, sessionmaker: async_sessionmaker[AsyncSe
         return
     await message.answer(f"<b>💼 {len(offers)} dernières offres</b>")
     for job in offers:
-        await message.answer(render(job), reply_markup=job_buttons(job.id, starred=job.starred))
+        await message.answer(job_card(job), reply_markup=job_buttons(job.id, starred=job.starred))
 
 
 async def on_job_button(
@@ -71,10 +47,10 @@ async def on_job_button(
     if not isinstance(query.message, Message):
         return
     if job.archived:
-        await query.message.edit_text(f"🗄 <s>{esc(job.title)}</s>")
+        await query.message.edit_text(archived_job(job))
     else:
         await query.message.edit_text(
-            render(job), reply_markup=job_buttons(job.id, starred=job.starred)
+            job_card(job), reply_markup=job_buttons(job.id, starred=job.starred)
         )
 
 

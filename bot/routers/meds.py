@@ -11,19 +11,14 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
-from bot.fmt import day_name
 from bot.keyboards import MedsCb, meds_toggle
+from bot.render.meds import meds_status
 from store import health
 from store.clock import Clock
 
 SNOOZE = timedelta(minutes=30)
 
 SnoozeHook = Callable[[datetime], Awaitable[None]]
-
-
-def meds_status(day: date, taken: bool, today: date) -> str:
-    template = texts.MEDS_TAKEN if taken else texts.MEDS_NOT_TAKEN
-    return template.format(day=day_name(day, today=today))
 
 
 async def toggle_today(

@@ -25,9 +25,12 @@ from agent.errors import (
 )
 from agent.service import AgentService, Proposal
 from agent.stt import TranscriptionError
-from bot import cards, texts
-from bot.fmt import esc, split_message
+from bot import texts
 from bot.keyboards import ActionCb, VoiceCb, proposal_card, undo_card, voice_retry
+from bot.render import proposals as cards
+from bot.render.escape import esc
+from bot.render.projects import Projects
+from bot.sending import answer
 from store import projects as projects_q
 from store import voice as voice_q
 from store.clock import Clock
@@ -39,7 +42,7 @@ class Editing(StatesGroup):
     correction = State()
 
 
-async def _projects(sessionmaker: async_sessionmaker[AsyncSession]) -> cards.Projects:
+async def _projects(sessionmaker: async_sessionmaker[AsyncSession]) -> Projects:
     async with sessionmaker() as session:
         return {p.id: p.name for p in await projects_q.list_projects(session=session)}
 
@@ -58,12 +61,8 @@ async def send_proposal(
         transcript=proposal.transcript,
         fallback=proposal.fallback_reason is not None,
     )
-    parts = list(split_message(text))
-    for part in parts[:-1]:
-        await message.answer(part)
-    card = await message.answer(
-        parts[-1], reply_markup=proposal_card(proposal.proposal_id, len(proposal.actions))
-    )
+    markup = proposal_card(proposal.proposal_id, len(proposal.actions))
+    card = await answer(message, text, reply_markup=markup)
     await agent.attach_telegram_message(
         proposal.proposal_id, chat_id=card.chat.id, message_id=card.message_id
     )
@@ -130,7 +129,11 @@ async def _transcribe_and_propose(
         reason = exc.message if isinstance(exc, TranscriptionError) else texts.STT_DISABLED
         async with sessionmaker.begin() as session:
             record = await voice_q.record_failed_voice(
-                session=session, file_id=file_id, error=reason, chat_id=message.chat.id
+                session=session,
+                file_id=file_id,
+                error=reason,
+                chat_id=message.chat.id,
+                now=clock.now(),
             )
         await message.answer(
             texts.STT_FAILED.format(reason=esc(reason)), reply_markup=voice_retry(record)

@@ -11,7 +11,8 @@ from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
-from bot.fmt import hhmm
+from bot.render.settings import settings_text
+from core.vocabulary import parse_hhmm, parse_hhmm_list
 from store import owner
 from store.clock import Clock
 
@@ -19,17 +20,6 @@ ScheduleHook = Callable[[], Awaitable[None]]
 
 DIGEST_WORDS = {"resume", "résumé", "digest", "matin"}
 REMINDER_WORDS = {"rappels", "rappel", "reminders", "meds", "medocs", "médocs"}
-
-
-def parse_time(value: str) -> time:
-    """'7:30', '07h30', '7h' → time; ValueError otherwise."""
-    cleaned = value.strip().lower().replace("h", ":")
-    hours, _, minutes = cleaned.partition(":")
-    return time(int(hours), int(minutes or 0))
-
-
-def parse_times(value: str) -> tuple[time, ...]:
-    return tuple(sorted({parse_time(v) for v in value.replace(" ", ",").split(",") if v}))
 
 
 async def settings(
@@ -46,13 +36,7 @@ async def settings(
         await on_schedule_change()
     async with sessionmaker() as session:
         schedule = await owner.get_schedule(session=session, defaults=schedule_defaults)
-    await message.answer(
-        texts.SETTINGS.format(
-            digest=hhmm(schedule.digest_time),
-            reminders=texts.times(schedule.med_reminder_times),
-            tz=clock.tz.key,
-        )
-    )
+    await message.answer(settings_text(schedule, clock.tz))
 
 
 async def _change(
@@ -63,9 +47,9 @@ async def _change(
     reminders: tuple[time, ...] | None = None
     try:
         if word in DIGEST_WORDS:
-            digest = parse_time(value)
+            digest = parse_hhmm(value, typed=True)
         elif word in REMINDER_WORDS:
-            reminders = parse_times(value) or None
+            reminders = parse_hhmm_list(value, typed=True) or None
         if digest is None and reminders is None:
             raise ValueError(args)
     except ValueError:

@@ -8,7 +8,7 @@ from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.digest import build_digest
-from bot.fmt import split_message
+from bot.sending import answer
 from store.clock import Clock
 
 
@@ -17,10 +17,7 @@ async def today(
 ) -> None:
     async with sessionmaker() as session:
         digest = await build_digest(session=session, clock=clock)
-    parts = list(split_message(digest.text))
-    for part in parts[:-1]:
-        await message.answer(part)
-    await message.answer(parts[-1], reply_markup=digest.reply_markup)
+    await answer(message, digest.text, reply_markup=digest.reply_markup)
 
 
 def create_router() -> Router:

@@ -10,24 +10,13 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
-from bot.fmt import esc, when
 from bot.keyboards import TodoCb, todo_done
+from bot.render.todos import todo_line
 from store import todos
 from store.clock import Clock
 from store.errors import NotFoundError
-from store.tables import Todo
 
 SHOWN = 20
-
-
-def render_todo(todo: Todo, clock: Clock) -> str:
-    line = f"• {esc(todo.title)}"
-    if todo.due_at is not None:
-        overdue = " ⚠️" if todo.due_at < clock.now() else ""
-        line += f" — {when(todo.due_at, clock.tz, today=clock.today())}{overdue}"
-    if todo.priority:
-        line += " " + "❗" * todo.priority
-    return line
 
 
 async def list_todos(
@@ -40,7 +29,7 @@ async def list_todos(
         return
     shown = open_todos[:SHOWN]
     lines = [f"<b>📋 Tâches ouvertes ({len(open_todos)})</b>"]
-    lines += [render_todo(t, clock) for t in shown]
+    lines += [todo_line(t, clock) for t in shown]
     await message.answer(
         "\n".join(lines), reply_markup=todo_done([(t.id, t.title) for t in shown])
     )
@@ -59,8 +48,9 @@ async def mark_done(
             if todo.status == "done":
                 await query.answer(texts.ALREADY_HANDLED)
                 return
-            data = {"status": "done", "completed_at": clock.now()}
-            todo = await todos.update_todo(session=session, todo_id=todo_id, data=data)
+            todo = await todos.update_todo(
+                session=session, todo_id=todo_id, data={"status": "done"}, now=clock.now()
+            )
     except NotFoundError:
         await query.answer(texts.NOT_FOUND)
         return

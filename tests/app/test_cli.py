@@ -21,7 +21,9 @@ async def test_digest_prints_todays_digest_as_plain_text(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     async with sessionmaker.begin() as s:
-        await todos.create_todo(session=s, data={"title": "Pain & lait", "due_at": clock.now()})
+        await todos.create_todo(
+            session=s, data={"title": "Pain & lait", "due_at": clock.now()}, now=clock.now()
+        )
     assert await digest(settings, send=False, clock=clock) == 0
     out = capsys.readouterr().out
     assert out.startswith("☀️ Bonjour ! Mercredi 25 novembre 2026")

@@ -34,10 +34,13 @@ async def test_todos_lists_open_ones_escaped_with_done_buttons(
     chat: Conversation, sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenClock
 ) -> None:
     async with sessionmaker.begin() as s:
+        tomorrow = clock.now() + timedelta(days=1)
         await todos.create_todo(
-            session=s, data={"title": "<b>x</b>", "due_at": clock.now() + timedelta(days=1)}
+            session=s, data={"title": "<b>x</b>", "due_at": tomorrow}, now=clock.now()
         )
-        await todos.create_todo(session=s, data={"title": "Fini", "status": "done"})
+        await todos.create_todo(
+            session=s, data={"title": "Fini", "status": "done"}, now=clock.now()
+        )
     await chat.feed(message_update(chat.update_id(), text="/todos"))
     text = chat.last_text()
     assert "&lt;b&gt;x&lt;/b&gt; — demain à 10:00" in text

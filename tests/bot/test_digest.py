@@ -7,9 +7,10 @@ from datetime import timedelta
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.digest import build_digest, job_matches
+from bot.digest import build_digest
 from store import agenda, health, projects, sendlog, todos
 from store.clock import FrozenClock
+from store.job_ranking import job_matches
 from store.tables import Job, JobSearchCriteria
 from tests.bot.conftest import Conversation
 from tests.fakes.telegram import message_update
@@ -33,7 +34,7 @@ async def _seed(session: AsyncSession, clock: FrozenClock) -> None:
         ("Déjà fait", now.replace(hour=8), "done"),
     ]:
         await todos.create_todo(
-            session=session, data={"title": title, "due_at": due, "status": status}
+            session=session, data={"title": title, "due_at": due, "status": status}, now=now
         )
     portfolio = await projects.create_project(session=session, data={"name": "Portfolio"})
     await projects.add_step(

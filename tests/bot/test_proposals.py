@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.dispatcher import create_dispatcher
 from store import projects as projects_q
 from store.clock import FrozenClock
-from store.tables import AiAction, CalendarEvent, Todo
+from store.tables import AiAction, CalendarEvent, Todo, VoiceFailure
 from tests.bot.conftest import Conversation
 from tests.fakes.groq import FakeGroq
 from tests.fakes.telegram import OWNER_ID, message_update, voice_update
@@ -157,8 +157,9 @@ async def test_a_failed_transcription_says_so_and_offers_a_retry(
     assert "Je n'ai pas pu transcrire" in chat.last_text()
     retry = chat.buttons()["🔁 Réessayer"]
     async with sessionmaker() as s:
-        record = (await s.execute(select(AiAction))).scalar_one()
-    assert record.status == "failed" and record.function_args == {"voice_file_id": "voice-2"}
+        record = (await s.execute(select(VoiceFailure))).scalar_one()
+        assert (await s.execute(select(AiAction))).all() == []  # nothing was proposed
+    assert record.telegram_file_id == "voice-2" and record.error
 
     await chat.press(retry)
     assert "« Acheter du pain »" in chat.last_text()

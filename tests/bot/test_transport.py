@@ -14,8 +14,7 @@ from aiogram.methods import Response
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.fmt import TELEGRAM_LIMIT, split_message
-from bot.outbox import send_once
+from bot.sending import TELEGRAM_LIMIT, send_once, split_message
 from tests.fakes.telegram import OWNER_ID, FakeTelegram
 
 

@@ -99,6 +99,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "telegram_chat_id": 9_876_543_210,
         "confirmed_at": AT,
     },
+    "voice_failures": {
+        "telegram_file_id": "voice-1",
+        "telegram_chat_id": 9_876_543_210,
+        "error": "le service ne répond pas",
+    },
     "client_mutations": {"client_mutation_id": "m-1", "result": {"ok": True}},
     "sent_log": {"kind": "digest", "slot": "2026-11-25", "sent_at": AT, "telegram_message_id": 7},
     "telegram_updates": {"update_id": 100_000_001},

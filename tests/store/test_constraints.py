@@ -5,6 +5,13 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.vocabulary import (
+    ENERGIES,
+    HIGHEST_PRIORITY,
+    LOWEST_PRIORITY,
+    REMOTE_TYPES,
+    TODO_STATUSES,
+)
 from store.tables import AiAction, DailyCheckin, Job, Project, ProjectStep, SentLog, Todo
 
 
@@ -28,7 +35,7 @@ async def test_other_checks(session: AsyncSession) -> None:
     )
 
 
-async def test_defaults_follow_the_seed(session: AsyncSession) -> None:
+async def test_defaults_are_filled_in(session: AsyncSession) -> None:
     todo = (await session.execute(insert(Todo).values(title="Pain").returning(Todo))).scalar_one()
     assert (todo.status, todo.tags, todo.checklist, todo.ai_enriched) == ("inbox", [], [], False)
     assert todo.created_at.tzinfo is not None
@@ -59,3 +66,18 @@ async def test_checkin_is_one_row_per_day(session: AsyncSession) -> None:
         await session.execute(insert(DailyCheckin).values(day=date(2026, 11, 25)))
     await session.rollback()
     assert (await session.execute(select(DailyCheckin))).all() == []
+
+
+async def test_the_checks_accept_every_word_of_the_vocabulary(session: AsyncSession) -> None:
+    for status in TODO_STATUSES:
+        await session.execute(insert(Todo).values(title=status, status=status))
+    for energy in ENERGIES:
+        await session.execute(insert(Todo).values(title=energy, energy=energy))
+    for priority in range(LOWEST_PRIORITY, HIGHEST_PRIORITY + 1):
+        await session.execute(insert(Todo).values(title=str(priority), priority=priority))
+    for remote_type in REMOTE_TYPES:
+        values = {"source": "s", "source_url": remote_type, "title": "t"}
+        await session.execute(insert(Job).values(**values, remote_type=remote_type))
+    await session.rollback()
+    await _rejects(session, Todo, title="x", priority=HIGHEST_PRIORITY + 1)
+    await _rejects(session, Todo, title="x", priority=LOWEST_PRIORITY - 1)

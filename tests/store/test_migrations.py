@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import Any
 
 import asyncpg
@@ -91,3 +92,48 @@ def test_downgrade_to_base_then_upgrade_to_head(scratch_db: str) -> None:
     migrations.upgrade(scratch_db)
     assert _tables(scratch_db) >= {t.name for t in Base.metadata.sorted_tables}
     assert _diff(scratch_db) == []
+
+
+async def _fetch(url: str, sql: str) -> list[dict[str, Any]]:
+    conn = await asyncpg.connect(to_libpq_url(url))
+    try:
+        return [dict(r) for r in await conn.fetch(sql)]
+    finally:
+        await conn.close()
+
+
+VOICE_ROW = f"""
+insert into {SCHEMA}.ai_actions
+    (id, proposal_id, status, source, function_args, error, telegram_chat_id, created_at)
+values ('00000000-0000-0000-0000-00000000000a', gen_random_uuid(), 'failed', 'telegram',
+        '{{"voice_file_id": "voice-1"}}', 'transcription : le service ne répond pas', 42,
+        '2026-11-20 08:00+00')
+"""
+ACTION_ROW = f"""
+insert into {SCHEMA}.ai_actions (id, proposal_id, status, source, function_name, function_args)
+values ('00000000-0000-0000-0000-00000000000b', gen_random_uuid(), 'confirmed', 'telegram',
+        'create_todo', '{{"title": "Pain"}}')
+"""
+VOICE_COLUMNS = "id::text, status, source, function_args, error, telegram_chat_id, created_at"
+
+
+def test_failed_voice_notes_move_to_their_own_table_and_back(scratch_db: str) -> None:
+    migrations.downgrade(scratch_db, "base")
+    migrations.upgrade(scratch_db, "0003")
+    asyncio.run(_execute(to_libpq_url(scratch_db), VOICE_ROW + ";" + ACTION_ROW))
+    before = asyncio.run(_fetch(scratch_db, f"select {VOICE_COLUMNS} from {SCHEMA}.ai_actions"))
+
+    migrations.upgrade(scratch_db, "0004_voice_failures")
+    failures = asyncio.run(_fetch(scratch_db, f"select * from {SCHEMA}.voice_failures"))
+    actions = asyncio.run(_fetch(scratch_db, f"select id::text from {SCHEMA}.ai_actions"))
+    assert [(str(f["id"]), f["telegram_file_id"], f["telegram_chat_id"]) for f in failures] == [
+        ("00000000-0000-0000-0000-00000000000a", "voice-1", 42)
+    ]
+    assert failures[0]["error"] == "le service ne répond pas"
+    assert failures[0]["created_at"].isoformat() == "2026-11-20T08:00:00+00:00"
+    assert actions == [{"id": "00000000-0000-0000-0000-00000000000b"}]
+
+    migrations.downgrade(scratch_db, "0003")
+    after = asyncio.run(_fetch(scratch_db, f"select {VOICE_COLUMNS} from {SCHEMA}.ai_actions"))
+    assert sorted(after, key=itemgetter("id")) == sorted(before, key=itemgetter("id"))
+    migrations.upgrade(scratch_db)

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from store import health, projects, todos
+from store.clock import FrozenClock
 from store.db import autocommit
 from store.errors import NotFoundError
 
@@ -27,11 +28,13 @@ async def test_steps_go_to_the_end_of_their_column(session: AsyncSession) -> Non
     assert (a.position, b.position, c.position) == (0, 1, 0)
 
 
-async def test_unknown_ids_raise_not_found(session: AsyncSession) -> None:
+async def test_unknown_ids_raise_not_found(session: AsyncSession, clock: FrozenClock) -> None:
     with pytest.raises(NotFoundError):
         await projects.add_idea(session=session, project_id=uuid.uuid4(), content="x")
     with pytest.raises(NotFoundError):
-        await todos.update_todo(session=session, todo_id=uuid.uuid4(), data={"title": "x"})
+        await todos.update_todo(
+            session=session, todo_id=uuid.uuid4(), data={"title": "x"}, now=clock.now()
+        )
 
 
 async def test_an_autocommit_statement_is_committed_when_it_returns(
@@ -41,3 +44,28 @@ async def test_an_autocommit_statement_is_committed_when_it_returns(
         created = await projects.create_project(session=session, data={"name": "Portfolio"})
         async with sessionmaker() as other:  # another connection sees it at once
             assert [p.id for p in await projects.list_projects(session=other)] == [created.id]
+
+
+async def test_a_todo_becoming_done_is_stamped_with_the_clock_once(
+    session: AsyncSession, clock: FrozenClock
+) -> None:
+    created_done = await todos.create_todo(
+        session=session, data={"title": "a", "status": "done"}, now=clock.now()
+    )
+    assert created_done.completed_at == clock.now()
+    todo = await todos.create_todo(session=session, data={"title": "b"}, now=clock.now())
+    assert todo.completed_at is None
+    first = clock.now()
+    done = await todos.update_todo(
+        session=session, todo_id=todo.id, data={"status": "done"}, now=first
+    )
+    assert done.completed_at == first
+    clock.advance(timedelta(hours=1))
+    again = await todos.update_todo(
+        session=session, todo_id=todo.id, data={"status": "done"}, now=clock.now()
+    )
+    assert again.completed_at == first  # already done: the first stamp stays
+    reopened = await todos.update_todo(
+        session=session, todo_id=todo.id, data={"status": "todo"}, now=clock.now()
+    )
+    assert reopened.completed_at is None

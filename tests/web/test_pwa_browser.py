@@ -154,6 +154,27 @@ async def test_onboarding_then_a_todo_made_in_the_ui_is_in_the_database(
     assert todo.status == "done"
 
 
+async def test_the_pwa_shows_the_labels_the_api_serves(
+    page: Page, base_url: str, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await sign_in(page, base_url)
+    await page.click("#nav a[data-route=todos]")
+    await page.fill("#todo-title", "Payer le loyer")
+    await page.select_option("#todo-form select[name=priority]", label="P3 · urgente")
+    await page.click("#todo-form button[type=submit]")
+    await page.wait_for_selector("#todo-list li.todo:not(.pending) >> text=P3 urgente")
+    [todo] = await todos_titled(sessionmaker, "Payer le loyer")
+    assert todo.priority == 3
+
+    await page.click("#nav a[data-route=projects]")
+    await page.fill("#project-form input[name=name]", "Portfolio")
+    await page.click("#project-form button[type=submit]")
+    await page.click("#project-list >> text=Portfolio")
+    await page.wait_for_selector("#board .col")
+    heads = await page.locator("#board .col-head span:first-child").all_text_contents()
+    assert heads == ["Backlog", "À faire", "En cours", "En revue", "Fait"]
+
+
 async def test_a_command_from_the_palette_is_confirmed_in_the_modal(
     page: Page, base_url: str, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:

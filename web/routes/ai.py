@@ -1,8 +1,8 @@
 """The AI routes: propose from text or voice, then confirm, cancel or undo; the audit trail.
 
 Thin: everything happens in `agent.service.AgentService` (`web.keys.AGENT`); this module reads
-the request, calls it, and says what happened in JSON. Actions are the seed's `{fn, args}` plus
-their id; their argument schemas are the agent's own argument models.
+the request, calls it, and says what happened in JSON. Actions are `{fn, args}` plus their id;
+their argument schemas are the agent's own argument models.
 """
 
 from __future__ import annotations

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field
 from pydantic.experimental.missing_sentinel import MISSING
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.vocabulary import REMOTE_TYPES, RemoteType
 from store import jobs
 from store.clock import Clock
 from web.api import Api
@@ -17,7 +18,6 @@ from web.models import In, Instant, Int32, Out, QueryInstant, Tag, Text, Title, 
 
 api = Api("jobs")
 
-RemoteType = Literal["remote", "hybrid", "onsite"]
 Url = Annotated[str, Field(min_length=1, max_length=4000)]
 Stack = Annotated[list[Tag], Field(max_length=100)]
 
@@ -92,7 +92,7 @@ class CriteriaIn(In):
     titles: Stack = Field(default_factory=list)
     locations: Stack = Field(default_factory=list)
     stack: Stack = Field(default_factory=list)
-    remote_types: list[RemoteType] = Field(default_factory=list, max_length=3)
+    remote_types: list[RemoteType] = Field(default_factory=list, max_length=len(REMOTE_TYPES))
     salary_min: Int32 | None = None
     active: bool = True
 

@@ -4,33 +4,32 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field
 from pydantic.experimental.missing_sentinel import MISSING
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.vocabulary import ProjectKind, StepStatus
 from store import projects
 from web.api import Api
 from web.models import INT32_MAX, In, Out, Tag, Text, Title, many
 
 api = Api("projects")
 
-Kind = Literal["freelance", "perso"]
-StepStatus = Literal["backlog", "todo", "doing", "review", "done"]
 Position = Annotated[int, Field(ge=0, le=INT32_MAX)]
 
 
 class ProjectIn(In):
     name: Title
-    kind: Kind = "perso"
+    kind: ProjectKind = "perso"
     status: Tag = "active"
     description: Text | None = None
 
 
 class ProjectPatch(In):
     name: Title | MISSING = MISSING
-    kind: Kind | MISSING = MISSING
+    kind: ProjectKind | MISSING = MISSING
     status: Tag | MISSING = MISSING
     description: Text | None | MISSING = MISSING
 
@@ -38,7 +37,7 @@ class ProjectPatch(In):
 class ProjectOut(Out):
     id: uuid.UUID
     name: str
-    kind: Kind
+    kind: ProjectKind
     status: str
     description: str | None
     created_at: datetime

@@ -1,5 +1,5 @@
-"""The REST routes of the seed's table (section 5), in mount order: `/jobs/criteria` must come
-before `/jobs/{job_id}`, which would otherwise take "criteria" for an id."""
+"""The REST routes by domain, in mount order: `/jobs/criteria` must come before
+`/jobs/{job_id}`, which would otherwise take "criteria" for an id."""
 
 from __future__ import annotations
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import time
 from typing import Annotated
 
 from aiohttp import web
 from pydantic import Field
 
+from core.vocabulary import HHMM_PATTERN, hhmm, parse_hhmm
 from store import owner
 from web.api import Api
 from web.keys import CONFIG, SCHEDULING, SESSIONMAKER
@@ -15,13 +15,7 @@ from web.models import In, Out
 
 api = Api("settings")
 
-
-def _to_time(value: str) -> time:
-    hours, minutes = value.split(":")
-    return time(int(hours), int(minutes))
-
-
-HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["07:30"])]
+HHMM = Annotated[str, Field(pattern=HHMM_PATTERN, examples=["07:30"])]
 
 
 class SettingsOut(Out):
@@ -36,18 +30,14 @@ class SettingsPut(In):
     med_reminder_times: list[HHMM] | None = Field(default=None, min_length=1, max_length=12)
 
 
-def _hhmm(value: time) -> str:
-    return f"{value.hour:02d}:{value.minute:02d}"
-
-
 async def _current(request: web.Request) -> SettingsOut:
     async with request.app[SESSIONMAKER]() as session:
         schedule = await owner.get_schedule(
             session=session, defaults=request.app[SCHEDULING].defaults
         )
     return SettingsOut(
-        digest_time=_hhmm(schedule.digest_time),
-        med_reminder_times=[_hhmm(t) for t in schedule.med_reminder_times],
+        digest_time=hhmm(schedule.digest_time),
+        med_reminder_times=[hhmm(t) for t in schedule.med_reminder_times],
         timezone=request.app[CONFIG].tz.key,
         language=schedule.language,
     )
@@ -64,8 +54,8 @@ async def put_settings(request: web.Request, body: SettingsPut) -> SettingsOut:
     async with request.app[SESSIONMAKER].begin() as session:
         await owner.update_schedule(
             session=session,
-            digest_time=_to_time(body.digest_time) if body.digest_time else None,
-            med_reminder_times=tuple(_to_time(t) for t in reminders) if reminders else None,
+            digest_time=parse_hhmm(body.digest_time) if body.digest_time else None,
+            med_reminder_times=tuple(parse_hhmm(t) for t in reminders) if reminders else None,
         )
     # After the commit, so the scheduler reads the new times.
     await request.app[SCHEDULING].changed()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 from pydantic.experimental.missing_sentinel import MISSING
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.vocabulary import HIGHEST_PRIORITY, LOWEST_PRIORITY, Energy, TodoStatus
 from store import todos
 from store.clock import Clock
 from web.api import Api
@@ -18,9 +19,7 @@ from web.models import In, Instant, Out, QueryInstant, Tag, Text, Title, many
 
 api = Api("todos")
 
-TodoStatus = Literal["inbox", "todo", "doing", "done", "archived"]
-Energy = Literal["low", "med", "high"]
-Priority = Annotated[int, Field(ge=0, le=3)]
+Priority = Annotated[int, Field(ge=LOWEST_PRIORITY, le=HIGHEST_PRIORITY)]
 
 
 class ChecklistItem(In):
@@ -105,11 +104,9 @@ async def list_todos(session: AsyncSession, query: TodoQuery) -> list[TodoOut]:
 
 @api.post("/todos", status=201)
 async def create_todo(session: AsyncSession, clock: Clock, body: TodoIn) -> TodoOut:
-    """Create a todo."""
-    data: dict[str, Any] = body.model_dump()
-    if body.status == "done":
-        data["completed_at"] = clock.now()
-    return TodoOut.model_validate(await todos.create_todo(session=session, data=data))
+    """Create a todo; created done, it is stamped `completed_at`."""
+    todo = await todos.create_todo(session=session, data=body.model_dump(), now=clock.now())
+    return TodoOut.model_validate(todo)
 
 
 @api.get("/todos/{todo_id}")

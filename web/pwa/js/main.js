@@ -14,6 +14,7 @@ import { notFoundView } from "./views/notfound.js";
 import { projectView, projectsView } from "./views/projects.js";
 import { settingsView } from "./views/settings.js";
 import { todosView } from "./views/todos.js";
+import { loadVocabulary } from "./vocabulary.js";
 import { startVoice } from "./voice.js";
 
 const ROUTES = [
@@ -53,6 +54,7 @@ async function render() {
   }
   document.title = `${title} — ordinarthur·os`;
   const mine = ++renderToken;
+  await loadVocabulary();
   const root = document.createElement("div");
   clear(viewEl, root);
   viewEl.scrollTop = 0;

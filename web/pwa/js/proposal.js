@@ -3,8 +3,8 @@
 
 import { ApiError, get, request } from "./api.js";
 import { add, big, chip, clear, dialog, dueText, h, label, shortDay, time, toast } from "./ui.js";
+import { labelOf } from "./vocabulary.js";
 
-const COLUMN = { backlog: "Backlog", todo: "À faire", doing: "En cours", review: "Revue", done: "Fait" };
 let projectNames = new Map();
 
 async function loadProjectNames() {
@@ -26,7 +26,7 @@ export function describe(fn, a = {}) {
         title: a.title,
         meta: [
           a.due_at ? `échéance ${dueText(a.due_at).text}` : null,
-          a.priority !== undefined && a.priority !== null ? `priorité ${a.priority}` : null,
+          a.priority !== undefined && a.priority !== null ? `priorité ${labelOf("priorities", a.priority)}` : null,
           project(a.project_id),
           ...(a.tags || []).map((t) => `#${t}`),
         ],
@@ -34,7 +34,7 @@ export function describe(fn, a = {}) {
     case "add_project_idea":
       return { kind: "Idée", title: a.content, meta: [project(a.project_id)] };
     case "add_project_step":
-      return { kind: "Étape", title: a.title, meta: [project(a.project_id), COLUMN[a.status || "backlog"]] };
+      return { kind: "Étape", title: a.title, meta: [project(a.project_id), labelOf("step_statuses", a.status || "backlog", { cap: true })] };
     case "create_calendar_event":
       return {
         kind: "Événement",

@@ -3,14 +3,14 @@
 import { get, mutate, withQuery } from "../api.js";
 import { overlay } from "../queue.js";
 import { big, chip, clear, dayMonth, empty, errorBox, h, label, toast } from "../ui.js";
+import { labelOf } from "../vocabulary.js";
 
-const FILTERS = [
+const remote = (type) => labelOf("remote_types", type, { cap: true });
+const FILTERS = () => [
   ["all", "Toutes", {}],
-  ["remote", "Remote", { remote_type: "remote" }],
-  ["hybrid", "Hybride", { remote_type: "hybrid" }],
+  ...["remote", "hybrid"].map((type) => [type, remote(type), { remote_type: type }]),
   ["starred", "★ Favoris", {}],
 ];
-const REMOTE = { remote: "Remote", hybrid: "Hybride", onsite: "Sur site" };
 let filter = "all";
 
 /** Links come from scraped offers: only http(s) may become an href. */
@@ -66,7 +66,7 @@ export async function jobsView(root) {
         href ? h("a", { class: "title", href, target: "_blank", rel: "noopener noreferrer" }, job.title) : h("span", { class: "title" }, job.title),
         where ? label(where) : null,
         h("div", { class: "sub" },
-          job.remote_type ? chip(REMOTE[job.remote_type] || job.remote_type, job.remote_type === "remote" ? "accent" : "") : null,
+          job.remote_type ? chip(remote(job.remote_type), job.remote_type === "remote" ? "accent" : "") : null,
           pay ? chip(pay, "plain") : null,
           (job.stack || []).slice(0, 6).map((s) => chip(s, "plain")),
           label(`Vue le ${dayMonth(job.first_seen_at)}`),
@@ -81,7 +81,7 @@ export async function jobsView(root) {
   }
 
   function draw() {
-    clear(tabs, FILTERS.map(([key, name]) => h("button", {
+    clear(tabs, FILTERS().map(([key, name]) => h("button", {
       type: "button", "aria-pressed": String(filter === key), dataset: { filter: key },
       onclick: () => { filter = key; jobs = []; draw(); load(); },
     }, name)));
@@ -91,7 +91,7 @@ export async function jobsView(root) {
 
   async function load(opts) {
     const mine = filter;
-    const params = { archived: false, limit: 300, ...FILTERS.find(([key]) => key === filter)[2] };
+    const params = { archived: false, limit: 300, ...FILTERS().find(([key]) => key === filter)[2] };
     try {
       const list = await get(withQuery("/jobs", params), opts);
       if (mine !== filter) return;

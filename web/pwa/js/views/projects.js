@@ -3,15 +3,11 @@
 import { get, mutate } from "../api.js";
 import { overlay, tempId } from "../queue.js";
 import { big, chip, clear, dayMonth, deleteButton, drop, empty, errorBox, h, label, section, swap, toast } from "../ui.js";
+import { labelOf, values } from "../vocabulary.js";
 
-export const COLUMNS = [
-  ["backlog", "Backlog"],
-  ["todo", "À faire"],
-  ["doing", "En cours"],
-  ["review", "Revue"],
-  ["done", "Fait"],
-];
-const KIND = { perso: "Perso", freelance: "Freelance" };
+/** The kanban's columns, in order: [status, label]. */
+const columns = () => values("step_statuses").map((s) => [s, labelOf("step_statuses", s, { cap: true })]);
+const kindLabel = (k) => labelOf("project_kinds", k, { cap: true });
 
 /** An optimistic write: apply `change` now, undo it with `revert` if the server refuses. */
 async function optimistic({ change, revert, call, settle, redraw, what }) {
@@ -34,7 +30,7 @@ export async function projectsView(root) {
   const listEl = h("ul", { class: "list", id: "project-list" });
   const name = h("input", { class: "input", name: "name", placeholder: "Nouveau projet…", required: true, maxlength: 2000, autocomplete: "off" });
   const kind = h("select", { class: "select", name: "kind", "aria-label": "Type" },
-    h("option", { value: "perso" }, "Perso"), h("option", { value: "freelance" }, "Freelance"));
+    ["perso", "freelance"].map((k) => h("option", { value: k }, kindLabel(k))));
   const form = h("form", { class: "inline-form stack", id: "project-form" }, name, kind, h("button", { class: "btn primary", type: "submit" }, "Créer"));
 
   form.addEventListener("submit", (e) => {
@@ -60,7 +56,7 @@ export async function projectsView(root) {
       { class: `item${p.pending ? " pending" : ""}` },
       h("div", { class: "main-col" },
         String(p.id).startsWith("tmp-") ? h("span", { class: "title" }, p.name) : h("a", { class: "title", href: `/app/projects/${p.id}` }, p.name),
-        h("div", { class: "sub" }, chip(KIND[p.kind] || p.kind, p.kind === "freelance" ? "accent" : ""), chip(p.status, "plain"),
+        h("div", { class: "sub" }, chip(kindLabel(p.kind), p.kind === "freelance" ? "accent" : ""), chip(p.status, "plain"),
           p.created_at ? label(`Depuis le ${dayMonth(p.created_at)}`) : null)),
       deleteButton(() => optimistic({
         change: () => drop(projects, p),
@@ -109,7 +105,7 @@ export async function projectView(root, [projectId]) {
   const ideasEl = h("ul", { class: "list", id: "idea-list" });
 
   const stepTitle = h("input", { class: "input", name: "title", id: "step-title", placeholder: "Nouvelle étape…", required: true, maxlength: 2000, autocomplete: "off" });
-  const stepCol = h("select", { class: "select", name: "status", "aria-label": "Colonne" }, COLUMNS.map(([v, n]) => h("option", { value: v }, n)));
+  const stepCol = h("select", { class: "select", name: "status", "aria-label": "Colonne" }, columns().map(([v, n]) => h("option", { value: v }, n)));
   const stepForm = h("form", { class: "inline-form stack", id: "step-form" }, stepTitle, stepCol, h("button", { class: "btn primary", type: "submit" }, "Ajouter"));
   const ideaText = h("input", { class: "input", name: "content", id: "idea-content", placeholder: "Une idée…", required: true, autocomplete: "off" });
   const ideaForm = h("form", { class: "inline-form", id: "idea-form" }, ideaText, h("button", { class: "btn primary", type: "submit" }, "Noter"));
@@ -162,13 +158,14 @@ export async function projectView(root, [projectId]) {
   }
 
   function card(step) {
-    const i = COLUMNS.findIndex(([v]) => v === step.status);
+    const cols = columns();
+    const i = cols.findIndex(([v]) => v === step.status);
     const el = h(
       "div",
       { class: `card${step.pending ? " pending" : ""}`, draggable: "true", dataset: { id: step.id } },
       h("span", { class: "t" }, step.title),
       h("div", { class: "acts" },
-        h("button", { class: "btn sm", type: "button", title: "Colonne précédente", "aria-label": "Reculer", disabled: i <= 0, onclick: () => move(step, COLUMNS[i - 1][0]) }, "←"),
+        h("button", { class: "btn sm", type: "button", title: "Colonne précédente", "aria-label": "Reculer", disabled: i <= 0, onclick: () => move(step, cols[i - 1][0]) }, "←"),
         deleteButton(() => optimistic({
           change: () => { steps = steps.filter((s) => s !== step); },
           revert: () => steps.push(step),
@@ -176,7 +173,7 @@ export async function projectView(root, [projectId]) {
           redraw: drawBoard,
           what: "Étape non supprimée",
         }), `Supprimer « ${step.title} »`),
-        h("button", { class: "btn sm", type: "button", title: "Colonne suivante", "aria-label": "Avancer", disabled: i >= COLUMNS.length - 1, onclick: () => move(step, COLUMNS[i + 1][0]) }, "→")),
+        h("button", { class: "btn sm", type: "button", title: "Colonne suivante", "aria-label": "Avancer", disabled: i >= cols.length - 1, onclick: () => move(step, cols[i + 1][0]) }, "→")),
     );
     el.addEventListener("dragstart", (e) => {
       e.dataTransfer.setData("text/plain", String(step.id));
@@ -187,7 +184,7 @@ export async function projectView(root, [projectId]) {
   }
 
   function drawBoard() {
-    clear(board, COLUMNS.map(([status, name]) => {
+    clear(board, columns().map(([status, name]) => {
       const mine = steps.filter((s) => s.status === status);
       const col = h("div", { class: "col", dataset: { status } },
         h("div", { class: "col-head" }, h("span", null, name), h("span", { class: "c" }, String(mine.length))),
@@ -234,7 +231,7 @@ export async function projectView(root, [projectId]) {
   clear(
     root,
     h("header", { class: "hero" },
-      h("div", { class: "hint-row" }, h("a", { class: "btn sm", href: "/app/projects" }, "← Projets"), label(`Projet · ${KIND[project.kind] || project.kind} · ${project.status}`, "[ 03 ]")),
+      h("div", { class: "hint-row" }, h("a", { class: "btn sm", href: "/app/projects" }, "← Projets"), label(`Projet · ${kindLabel(project.kind)} · ${project.status}`, "[ 03 ]")),
       big([`${project.name}`]),
       project.description ? h("p", { class: "muted" }, project.description) : null),
     section("03.3", "Kanban", null, h("div", { class: "body" }, stepForm)),

@@ -3,14 +3,12 @@
 import { get, mutate, withQuery } from "../api.js";
 import { overlay, tempId } from "../queue.js";
 import { big, chip, clear, deleteButton, drop, dueText, empty, errorBox, h, label, localInstant, section, swap, toast } from "../ui.js";
+import { labelOf, values } from "../vocabulary.js";
 
-export const PRIORITIES = ["basse", "normale", "haute", "urgente"];
-const STATUS = { inbox: "Inbox", todo: "À faire", doing: "En cours", done: "Faite", archived: "Archivée" };
-const FILTERS = [
+const status = (s) => labelOf("todo_statuses", s, { cap: true });
+const FILTERS = () => [
   ["active", "Actives", (t) => t.status !== "done" && t.status !== "archived"],
-  ["inbox", "Inbox", (t) => t.status === "inbox"],
-  ["todo", "À faire", (t) => t.status === "todo"],
-  ["doing", "En cours", (t) => t.status === "doing"],
+  ...["inbox", "todo", "doing"].map((s) => [s, status(s), (t) => t.status === s]),
   ["done", "Faites", (t) => t.status === "done"],
   ["all", "Toutes", (t) => t.status !== "archived"],
 ];
@@ -33,8 +31,8 @@ export function todoItem(todo, { onToggle, onDelete }) {
         "div",
         { class: "sub" },
         due ? h("span", { class: `label${due.late && !done ? " late" : ""}` }, due.late && !done ? `En retard · ${due.text}` : due.text) : null,
-        todo.priority !== null && todo.priority !== undefined ? chip(`P${todo.priority} ${PRIORITIES[todo.priority]}`, todo.priority >= 2 ? "accent" : "") : null,
-        todo.status !== "done" && todo.status !== "inbox" ? chip(STATUS[todo.status], "plain") : null,
+        todo.priority !== null && todo.priority !== undefined ? chip(`P${todo.priority} ${labelOf("priorities", todo.priority)}`, todo.priority >= 2 ? "accent" : "") : null,
+        todo.status !== "done" && todo.status !== "inbox" ? chip(status(todo.status), "plain") : null,
         (todo.tags || []).map((t) => chip(`#${t}`, "plain")),
         todo.pending ? h("span", { class: "label" }, "En attente de synchro") : null,
       ),
@@ -83,7 +81,7 @@ export async function todosView(root) {
   const due = h("input", { class: "input", name: "due", type: "date", "aria-label": "Échéance", style: { maxWidth: "170px" } });
   const prio = h("select", { class: "select", name: "priority", "aria-label": "Priorité" },
     h("option", { value: "" }, "Priorité"),
-    PRIORITIES.map((p, i) => h("option", { value: String(i) }, `P${i} · ${p}`)));
+    values("priorities").map((p) => h("option", { value: String(p) }, `P${p} · ${labelOf("priorities", p)}`)));
   const form = h("form", { class: "inline-form stack", id: "todo-form" }, title, due, prio, h("button", { class: "btn primary", type: "submit" }, "Ajouter"));
 
   form.addEventListener("submit", async (e) => {
@@ -111,14 +109,15 @@ export async function todosView(root) {
   });
 
   function draw() {
-    const counts = Object.fromEntries(FILTERS.map(([key, , keep]) => [key, todos.filter(keep).length]));
-    clear(tabs, FILTERS.map(([key, name]) => h("button", {
+    const filters = FILTERS();
+    const counts = Object.fromEntries(filters.map(([key, , keep]) => [key, todos.filter(keep).length]));
+    clear(tabs, filters.map(([key, name]) => h("button", {
       type: "button",
       "aria-pressed": String(filter === key),
       dataset: { filter: key },
       onclick: () => { filter = key; draw(); },
     }, name, h("span", { class: "count" }, counts[key]))));
-    const keep = FILTERS.find(([key]) => key === filter)[2];
+    const keep = filters.find(([key]) => key === filter)[2];
     const shown = todos.filter(keep);
     clear(listEl, shown.length
       ? shown.map((t) => todoItem(t, { onToggle: (todo, done) => toggleTodo(todo, done, draw), onDelete: (todo) => deleteTodo(todos, todo, draw) }))

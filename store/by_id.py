@@ -1,4 +1,5 @@
-"""Update and delete by primary key, for every table with a `uuid` id. Never commit."""
+"""Get, update and delete one row by its primary key, for every table with a `uuid` id.
+Never commit."""
 
 from __future__ import annotations
 

@@ -1,17 +1,52 @@
-"""Scheduled sends, each at most once across restarts and replicas."""
+"""Getting text to Telegram: cut to its size limit, answered in order, and scheduled sends
+made at most once across restarts and replicas."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 from aiogram import Bot
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.fmt import split_message
 from store import sendlog
 
 log = logging.getLogger(__name__)
+
+# Telegram rejects messages longer than 4096 characters.
+TELEGRAM_LIMIT = 4096
+
+
+def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> Iterator[str]:
+    """Cut a long text on line boundaries so that each part fits in one Telegram message."""
+    part = ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # a single enormous line: cut it where it must be cut
+            if part:
+                yield part
+                part = ""
+            yield line[:limit]
+            line = line[limit:]
+        candidate = f"{part}\n{line}" if part else line
+        if len(candidate) > limit:
+            yield part
+            part = line
+        else:
+            part = candidate
+    if part:
+        yield part
+
+
+async def answer(
+    message: Message, text: str, *, reply_markup: InlineKeyboardMarkup | None = None
+) -> Message:
+    """Answer with `text` in as many messages as it needs; the buttons go on the last one,
+    which is returned."""
+    parts = list(split_message(text))
+    for part in parts[:-1]:
+        await message.answer(part)
+    return await message.answer(parts[-1], reply_markup=reply_markup)
 
 
 async def send_once(

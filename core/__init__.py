@@ -1,0 +1,1 @@
+"""Vocabulary and rules shared by every layer; imports nothing of ours."""
