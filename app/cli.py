@@ -108,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in COMMANDS_WITH_ARGS:
             return COMMANDS_WITH_ARGS[args.command](settings, args)
         return COMMANDS[args.command](settings)
+    except SettingsError as exc:  # a check made while starting up
+        print(f"ordinarthur-os: {exc}", file=sys.stderr)  # noqa: T201
+        return 2
     except DatabaseUnavailableError as exc:
         print(f"ordinarthur-os: {exc}", file=sys.stderr)  # noqa: T201
         return 1

@@ -44,6 +44,7 @@ def create_app(
         tz=settings.tz,
         owner_name=settings.owner_name,
         google_missing=settings.google_missing,
+        trusted_proxies=settings.trusted_proxies,
     )
     app = create_web_app(config)
     app[SETTINGS] = settings

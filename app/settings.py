@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -35,6 +37,13 @@ EXAMPLE_SECRETS = frozenset(
 )
 
 
+# What Telegram accepts as a webhook's secret_token.
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# A guessable bearer is the whole API; the other production secrets need 16 characters.
+MIN_BEARER_LENGTH = 32
+MIN_SECRET_LENGTH = 16
+
+
 def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("ordinarthur-os", appauthor=False))
 
@@ -56,6 +65,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=3000, ge=0, le=65535)
     api_bearer_token: SecretStr | None = None
+    trusted_proxies: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = ()
     app_env: Literal["development", "production", "test"] = "development"
     timezone: str = "Europe/Paris"
     owner_name: str | None = Field(default=None, max_length=100)
@@ -139,6 +149,23 @@ class Settings(BaseSettings):
     def _reminder_times(cls, value: object) -> object:
         return parse_hhmm_list(value) if isinstance(value, str) else value
 
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        try:
+            return tuple(ip_network(p.strip()) for p in value.split(",") if p.strip())
+        except ValueError as exc:
+            raise ValueError(f"{exc} (e.g. 10.42.0.0/16,127.0.0.1)") from None
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("Telegram accepts 1 to 256 characters among A-Z a-z 0-9 _ -")
+        return value
+
     @field_validator("telegram_api_base", "mistral_base_url", "groq_base_url", "google_api_base")
     @classmethod
     def _no_trailing_slash(cls, value: str | None) -> str | None:
@@ -153,6 +180,12 @@ class Settings(BaseSettings):
             )
         if self.telegram_webhook_url and not self.telegram_bot_token:
             raise ValueError("TELEGRAM_WEBHOOK_URL is set but TELEGRAM_BOT_TOKEN is not")
+        if self.telegram_webhook_url and self.telegram_webhook_secret is None:
+            # In every environment: without it, anyone who finds the URL can post updates.
+            raise ValueError(
+                "TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_WEBHOOK_URL is set "
+                "(e.g. openssl rand -hex 32)"
+            )
         if self.app_env == "production":
             self._check_production()
         return self
@@ -164,6 +197,7 @@ class Settings(BaseSettings):
         }
         if self.telegram_webhook_url:
             required["TELEGRAM_WEBHOOK_SECRET"] = self.telegram_webhook_secret
+        min_length = {"API_BEARER_TOKEN": MIN_BEARER_LENGTH}
         optional: dict[str, SecretStr | None] = {
             "TELEGRAM_BOT_TOKEN": self.telegram_bot_token,
             "TELEGRAM_WEBHOOK_SECRET": self.telegram_webhook_secret,
@@ -178,8 +212,11 @@ class Settings(BaseSettings):
             if secret is not None and _is_example(secret.get_secret_value()):
                 raise ValueError(f"{name} is left at an example value; set a real secret")
         for name, secret in required.items():
-            if secret is not None and len(secret.get_secret_value()) < 16:
-                raise ValueError(f"{name} is too short for production (16 characters at least)")
+            least = min_length.get(name, MIN_SECRET_LENGTH)
+            if secret is not None and len(secret.get_secret_value()) < least:
+                raise ValueError(
+                    f"{name} is too short for production ({least} characters at least)"
+                )
         if self.database_url and "changeme" in self.database_url.lower():
             raise ValueError("DATABASE_URL still has the example password 'changeme'")
 
@@ -217,4 +254,6 @@ def _explain(exc: ValidationError) -> str:
         field = ".".join(str(p) for p in error["loc"]).upper()
         message = error["msg"].removeprefix("Value error, ")
         lines.append(f"{field}: {message}" if field else message)
+    if len(lines) == 1:  # one clear line
+        return f"invalid configuration: {lines[0]}"
     return "invalid configuration:\n  " + "\n  ".join(lines)

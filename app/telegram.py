@@ -13,7 +13,7 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 
 from app.scheduler import Scheduler
-from app.settings import Settings
+from app.settings import Settings, SettingsError
 from bot.dispatcher import create_bot, create_dispatcher, register_commands
 from web.keys import AGENT, CLOCK, SCHEDULING, SESSIONMAKER, TELEGRAM_WEBHOOK, WebhookTarget
 
@@ -70,8 +70,12 @@ async def telegram_ctx(
     polling: asyncio.Task[None] | None = None
     if settings.telegram_webhook_url:
         secret = settings.telegram_webhook_secret
+        if secret is None:  # Settings refuses it; a hand-built one must not open the door
+            raise SettingsError(
+                "TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_WEBHOOK_URL is set"
+            )
         app[TELEGRAM_WEBHOOK] = WebhookTarget(
-            secret=secret.get_secret_value() if secret else "",
+            secret=secret.get_secret_value(),
             feed=lambda update: tg.dispatcher.feed_raw_update(tg.bot, update),
         )
         log.info("telegram bot in webhook mode")

@@ -39,9 +39,13 @@ def create_bot(token: str, *, api_base: str) -> Bot:
 def create_dispatcher(*, owner_id: int, **workflow_data: Any) -> Dispatcher:
     """`workflow_data` reaches handlers as keyword arguments: sessionmaker, clock, tz, agent,
     schedule_defaults, on_schedule_change, on_snooze."""
-    dp = Dispatcher(storage=PostgresStorage(workflow_data["sessionmaker"]), **workflow_data)
+    # aiogram would read the FSM state (a query) before any middleware of ours: registered by
+    # hand after the owner check and the once-only claim, a stranger's update costs nothing.
+    storage = PostgresStorage(workflow_data["sessionmaker"])
+    dp = Dispatcher(storage=storage, disable_fsm=True, **workflow_data)
     dp.update.outer_middleware(OwnerOnly(owner_id))
     dp.update.outer_middleware(ProcessOnce(workflow_data["sessionmaker"]))
+    dp.update.outer_middleware(dp.fsm)
     dp.errors.register(errors.on_error)
     features = (commands, today, todos, agenda, meds, jobs, history, settings)
     dp.include_routers(*(m.create_router() for m in features))

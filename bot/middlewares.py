@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, Update, User
+from aiogram.types import Chat, TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from store import telegram_updates
@@ -19,17 +19,24 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class OwnerOnly(BaseMiddleware):
-    """Strangers get nothing: no answer, no row stored, one log line."""
+    """Strangers get nothing: no answer, no row stored, no query, one log line.
+
+    The owner is served only in the owner's private chat: replies go to the update's chat, so
+    an update whose sender is the owner but whose chat is another (a group, a forged update)
+    would send the owner's data there. A callback's chat is that of its message; a callback
+    on an inline message has none and is ignored (the bot has no inline mode)."""
 
     def __init__(self, owner_id: int) -> None:
         self.owner_id = owner_id
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
-        if user is None or user.id != self.owner_id:
+        chat: Chat | None = data.get("event_chat")
+        if user is None or chat is None or self.owner_id != user.id or self.owner_id != chat.id:
             update_id = event.update_id if isinstance(event, Update) else None
             who = user.id if user else "unknown"
-            log.warning("ignored update %s from stranger %s", update_id, who)
+            where = chat.id if chat else "none"
+            log.warning("ignored update %s from stranger %s in chat %s", update_id, who, where)
             return None
         return await handler(event, data)
 

@@ -6,19 +6,26 @@ from aiohttp import web
 
 from web.auth import bearer_auth
 from web.errors import json_errors
+from web.headers import PARSER_LINE_LIMIT, uri_limit
+from web.headers import install as install_headers
 from web.keys import CONFIG, WebConfig
 from web.openapi import api as openapi_api
 from web.openapi import mount
 from web.pwa import add_pwa_routes
 from web.routes import ai, google, health, settings, telegram, vocabulary
 from web.routes.rest import REST_APIS
+from web.throttle import THROTTLE, BearerThrottle
 
 
 def create_web_app(config: WebConfig) -> web.Application:
     app = web.Application(
-        middlewares=[json_errors, bearer_auth], client_max_size=config.max_body_bytes
+        middlewares=[uri_limit, json_errors, bearer_auth],
+        client_max_size=config.max_body_bytes,
+        handler_args={"max_line_size": PARSER_LINE_LIMIT},
     )
+    install_headers(app)
     app[CONFIG] = config
+    app[THROTTLE] = BearerThrottle()
     mount(app, health.api, openapi_api, settings.api, vocabulary.api)
     mount(app, *REST_APIS)
     mount(app, ai.api, google.api)

@@ -10,7 +10,8 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from web.errors import error_response
-from web.keys import CONFIG
+from web.keys import CLOCK, CONFIG
+from web.throttle import THROTTLE, client_address
 
 PUBLIC_PATHS = frozenset(
     {"/health", "/telegram/webhook", "/agenda/google/oauth/callback", "/", "/app"}
@@ -34,9 +35,21 @@ def bearer_matches(header: str, expected: str) -> bool:
 async def bearer_auth(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.method == "OPTIONS" or is_public(request.path):
         return await handler(request)
-    expected = request.app[CONFIG].bearer_token
-    if not bearer_matches(request.headers.get("Authorization", ""), expected):
+    config, throttle, now = request.app[CONFIG], request.app[THROTTLE], request.app[CLOCK].now()
+    client = client_address(request, config.trusted_proxies)
+    # Before the comparison: a throttled address learns nothing, right token or wrong.
+    if (wait := throttle.retry_after(client, now)) is not None:
+        response = error_response(
+            429, "too_many_failures", "too many wrong bearer tokens from this address"
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
+    header = request.headers.get("Authorization")
+    if header is None or not bearer_matches(header, config.bearer_token):
+        if header is not None:
+            throttle.failed(client, now)
         response = error_response(401, "unauthorized", "missing or wrong bearer token")
         response.headers["WWW-Authenticate"] = "Bearer"
         return response
+    throttle.succeeded(client)
     return await handler(request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from ipaddress import IPv4Network, IPv6Network
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,8 @@ class WebConfig:
     max_body_bytes: int = 1024 * 1024
     owner_name: str | None = None  # the PWA's greeting; none said when unset
     google_missing: tuple[str, ...] = ()  # the variables Google Calendar sync still needs
+    # Proxies whose X-Forwarded-For is believed (web/throttle.py).
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
 
 
 CONFIG = web.AppKey("config", WebConfig)

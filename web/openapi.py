@@ -102,6 +102,29 @@ _ERROR_TEXT = {
 }
 
 
+# Answers any operation may give, whatever its parameters: defined once in
+# `components/responses`, referred to by every operation (414), or every private one (429).
+COMMON_RESPONSES = {"414": "UriTooLong", "429": "TooManyFailures"}
+
+
+def _common_responses(error: Any) -> dict[str, Any]:
+    retry_after = {
+        "description": "Seconds to wait before trying again",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+    return {
+        "UriTooLong": {
+            "description": "The request URI is longer than 8190 bytes",
+            "content": _json_content(error),
+        },
+        "TooManyFailures": {
+            "description": "Too many wrong bearer tokens from this address: wait Retry-After",
+            "headers": {"Retry-After": retry_after},
+            "content": _json_content(error),
+        },
+    }
+
+
 def _error_codes(op: Operation) -> list[int]:
     codes = [] if op.public else [401]
     if op.param("body") is not None:
@@ -204,6 +227,7 @@ def build_document(operations: list[Operation], *, title: str, version: str) -> 
         "paths": paths,
         "components": {
             "schemas": defs,
+            "responses": _common_responses(resolved[error_key]),
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
         "security": [{"bearer": []}],
@@ -249,6 +273,9 @@ def _operation(
     for code in _error_codes(op):
         text = _ERROR_TEXT.get(code, "Error")
         responses.setdefault(str(code), {"description": text, "content": _json_content(error)})
+    for status, name in COMMON_RESPONSES.items():
+        if status != "429" or not op.public:
+            responses.setdefault(status, {"$ref": f"#/components/responses/{name}"})
     doc["responses"] = responses
     return doc
 

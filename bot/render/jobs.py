@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+from urllib.parse import urlsplit
+
 from bot.render.escape import esc
 from store.tables import Job
 
@@ -21,11 +24,25 @@ def job_line(job: Job) -> str:
     return f"• {esc(job.title)}{suffix}"
 
 
+def apply_link(url: str | None) -> str:
+    """The offer's "Postuler" link. The URL comes from a scraper: only an absolute http(s) URL
+    becomes a link, quotes escaped inside the attribute; anything else gets none."""
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return ""
+    return f'\n<a href="{html.escape(url, quote=True)}">Postuler</a>'
+
+
 def job_card(job: Job) -> str:
     """/jobs: the line, starred or not, with the link to apply."""
     star = "⭐ " if job.starred else ""
-    link = f'\n<a href="{esc(job.apply_url)}">Postuler</a>' if job.apply_url else ""
-    return f"{star}{job_line(job).removeprefix('• ')}{link}"
+    return f"{star}{job_line(job).removeprefix('• ')}{apply_link(job.apply_url)}"
 
 
 def archived_job(job: Job) -> str:

@@ -8,24 +8,26 @@ import pytest
 from app.cli import main
 from app.secrets import with_generated_secrets
 from app.settings import Settings, SettingsError, load_settings
+from tests.conftest import free_port
 
 PROD_ENV = {
     "APP_ENV": "production",
-    "API_BEARER_TOKEN": "a-real-bearer-token-for-prod",
+    "API_BEARER_TOKEN": "a-real-bearer-token-for-production-use",
     "ICAL_FEED_SECRET": "a-real-ical-secret-for-prod",
     "DATABASE_URL": "postgres://os:s3cret-pw@db:5432/os",
 }
 
+TELEGRAM_ENV = (
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_OWNER_ID",
+    "TELEGRAM_WEBHOOK_URL",
+    "TELEGRAM_WEBHOOK_SECRET",
+)
+
 
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
-    for name in (
-        *PROD_ENV,
-        "TELEGRAM_BOT_TOKEN",
-        "TELEGRAM_OWNER_ID",
-        "MISTRAL_API_KEY",
-        "OWNER_NAME",
-    ):
+    for name in (*PROD_ENV, *TELEGRAM_ENV, "MISTRAL_API_KEY", "TRUSTED_PROXIES", "OWNER_NAME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     return monkeypatch
@@ -101,8 +103,6 @@ def test_dev_secrets_are_generated_once(tmp_path: Path, caplog: pytest.LogCaptur
 def test_an_unreachable_database_is_one_clear_line(
     env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.conftest import free_port
-
     env.setenv("DATABASE_URL", f"postgres://owner:s3cret-pw@127.0.0.1:{free_port()}/os")
     for command in ("migrate", "run"):
         env.setenv("PORT", str(free_port()))
@@ -110,3 +110,62 @@ def test_an_unreachable_database_is_one_clear_line(
         err = capsys.readouterr().err
         assert "cannot reach the database" in err and "check DATABASE_URL" in err
         assert "s3cret-pw" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("app_env", ["development", "test", "production"])
+@pytest.mark.parametrize("secret", [None, "", "   "])
+def test_a_webhook_without_its_secret_refuses_to_start_in_every_environment(
+    env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], app_env: str, secret: str | None
+) -> None:
+    if app_env == "production":
+        for name, value in PROD_ENV.items():
+            env.setenv(name, value)
+    env.setenv("APP_ENV", app_env)
+    # Were the webhook accepted, `run` would stop there (exit 1), not serve for ever.
+    env.setenv("DATABASE_URL", f"postgres://owner:s3cret-pw@127.0.0.1:{free_port()}/os")
+    env.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    env.setenv("TELEGRAM_OWNER_ID", "42")
+    env.setenv("TELEGRAM_WEBHOOK_URL", "https://os.example/telegram/webhook")
+    if secret is not None:
+        env.setenv("TELEGRAM_WEBHOOK_SECRET", secret)
+    assert main(["run"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert "TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_WEBHOOK_URL is set" in lines[0]
+
+
+def test_a_webhook_secret_telegram_would_refuse_is_refused_at_start(
+    env: pytest.MonkeyPatch,
+) -> None:
+    env.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    env.setenv("TELEGRAM_OWNER_ID", "42")
+    env.setenv("TELEGRAM_WEBHOOK_URL", "https://os.example/telegram/webhook")
+    env.setenv("TELEGRAM_WEBHOOK_SECRET", "no spaces or quotes allowed")
+    with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_SECRET: Telegram accepts"):
+        load_settings()
+    env.setenv("TELEGRAM_WEBHOOK_SECRET", "Only_letters-digits_0123")
+    assert load_settings().telegram_webhook_secret is not None
+
+
+def test_production_needs_a_bearer_of_32_characters(env: pytest.MonkeyPatch) -> None:
+    for name, value in PROD_ENV.items():
+        env.setenv(name, value)
+    env.setenv("API_BEARER_TOKEN", "x7" * 15 + "q")  # 31 characters
+    with pytest.raises(SettingsError, match=r"API_BEARER_TOKEN is too short .*32 characters"):
+        load_settings()
+    env.setenv("API_BEARER_TOKEN", "x7" * 16)
+    load_settings()
+    env.setenv("ICAL_FEED_SECRET", "y8" * 8)  # the other secrets still need 16
+    load_settings()
+
+
+def test_trusted_proxies_are_networks(env: pytest.MonkeyPatch) -> None:
+    env.setenv("TRUSTED_PROXIES", "10.42.0.0/16, 127.0.0.1,fd00::/8")
+    assert [str(n) for n in load_settings().trusted_proxies] == [
+        "10.42.0.0/16",
+        "127.0.0.1/32",
+        "fd00::/8",
+    ]
+    env.setenv("TRUSTED_PROXIES", "10.42.0.1/16")
+    with pytest.raises(SettingsError, match="TRUSTED_PROXIES: 10.42.0.1/16 has host bits set"):
+        load_settings()

@@ -13,10 +13,11 @@ from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.main import create_app
-from app.settings import Settings
+from app.settings import Settings, SettingsError
 from app.telegram import set_webhook
 from store.clock import FrozenClock
 from tests.fakes.telegram import BOT_TOKEN, OWNER_ID, FakeTelegram, message_update
+from web.keys import TELEGRAM_WEBHOOK, WebhookTarget
 
 WEBHOOK_SECRET = "webhook-secret-0123456789"
 
@@ -139,3 +140,41 @@ async def test_telegram_down_at_start_does_not_keep_the_service_down(
     async with await _client(configured, clock) as client:
         response = await client.get("/health")
         assert response.status == 200
+
+
+async def test_webhook_mode_without_a_secret_does_not_start(
+    settings: Settings,
+    clock: FrozenClock,
+    tg: FakeTelegram,
+    sessionmaker: async_sessionmaker[AsyncSession],  # noqa: ARG001
+) -> None:
+    # Settings refuses it from the environment; one built by hand is refused at start too.
+    configured = _with_bot(
+        settings, tg, telegram_webhook_url="https://os.example/telegram/webhook"
+    )
+    with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_SECRET is required"):
+        async with await _client(configured, clock):
+            pass
+    assert not tg.calls_to("sendMessage")
+
+
+async def test_the_webhook_never_accepts_an_empty_secret(
+    settings: Settings,
+    clock: FrozenClock,
+    sessionmaker: async_sessionmaker[AsyncSession],  # noqa: ARG001
+) -> None:
+    fed: list[dict[str, Any]] = []
+
+    async def feed(update: dict[str, Any]) -> None:
+        fed.append(update)
+
+    app = create_app(settings, clock=clock, run_migrations=False)
+    app[TELEGRAM_WEBHOOK] = WebhookTarget(secret="", feed=feed)
+    async with TestClient(TestServer(app)) as client:
+        for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": ""}):
+            response = await client.post(
+                "/telegram/webhook", json=message_update(9, text="/help"), headers=headers
+            )
+            assert response.status == 401
+            assert (await response.json())["error"]["code"] == "unauthorized"
+    assert fed == []

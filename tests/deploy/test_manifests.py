@@ -265,3 +265,151 @@ def _set_env(monkeypatch: pytest.MonkeyPatch, values: dict[str, str]) -> None:
         monkeypatch.delenv(name.upper(), raising=False)
     for key, value in values.items():
         monkeypatch.setenv(key, value)
+
+
+# ---------------------------------------------------------------- network policies
+
+TCP, UDP = "TCP", "UDP"
+DNS = "ns:kube-system/k8s-app=kube-dns"
+TRAEFIK = "ns:kube-system"
+INTERNET = "ip:0.0.0.0/0 except 10.0.0.0/8,169.254.0.0/16,172.16.0.0/12,192.168.0.0/16"
+
+
+def _labels(selector: Doc) -> str:
+    assert not selector.get("matchExpressions"), "labels only, to keep the policies readable"
+    return ",".join(f"{k}={v}" for k, v in sorted(selector.get("matchLabels", {}).items()))
+
+
+def _peer(peer: Doc) -> str:
+    if "ipBlock" in peer:
+        block = peer["ipBlock"]
+        return f"ip:{block['cidr']} except {','.join(sorted(block.get('except', [])))}"
+    if "namespaceSelector" in peer:
+        namespace = peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
+        pods = f"/{_labels(peer['podSelector'])}" if "podSelector" in peer else ""
+        return f"ns:{namespace}{pods}"
+    return f"pod:{_labels(peer['podSelector'])}"
+
+
+def _pod(name: str) -> str:
+    return f"pod:app.kubernetes.io/name={name}"
+
+
+def _policies() -> list[Doc]:
+    return [d for _, d in DOCS if d["kind"] == "NetworkPolicy"]
+
+
+def _pod_labels() -> dict[str, dict[str, str]]:
+    """Each pod template's labels, by its app.kubernetes.io/name."""
+    labels = {}
+    for _, doc in DOCS:
+        spec = doc.get("spec", {})
+        template = spec.get("template") or spec.get("jobTemplate", {}).get("spec", {}).get(
+            "template"
+        )
+        if template:
+            found = template["metadata"]["labels"]
+            labels[found["app.kubernetes.io/name"]] = found
+    return labels
+
+
+def _allowed(name: str, direction: str) -> set[tuple[str, int, str]]:
+    """(peer, port, protocol) the policies allow pod `name` in `direction` (ingress/egress)."""
+    labels = _pod_labels()[name]
+    peers_key = "from" if direction == "ingress" else "to"
+    allowed = set()
+    for policy in _policies():
+        selector = policy["spec"]["podSelector"].get("matchLabels", {})
+        if not selector.items() <= labels.items():
+            continue
+        assert direction.capitalize() in policy["spec"]["policyTypes"], policy["metadata"]
+        for rule in policy["spec"].get(direction, []):
+            peers = [_peer(p) for p in rule.get(peers_key, [])] or ["anywhere"]
+            ports = [(p["port"], p["protocol"]) for p in rule["ports"]]
+            allowed |= {(peer, port, proto) for peer in peers for port, proto in ports}
+    return allowed
+
+
+def test_the_namespace_denies_everything_by_default() -> None:
+    defaults = [p for p in _policies() if p["spec"]["podSelector"] == {}]
+    assert len(defaults) == 1
+    spec = defaults[0]["spec"]
+    assert sorted(spec["policyTypes"]) == ["Egress", "Ingress"]
+    assert "ingress" not in spec and "egress" not in spec
+    # Every pod has its own allow list on top of it, and no policy opens a pod to everything.
+    for name in _pod_labels():
+        selected = [p for p in _policies() if p["spec"]["podSelector"] != {}]
+        assert any(
+            p["spec"]["podSelector"]["matchLabels"].items() <= _pod_labels()[name].items()
+            for p in selected
+        ), name
+        for direction in ("ingress", "egress"):
+            assert not any(peer == "anywhere" for peer, _, _ in _allowed(name, direction))
+
+
+def test_the_app_takes_traefik_only_and_reaches_postgres_dns_and_https_only() -> None:
+    app = _one("Deployment", "ordinarthur-os")["spec"]["template"]["spec"]["containers"][0]
+    (port,) = app["ports"]
+    assert _allowed("ordinarthur-os", "ingress") == {(TRAEFIK, port["containerPort"], TCP)}
+    assert _allowed("ordinarthur-os", "egress") == {
+        (_pod("postgres"), 5432, TCP),
+        (DNS, 53, UDP),
+        (DNS, 53, TCP),
+        (INTERNET, 443, TCP),
+    }
+
+
+def test_postgres_is_reached_by_the_app_the_migration_and_the_backup_only() -> None:
+    (port,) = _one("Service", "postgres")["spec"]["ports"]
+    assert port["port"] == 5432
+    clients = ("ordinarthur-os", "ordinarthur-os-migrate", "ordinarthur-os-backup")
+    assert _allowed("postgres", "ingress") == {(_pod(c), 5432, TCP) for c in clients}
+    assert _allowed("postgres", "egress") == set()
+    for client in clients:
+        assert (_pod("postgres"), 5432, TCP) in _allowed(client, "egress"), client
+
+
+def test_the_jobs_reach_what_they_need_only() -> None:
+    database_and_dns = {(_pod("postgres"), 5432, TCP), (DNS, 53, UDP), (DNS, 53, TCP)}
+    assert _allowed("ordinarthur-os-migrate", "egress") == database_and_dns
+    assert _allowed("ordinarthur-os-backup", "egress") == database_and_dns | {(INTERNET, 443, TCP)}
+    for job in ("ordinarthur-os-migrate", "ordinarthur-os-backup"):
+        assert _allowed(job, "ingress") == set(), job
+
+
+# ---------------------------------------------------------------- images and backups
+
+DIGEST = re.compile(r"^[a-z0-9][a-z0-9./-]*:[\w.-]+@sha256:[0-9a-f]{64}$")
+
+
+def test_every_image_is_pinned_by_digest() -> None:
+    workflow = yaml.safe_load((ROOT / ".gitea" / "workflows" / "deploy.yml").read_text())
+    own = workflow["env"]["IMAGE"]
+    for where, pod in _pod_specs():
+        for container in _containers(pod):
+            image = container["image"]
+            if image.startswith(f"{own}:"):
+                continue  # the workflow runs each commit's image by the digest it pushed
+            assert DIGEST.match(image), f"{where} {container['name']}: {image}"
+    # The backup's pg_dump is the server's own image: same major version, same digest.
+    (server,) = _one("StatefulSet", "postgres")["spec"]["template"]["spec"]["containers"]
+    backup = _one("CronJob", "ordinarthur-os-backup")["spec"]["jobTemplate"]["spec"]["template"]
+    (dump,) = backup["spec"]["initContainers"]
+    assert dump["image"] == server["image"]
+
+
+def test_backups_leave_the_cluster_encrypted_by_an_rclone_crypt_remote() -> None:
+    secret = _secret_data("ordinarthur-os-backup-secrets")
+    name = secret["RCLONE_REMOTE"].split(":", 1)[0].upper()
+    assert secret[f"RCLONE_CONFIG_{name}_TYPE"] == "crypt"
+    for option in ("PASSWORD", "PASSWORD2"):
+        assert PLACEHOLDER.fullmatch(secret[f"RCLONE_CONFIG_{name}_{option}"]), option
+    assert secret[f"RCLONE_CONFIG_{name}_FILENAME_ENCRYPTION"] == "standard"
+    wrapped = secret[f"RCLONE_CONFIG_{name}_REMOTE"].split(":", 1)[0].upper()
+    assert wrapped != name
+    assert secret[f"RCLONE_CONFIG_{wrapped}_TYPE"] not in ("crypt", "alias", "local")
+    # The upload goes through the crypt remote, never to the storage remote directly.
+    cronjob = _one("CronJob", "ordinarthur-os-backup")
+    (upload,) = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    assert 'rclone copy /backup "$RCLONE_REMOTE"' in _script(upload)
+    assert f"{wrapped.lower()}:" not in _script(upload)

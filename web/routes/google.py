@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict
 
 from web.api import Api
 from web.errors import ApiError, Conflict
+from web.headers import style_hash
 from web.keys import (
     GOOGLE,
     GoogleAgenda,
@@ -104,16 +105,27 @@ async def google_sync(request: web.Request) -> GoogleSyncOut:
 
 # ---------------------------------------------------------------- the callback's page
 
+_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 32rem; margin: 4rem auto; padding: 0 1rem }
+h1 { font-size: 1.4rem }
+"""
+# The page's only resource is its inline style, allowed by its hash: no script can ever run.
+_CSP = "; ".join(
+    (
+        "default-src 'none'",
+        f"style-src '{style_hash(_STYLE)}'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    )
+)
 _PAGE = """<!doctype html>
 <html lang="fr">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 32rem; margin: 4rem auto; padding: 0 1rem }}
-h1 {{ font-size: 1.4rem }}
-</style>
+<style>{style}</style>
 </head>
 <body>
 <h1>{title}</h1>
@@ -125,13 +137,15 @@ h1 {{ font-size: 1.4rem }}
 
 
 def _page(status: int, title: str, detail: str) -> web.Response:
-    body = _PAGE.format(title=html.escape(title), detail=html.escape(detail), back=SETTINGS_PAGE)
-    return web.Response(
-        status=status,
-        text=body,
-        content_type="text/html",
-        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+    body = _PAGE.format(
+        title=html.escape(title), detail=html.escape(detail), back=SETTINGS_PAGE, style=_STYLE
     )
+    headers = {
+        "Cache-Control": "no-store",
+        "Referrer-Policy": "no-referrer",
+        "Content-Security-Policy": _CSP,
+    }
+    return web.Response(status=status, text=body, content_type="text/html", headers=headers)
 
 
 def _html(description: str) -> dict[str, Any]:

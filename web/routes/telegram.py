@@ -20,7 +20,8 @@ async def webhook(request: web.Request) -> web.Response:
     if target is None:
         return error_response(404, "not_found", "the bot is not in webhook mode")
     given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-    if not secrets.compare_digest(given.encode(), target.secret.encode()):
+    # An empty expected secret would match an absent header: never accept it.
+    if not target.secret or not secrets.compare_digest(given.encode(), target.secret.encode()):
         log.warning("webhook call with a wrong secret token from %s", request.remote)
         return error_response(401, "unauthorized", "wrong secret token")
     try:
