@@ -239,7 +239,7 @@ def action_json(action: ProposedAction) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- actions a client runs at once
-# The seed's own confirm, `{actions: [{fn, args}]}`: no proposal came first, so no id yet.
+# The one-step confirm, `{actions: [{fn, args}]}`: no proposal came first, so no id yet.
 
 
 class _Call(BaseModel):

@@ -413,7 +413,7 @@ class AgentService:
         source: Source = "api",
         client_mutation_id: str | None = None,
     ) -> ProposalState:
-        """The seed's one-step confirm: actions a client already showed the owner run at once,
+        """The one-step confirm: actions a client already showed the owner run at once,
         in one transaction, recorded as a proposal made and confirmed together; no model request.
 
         With `client_mutation_id`, applied at most once ever: a repeat, concurrent or later,

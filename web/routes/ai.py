@@ -100,7 +100,7 @@ class ConfirmIn(In):
 
 
 class ConfirmActionsIn(In):
-    """The seed's form: actions the client showed the owner, run at once with no proposal
+    """The one-step form: actions the client showed the owner, run at once with no proposal
     first; recorded in the audit trail as proposed and confirmed together (source "api")."""
 
     actions: list[ActionCall] = Field(
@@ -136,7 +136,7 @@ class ConfirmBody(
         ]
     ]
 ):
-    """A pending proposal's id, or the seed's actions to run at once. A validation error's
+    """A pending proposal's id, or actions to run at once. A validation error's
     `loc` starts with the form it was read as ("proposal" or "actions")."""
 
 
@@ -303,8 +303,8 @@ async def _run_now(agent: AgentService, body: ConfirmActionsIn) -> ResultsOut:
 
 @api.post("/ai/command/confirm", responses=_CONFIRM_CONFLICT)
 async def ai_confirm(request: web.Request, body: ConfirmBody) -> ResultsOut:
-    """Carry out a proposal (once), possibly with edited or dropped actions; or, the seed's
-    form, run actions at once (once per `client_mutation_id`)."""
+    """Carry out a proposal (once), possibly with edited or dropped actions; or, in one step,
+    run the actions sent (once per `client_mutation_id`)."""
     if isinstance(body.root, ConfirmActionsIn):
         return await _run_now(_agent(request), body.root)
     proposal = body.root

@@ -1,5 +1,5 @@
 """POST /telegram/webhook: Telegram's deliveries, checked against the secret token.
-POST /telegram/set-webhook: the seed's admin one-shot, `ordinarthur-os set-webhook` over HTTP."""
+POST /telegram/set-webhook: the admin one-shot, `ordinarthur-os set-webhook` over HTTP."""
 
 from __future__ import annotations
 

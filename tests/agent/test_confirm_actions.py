@@ -1,4 +1,4 @@
-"""`POST /ai/command/confirm` with the seed's body, `{actions: [{fn, args}]}`: no proposal first,
+"""`POST /ai/command/confirm` with actions only, `{actions: [{fn, args}]}`: no proposal first,
 the actions run at once and the audit trail records them as proposed and confirmed together."""
 
 from __future__ import annotations
@@ -196,7 +196,7 @@ async def test_an_id_spent_by_an_offline_replay_is_a_conflict(
     assert await count(sessionmaker, AiAction) == 0
 
 
-async def test_the_proposal_form_keeps_working_beside_the_seeds(
+async def test_the_proposal_form_keeps_working_beside_the_one_step_form(
     client: Client, auth: dict[str, str], sessionmaker: Sessionmaker
 ) -> None:
     _, proposal = await post(client, auth, "/ai/command", {"text": "ajoute pain"})
@@ -217,9 +217,10 @@ async def test_openapi_documents_both_forms(client: Client, auth: dict[str, str]
     forms = schemas[body["$ref"].rsplit("/", 1)[-1]]["oneOf"]
     assert [f["$ref"].rsplit("/", 1)[-1] for f in forms] == ["ConfirmIn", "ConfirmActionsIn"]
     assert schemas["ConfirmIn"]["required"] == ["proposal_id"]
-    seed = schemas["ConfirmActionsIn"]
-    assert seed["required"] == ["actions"] and "client_mutation_id" in seed["properties"]
-    calls = seed["properties"]["actions"]["items"]["oneOf"]
+    one_step = schemas["ConfirmActionsIn"]
+    assert one_step["required"] == ["actions"]
+    assert "client_mutation_id" in one_step["properties"]
+    calls = one_step["properties"]["actions"]["items"]["oneOf"]
     args = {
         schemas[c["$ref"].rsplit("/", 1)[-1]]["properties"]["args"]["$ref"].rsplit("/", 1)[-1]
         for c in calls

@@ -1,6 +1,6 @@
-"""seed api: jobs searchable by location; "api" as a source of the audit trail
+"""jobs searchable by location (location_key); "api" as a source of the audit trail
 
-Revision ID: 0005_seed_api
+Revision ID: 0005_location_key_api_source
 Revises: 0004_voice_failures
 Create Date: 2026-11-26 10:00:00.000000
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_seed_api"
+revision: str = "0005_location_key_api_source"
 down_revision: str | None = "0004_voice_failures"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
