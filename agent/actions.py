@@ -236,3 +236,46 @@ def make_action(action_id: uuid.UUID, fn: str, args: ActionArgs) -> ProposedActi
 
 def action_json(action: ProposedAction) -> dict[str, Any]:
     return {"id": str(action.id), "fn": action.fn, "args": action.args.to_json()}
+
+
+# ---------------------------------------------------------------- actions a client runs at once
+# The one-step confirm, `{actions: [{fn, args}]}`: no proposal came first, so no id yet.
+
+
+class _Call(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CreateTodoCall(_Call):
+    fn: Literal["create_todo"]
+    args: CreateTodoArgs
+
+
+class AddProjectIdeaCall(_Call):
+    fn: Literal["add_project_idea"]
+    args: AddProjectIdeaArgs
+
+
+class AddProjectStepCall(_Call):
+    fn: Literal["add_project_step"]
+    args: AddProjectStepArgs
+
+
+class CreateCalendarEventCall(_Call):
+    fn: Literal["create_calendar_event"]
+    args: CreateCalendarEventArgs
+
+
+class ToggleDailyCheckinCall(_Call):
+    fn: Literal["toggle_daily_checkin"]
+    args: ToggleDailyCheckinArgs
+
+
+ActionCall = Annotated[
+    CreateTodoCall
+    | AddProjectIdeaCall
+    | AddProjectStepCall
+    | CreateCalendarEventCall
+    | ToggleDailyCheckinCall,
+    Field(discriminator="fn"),
+]

@@ -40,6 +40,14 @@ class InvalidEditError(AgentError):
         self.details = details or []
 
 
+class MutationIdReusedError(AgentError):
+    """A `client_mutation_id` already spent on another kind of mutation (an offline replay)."""
+
+    def __init__(self, client_mutation_id: str) -> None:
+        super().__init__(f"client_mutation_id {client_mutation_id!r} was used for another change")
+        self.client_mutation_id = client_mutation_id
+
+
 class UndoExpiredError(AgentError):
     def __init__(self, proposal_id: uuid.UUID, confirmed_at: datetime | None) -> None:
         super().__init__(f"proposal {proposal_id} was confirmed too long ago to be undone")

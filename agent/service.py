@@ -2,6 +2,7 @@
 
     propose()  one model request → actions stored in `ai_actions` as `proposed`; nothing written
     apply()    the owner confirmed: the actions run through `store/` in one transaction
+    run_now()  actions a client already showed the owner, proposed and confirmed at once
     cancel()   the owner said no
     undo()     within `undo_window` of a confirm: what was created is removed
     revise()   one model request with the pending proposal and the owner's correction
@@ -33,6 +34,7 @@ from agent import execute
 from agent.actions import (
     PROPOSED_ACTION,
     ActionArgs,
+    ActionCall,
     ProposedAction,
     UnknownFunctionError,
     ValidationContext,
@@ -44,6 +46,7 @@ from agent.actions import (
 from agent.errors import (
     EmptyMessageError,
     InvalidEditError,
+    MutationIdReusedError,
     NotPendingError,
     ProposalNotFoundError,
     SpeechToTextDisabledError,
@@ -65,6 +68,7 @@ from agent.runner import Answer, ModelRunner, RetryPolicy, Situation
 from agent.stt import SpeechToText
 from agent.tools import ProposeAgent
 from store import actions as actions_q
+from store import mutations
 from store import projects as projects_q
 from store.clock import Clock
 from store.db import autocommit
@@ -401,6 +405,121 @@ class AgentService:
                 )
                 rows = await actions_q.get_proposal(session=session, proposal_id=proposal_id)
             return proposal_state(rows, changed=bool(marked))
+
+    async def run_now(
+        self,
+        calls: Sequence[ActionCall],
+        *,
+        source: Source = "api",
+        client_mutation_id: str | None = None,
+    ) -> ProposalState:
+        """The one-step confirm: actions a client already showed the owner run at once,
+        in one transaction, recorded as a proposal made and confirmed together; no model request.
+
+        With `client_mutation_id`, applied at most once ever: a repeat, concurrent or later,
+        writes nothing and gets the first call's state (`changed=False`), whatever it carries.
+        When an action fails nothing is written and the id stays free (the client may fix and
+        resend); the attempt stays in the audit trail as `failed`. Raises `InvalidEditError`
+        (nothing stored) for arguments that do not validate, `MutationIdReusedError` for an id
+        an offline replay already spent.
+        """
+        plan = self._called(calls)
+        proposal_id = uuid.uuid4()
+        ids = [uuid.uuid4() for _ in plan]
+        rows = self._confirmed_rows(proposal_id, ids, plan, source=source)
+        by_id = {action_id: args for action_id, (_, args) in zip(ids, plan, strict=True)}
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                if client_mutation_id is not None and not await mutations.claim(
+                    session=session, client_mutation_id=client_mutation_id
+                ):
+                    return await self._applied_before(session, client_mutation_id)
+                await actions_q.insert_actions(session=session, rows=rows)
+                inserted = await actions_q.get_proposal(session=session, proposal_id=proposal_id)
+                await self._execute(session, inserted, by_id)
+                if client_mutation_id is not None:
+                    await mutations.record_result(
+                        session=session,
+                        client_mutation_id=client_mutation_id,
+                        result={"proposal_id": str(proposal_id)},
+                    )
+                stored = await actions_q.get_proposal(session=session, proposal_id=proposal_id)
+                return proposal_state(stored, changed=True)
+        except _Failure as failure:
+            log.info("direct actions %s failed: %s", proposal_id, failure.message)
+            return await self._record_failure(proposal_id, rows, failure)
+
+    def _called(self, calls: Sequence[ActionCall]) -> list[tuple[str, ActionArgs]]:
+        """The calls' arguments validated again, in the owner's time zone (as an edit is)."""
+        context = validation_context(self._clock.tz)
+        plan: list[tuple[str, ActionArgs]] = []
+        for i, call in enumerate(calls):
+            try:
+                plan.append((call.fn, validate_args(call.fn, call.args.to_json(), context)))
+            except ValidationError as exc:
+                details = [
+                    {"loc": ["actions", str(i), "args", *map(str, e["loc"])], "msg": e["msg"]}
+                    for e in exc.errors(include_url=False, include_input=False)
+                ]
+                message = f"invalid arguments for action {i}"
+                raise InvalidEditError(message, details=details) from None
+        return plan
+
+    def _confirmed_rows(
+        self,
+        proposal_id: uuid.UUID,
+        ids: Sequence[uuid.UUID],
+        plan: Sequence[tuple[str, ActionArgs]],
+        *,
+        source: Source,
+    ) -> list[dict[str, Any]]:
+        """`ai_actions` rows of a proposal made and confirmed at the same instant."""
+        now = self._clock.now()
+        return [
+            {
+                "id": action_id,
+                "proposal_id": proposal_id,
+                "position": i,
+                "function_name": fn,
+                "function_args": args.to_json(),
+                "status": "confirmed",
+                "source": source,
+                "created_at": now,
+                "confirmed_at": now,
+            }
+            for i, (action_id, (fn, args)) in enumerate(zip(ids, plan, strict=True))
+        ]
+
+    async def _record_failure(
+        self, proposal_id: uuid.UUID, rows: Sequence[Mapping[str, Any]], failure: _Failure
+    ) -> ProposalState:
+        """After the rollback: the attempt in the audit trail, its actions `failed`."""
+        attempted = [{**row, "status": "proposed", "confirmed_at": None} for row in rows]
+        async with self._sessionmaker() as session, session.begin():
+            await actions_q.insert_actions(session=session, rows=attempted)
+            errors = {k: "" for k in failure.kept} | {failure.action_id: failure.message}
+            await actions_q.mark_failed(
+                session=session, proposal_id=proposal_id, errors=errors, default_error=NOT_RUN
+            )
+            stored = await actions_q.get_proposal(session=session, proposal_id=proposal_id)
+        return proposal_state(stored, changed=True)
+
+    async def _applied_before(
+        self, session: AsyncSession, client_mutation_id: str
+    ) -> ProposalState:
+        """The state the first call with this id left (it committed before our claim)."""
+        outcome = await mutations.get_result(
+            session=session, client_mutation_id=client_mutation_id
+        )
+        proposal_id = (outcome or {}).get("proposal_id")
+        rows = (
+            await actions_q.get_proposal(session=session, proposal_id=uuid.UUID(proposal_id))
+            if isinstance(proposal_id, str)
+            else ()
+        )
+        if not rows:
+            raise MutationIdReusedError(client_mutation_id)
+        return proposal_state(rows, changed=False)
 
     def _plan(
         self,

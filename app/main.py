@@ -16,7 +16,15 @@ from app.secrets import with_generated_secrets
 from app.settings import Settings
 from store.clock import Clock
 from web.app import create_web_app
-from web.keys import CLOCK, SCHEDULING, SESSIONMAKER, Scheduling, WebConfig
+from web.keys import (
+    CLOCK,
+    SCHEDULING,
+    SESSIONMAKER,
+    TELEGRAM_SET_WEBHOOK,
+    Scheduling,
+    WebConfig,
+    WebhookRegistration,
+)
 
 log = logging.getLogger("ordinarthur_os")
 
@@ -50,6 +58,14 @@ def create_app(
     app[SETTINGS] = settings
     app[CLOCK] = clock or Clock(settings.tz)
     app[SCHEDULING] = Scheduling(defaults=settings.schedule_defaults)
+
+    async def register_webhook() -> WebhookRegistration:
+        # aiogram is slow to import: only when asked.
+        from app.telegram import register_webhook as register
+
+        return await register(settings)
+
+    app[TELEGRAM_SET_WEBHOOK] = register_webhook
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         async for _ in database_ctx(app, run_migrations=run_migrations):

@@ -60,42 +60,99 @@ class SettingsError(ValueError):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
-    database_url: str | None = None
-    data_dir: Path = Field(default_factory=_default_data_dir)
-    host: str = "127.0.0.1"
-    port: int = Field(default=3000, ge=0, le=65535)
-    api_bearer_token: SecretStr | None = None
-    trusted_proxies: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = ()
-    app_env: Literal["development", "production", "test"] = "development"
-    timezone: str = "Europe/Paris"
-    owner_name: str | None = Field(default=None, max_length=100)
+    database_url: str | None = Field(
+        None,
+        description="PostgreSQL, postgres://… or postgresql+asyncpg://…; "
+        "empty: an embedded PostgreSQL under DATA_DIR",
+    )
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        description="folder of the embedded database and the generated secrets; "
+        "empty: the platform's user data folder for ordinarthur-os",
+    )
+    host: str = Field("127.0.0.1", description="address the web server listens on")
+    port: int = Field(3000, ge=0, le=65535, description="port the web server listens on")
+    api_bearer_token: SecretStr | None = Field(
+        None,
+        description="bearer of the REST API and the PWA; "
+        "empty: generated once into DATA_DIR (outside production)",
+    )
+    trusted_proxies: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = Field(
+        (),
+        description="comma-separated proxies (addresses or networks) whose X-Forwarded-For "
+        "names the client; empty: the peer address is the client",
+    )
+    app_env: Literal["development", "production", "test"] = Field(
+        "development",
+        description="development, test or production "
+        "(production refuses missing or example secrets)",
+    )
+    timezone: str = Field(
+        "Europe/Paris", description="the owner's time zone: every schedule and every today"
+    )
+    owner_name: str | None = Field(
+        None, max_length=100, description="the owner's first name for the PWA's greeting"
+    )
 
-    telegram_bot_token: SecretStr | None = None
-    telegram_owner_id: int | None = None
-    telegram_webhook_url: str | None = None
-    telegram_webhook_secret: SecretStr | None = None
-    telegram_api_base: str = "https://api.telegram.org"
+    telegram_bot_token: SecretStr | None = Field(
+        None, description="token from @BotFather; empty: no bot and no scheduler"
+    )
+    telegram_owner_id: int | None = Field(
+        None, description="the owner's Telegram user id, the only one served (with a token)"
+    )
+    telegram_webhook_url: str | None = Field(
+        None, description="public https URL of /telegram/webhook; empty: the bot polls"
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        None,
+        description="secret Telegram sends with each webhook call (required in production)",
+    )
+    telegram_api_base: str = Field(
+        "https://api.telegram.org", description="Bot API server (a local one, or tests)"
+    )
 
-    mistral_api_key: SecretStr | None = None
-    mistral_model: str = "mistral-small-latest"
-    mistral_base_url: str = "https://api.mistral.ai"
+    mistral_api_key: SecretStr | None = Field(
+        None, description="Mistral API key; empty: the offline parser answers"
+    )
+    mistral_model: str = Field(
+        "mistral-small-latest", description="Mistral model that proposes the actions"
+    )
+    mistral_base_url: str = Field("https://api.mistral.ai", description="Mistral API server")
 
-    groq_api_key: SecretStr | None = None
-    groq_stt_model: str = "whisper-large-v3-turbo"
-    groq_base_url: str = "https://api.groq.com"
+    groq_api_key: SecretStr | None = Field(
+        None, description="Groq API key for speech-to-text; empty: voice notes are refused"
+    )
+    groq_stt_model: str = Field("whisper-large-v3-turbo", description="Groq speech-to-text model")
+    groq_base_url: str = Field("https://api.groq.com", description="Groq API server")
 
-    google_oauth_client_id: str | None = None
-    google_oauth_client_secret: SecretStr | None = None
-    google_oauth_redirect_uri: str | None = None
-    google_api_base: str | None = None
+    google_oauth_client_id: str | None = Field(
+        None, description="Google OAuth client id; empty: no Google Calendar sync"
+    )
+    google_oauth_client_secret: SecretStr | None = Field(
+        None, description="Google OAuth client secret"
+    )
+    google_oauth_redirect_uri: str | None = Field(
+        None,
+        description="OAuth callback registered with Google: "
+        "https://<host>/agenda/google/oauth/callback",
+    )
+    google_api_base: str | None = Field(
+        None, description="Google Calendar API server; empty: Google's own (tests set it)"
+    )
 
-    ical_feed_secret: SecretStr | None = None
+    ical_feed_secret: SecretStr | None = Field(
+        None,
+        description="secret of the iCal feed URL /agenda/ical/<secret>.ics; "
+        "empty: generated once into DATA_DIR (outside production)",
+    )
 
-    digest_time: Annotated[time, NoDecode] = time(7, 30)
-    med_reminder_times: Annotated[tuple[time, ...], NoDecode] = (
-        time(9, 0),
-        time(13, 0),
-        time(20, 0),
+    digest_time: Annotated[time, NoDecode] = Field(
+        time(7, 30), description="time of the morning digest (HH:MM) until the owner changes it"
+    )
+    med_reminder_times: Annotated[tuple[time, ...], NoDecode] = Field(
+        (time(9, 0), time(13, 0), time(20, 0)),
+        description="times of the medication reminders (HH:MM, comma-separated) "
+        "until the owner changes them",
     )
 
     @field_validator(
@@ -119,6 +176,12 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         # `FOO=` in a .env or a k8s secret means "not set", not "set to the empty string".
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _default_when_empty(cls, value: object) -> object:
+        # As for the others, `DATA_DIR=` means "not set", not "the current folder".
+        return _default_data_dir() if isinstance(value, str) and not value.strip() else value
 
     @field_validator("owner_name")
     @classmethod

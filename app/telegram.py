@@ -10,12 +10,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiogram import Bot, Dispatcher
+from aiogram.exceptions import AiogramError, TelegramAPIError, TelegramNetworkError
 from aiohttp import web
 
 from app.scheduler import Scheduler
 from app.settings import Settings, SettingsError
 from bot.dispatcher import create_bot, create_dispatcher, register_commands
-from web.keys import AGENT, CLOCK, SCHEDULING, SESSIONMAKER, TELEGRAM_WEBHOOK, WebhookTarget
+from web.keys import (
+    AGENT,
+    CLOCK,
+    SCHEDULING,
+    SESSIONMAKER,
+    TELEGRAM_WEBHOOK,
+    TelegramNotConfiguredError,
+    TelegramSetupError,
+    TelegramUnavailableError,
+    WebhookRegistration,
+    WebhookTarget,
+)
 
 log = logging.getLogger(__name__)
 
@@ -114,18 +126,46 @@ async def _poll(tg: Telegram) -> None:
 
 async def set_webhook(settings: Settings) -> None:
     """`ordinarthur-os set-webhook`: register TELEGRAM_WEBHOOK_URL with Telegram."""
-    if settings.telegram_bot_token is None or not settings.telegram_webhook_url:
-        raise SystemExit("set-webhook needs TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_URL")
-    bot = create_bot(
-        settings.telegram_bot_token.get_secret_value(), api_base=settings.telegram_api_base
-    )
+    try:
+        await register_webhook(settings)
+    except TelegramSetupError as exc:
+        raise SystemExit(f"set-webhook: {exc}") from None
+
+
+async def register_webhook(settings: Settings) -> WebhookRegistration:
+    """Register TELEGRAM_WEBHOOK_URL (and its secret) with Telegram, then the bot's commands;
+    what Telegram answered. Raises `TelegramSetupError` saying why it could not."""
+    if settings.telegram_bot_token is None:
+        raise TelegramNotConfiguredError(
+            "TELEGRAM_BOT_TOKEN", "TELEGRAM_BOT_TOKEN is not set: there is no bot to register"
+        )
+    if not settings.telegram_webhook_url:
+        # Registering anyway would stop the polling bot: Telegram refuses getUpdates then.
+        raise TelegramNotConfiguredError(
+            "TELEGRAM_WEBHOOK_URL",
+            "TELEGRAM_WEBHOOK_URL is not set: the bot polls; set it (and "
+            "TELEGRAM_WEBHOOK_SECRET), restart, then register",
+        )
+    token = settings.telegram_bot_token.get_secret_value()
+    bot = create_bot(token, api_base=settings.telegram_api_base)
     secret = settings.telegram_webhook_secret
     try:
-        await bot.set_webhook(
+        result = await bot.set_webhook(
             settings.telegram_webhook_url,
             secret_token=secret.get_secret_value() if secret else None,
             allowed_updates=["message", "callback_query"],
         )
-        await register_commands(bot)
+        info = await bot.get_webhook_info()
+        await _register_commands(bot)
+    except TelegramNetworkError as exc:
+        reason = exc.message.replace(token, "<token>")  # an invalid URL is quoted whole
+        raise TelegramUnavailableError(f"Telegram could not be reached: {reason}") from None
+    except TelegramAPIError as exc:
+        raise TelegramUnavailableError(f"Telegram refused: {exc.message}") from None
+    except AiogramError:
+        raise TelegramUnavailableError("Telegram's answer could not be read") from None
     finally:
         await bot.session.close()
+    return WebhookRegistration(
+        result=result, webhook=info.model_dump(mode="json", exclude_none=True)
+    )

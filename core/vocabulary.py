@@ -71,7 +71,9 @@ ACTION_STATUS_LABELS: Mapping[str, str] = {
     "superseded": "remplacée",
 }
 
-ActionSource = Literal["telegram", "pwa"]
+# "api": actions a client sent to run at once, with no proposal first (`POST /ai/command/confirm
+# {actions}`).
+ActionSource = Literal["telegram", "pwa", "api"]
 ACTION_SOURCES: tuple[ActionSource, ...] = get_args(ActionSource)
 
 Language = Literal["fr", "en"]

@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.by_id import delete_by_id, get_by_id, update_by_id
-from store.tables import EMPTY_TEXT_ARRAY, Job, JobSearchCriteria
+from store.tables import EMPTY_TEXT_ARRAY, Job, JobSearchCriteria, search_key
 
 # What a scraper sends. Everything else (starred, archived, applied_at, notes) is the owner's.
 SCRAPED = (
@@ -93,10 +93,12 @@ async def list_jobs(
     remote_type: str | None = None,
     stack: Sequence[str] = (),
     since: datetime | None = None,
+    location: str | None = None,
     limit: int = 200,
     offset: int = 0,
 ) -> Sequence[Job]:
-    """Most recently seen first; `stack` matches offers sharing any of the technologies."""
+    """Most recently seen first; `stack` matches offers sharing any of the technologies,
+    `location` those whose location contains it, ignoring case and accents."""
     where: list[ColumnElement[bool]] = []
     if archived is not None:
         where.append(Job.archived.is_(archived))
@@ -106,8 +108,33 @@ async def list_jobs(
         where.append(Job.stack.overlap(list(stack)))
     if since is not None:
         where.append(Job.last_seen_at >= since)
+    if location is not None:
+        # strpos, not LIKE: a % or _ the owner types is a character, not a wildcard. No index
+        # serves a "contains" without pg_trgm; the precomputed key keeps the scan cheap.
+        where.append(func.strpos(Job.location_key, search_key(literal(location, Text))) > 0)
     stmt = select(Job).where(*where).order_by(Job.last_seen_at.desc(), Job.id)
     return (await session.execute(stmt.limit(limit).offset(offset))).scalars().all()
+
+
+@dataclass(frozen=True)
+class LocationCount:
+    location: str
+    count: int
+
+
+async def frequent_locations(
+    *, session: AsyncSession, archived: bool = False, limit: int = 10
+) -> list[LocationCount]:
+    """The most common locations of the offers, most frequent first. Spellings that differ
+    only in case or accents count together, shown as their most frequent spelling."""
+    count = func.count().label("count")
+    spelling = func.mode().within_group(Job.location).label("location")
+    stmt = select(spelling, count).where(
+        Job.archived.is_(archived), func.btrim(Job.location_key) != ""
+    )
+    stmt = stmt.group_by(Job.location_key).order_by(count.desc(), Job.location_key).limit(limit)
+    rows = (await session.execute(stmt)).all()
+    return [LocationCount(location=location, count=n) for location, n in rows]
 
 
 async def get_job(*, session: AsyncSession, job_id: uuid.UUID) -> Job:

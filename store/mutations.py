@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import literal_column, update
+from sqlalchemy import literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,3 +31,11 @@ async def record_result(
         .values(result=result)
     )
     await session.execute(stmt)
+
+
+async def get_result(*, session: AsyncSession, client_mutation_id: str) -> dict[str, Any] | None:
+    """What the transaction that applied the mutation recorded (None: nothing, or no such id)."""
+    stmt = select(ClientMutation.result).where(
+        ClientMutation.client_mutation_id == client_mutation_id
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()

@@ -17,6 +17,8 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    ColumnElement,
+    Computed,
     Date,
     DateTime,
     ForeignKey,
@@ -27,7 +29,9 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    column,
     func,
+    literal_column,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
@@ -86,6 +90,18 @@ def _one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
 # ---------------------------------------------------------------- jobs
 
 
+def search_key(value: ColumnElement[str]) -> ColumnElement[str]:
+    """Text as searched: lower case, accents and typographic apostrophes dropped
+    ("Saint-Étienne" → "saint-etienne", "Villeneuve-d’Ascq" → "villeneuve-d'ascq").
+
+    Built-in immutable functions only, so that it can be a stored generated column: the
+    `unaccent` extension is not immutable, may not be installable on an external server, and
+    lives outside the one schema a backup holds."""
+    decomposed = func.normalize(func.translate(value, "’‘", "''"), literal_column("NFKD"))
+    # \u0300-\u036f: the combining diacritical marks NFKD split off their letters.
+    return func.lower(func.regexp_replace(decomposed, r"[\u0300-\u036f]", "", "g"))
+
+
 class Job(Base):
     __tablename__ = "jobs"
     __table_args__ = (
@@ -112,6 +128,11 @@ class Job(Base):
     starred: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
     applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     notes: Mapped[str | None] = mapped_column(Text)
+    # service: `location` as `GET /jobs?location=` searches it, computed once per write rather
+    # than on every row of every search.
+    location_key: Mapped[str | None] = mapped_column(
+        Text, Computed(search_key(column("location")), persisted=True)
+    )
 
 
 class JobSearchCriteria(Base):

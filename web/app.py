@@ -28,7 +28,7 @@ def create_web_app(config: WebConfig) -> web.Application:
     app[THROTTLE] = BearerThrottle()
     mount(app, health.api, openapi_api, settings.api, vocabulary.api)
     mount(app, *REST_APIS)
-    mount(app, ai.api, google.api)
+    mount(app, ai.api, google.api, telegram.api)
     app.router.add_post("/telegram/webhook", telegram.webhook)
     add_pwa_routes(app)
     return app

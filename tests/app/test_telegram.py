@@ -178,3 +178,107 @@ async def test_the_webhook_never_accepts_an_empty_secret(
             assert response.status == 401
             assert (await response.json())["error"]["code"] == "unauthorized"
     assert fed == []
+
+
+def _webhook_mode(settings: Settings, tg: FakeTelegram, **extra: Any) -> Settings:
+    return _with_bot(
+        settings,
+        tg,
+        telegram_webhook_url="https://os.example/telegram/webhook",
+        telegram_webhook_secret=SecretStr(WEBHOOK_SECRET),
+        **extra,
+    )
+
+
+async def test_the_set_webhook_route_registers_and_returns_telegrams_answer(
+    settings: Settings,
+    clock: FrozenClock,
+    tg: FakeTelegram,
+    auth: dict[str, str],
+    sessionmaker: async_sessionmaker[AsyncSession],  # noqa: ARG001
+) -> None:
+    async with await _client(_webhook_mode(settings, tg), clock) as client:
+        assert (await client.post("/telegram/set-webhook")).status == 401
+        assert not tg.calls_to("setWebhook")
+
+        response = await client.post("/telegram/set-webhook", headers=auth)
+
+        text = await response.text()
+        assert response.status == 200, text
+        assert await response.json() == {
+            "ok": True,
+            "result": True,
+            "webhook": {
+                "url": "https://os.example/telegram/webhook",
+                "has_custom_certificate": False,
+                "pending_update_count": 0,
+                "allowed_updates": ["message", "callback_query"],
+            },
+        }
+        [call] = tg.calls_to("setWebhook")
+        assert call["url"] == "https://os.example/telegram/webhook"
+        assert call["secret_token"] == WEBHOOK_SECRET
+        assert WEBHOOK_SECRET not in text and BOT_TOKEN not in text
+        await tg.wait_for("setMyCommands", count=2)  # at start, then as the CLI does
+
+
+async def test_set_webhook_without_a_webhook_url_is_409_and_leaves_polling_alone(
+    settings: Settings,
+    clock: FrozenClock,
+    tg: FakeTelegram,
+    auth: dict[str, str],
+    sessionmaker: async_sessionmaker[AsyncSession],  # noqa: ARG001
+) -> None:
+    async with await _client(_with_bot(settings, tg), clock) as client:
+        response = await client.post("/telegram/set-webhook", headers=auth)
+
+        error = (await response.json())["error"]
+        assert (response.status, error["code"]) == (409, "telegram_not_configured")
+        assert error["details"] == {"missing": "TELEGRAM_WEBHOOK_URL"}
+        assert "TELEGRAM_WEBHOOK_URL is not set" in error["message"]
+        assert not tg.calls_to("setWebhook")
+
+
+async def test_set_webhook_without_a_bot_is_409(
+    client: TestClient[web.Request, web.Application], auth: dict[str, str]
+) -> None:
+    response = await client.post("/telegram/set-webhook", headers=auth)
+
+    error = (await response.json())["error"]
+    assert (response.status, error["code"]) == (409, "telegram_not_configured")
+    assert error["details"] == {"missing": "TELEGRAM_BOT_TOKEN"}
+
+
+async def test_telegram_refusing_or_unreachable_is_502_with_its_reason(
+    settings: Settings,
+    clock: FrozenClock,
+    tg: FakeTelegram,
+    auth: dict[str, str],
+    sessionmaker: async_sessionmaker[AsyncSession],  # noqa: ARG001
+) -> None:
+    refusal = "Bad Request: bad webhook: Failed to resolve host: Name or service not known"
+    tg.fail_next("setWebhook", description=refusal)
+    async with await _client(_webhook_mode(settings, tg), clock) as client:
+        response = await client.post("/telegram/set-webhook", headers=auth)
+        error = (await response.json())["error"]
+        assert (response.status, error["code"]) == (502, "telegram_failed")
+        assert error["message"] == f"Telegram refused: {refusal}"
+
+    # aiohttp quotes an invalid URL whole, the bot's token inside; the answer must not.
+    invalid = _webhook_mode(settings, tg, telegram_api_base="http://127.0.0.1:99999")
+    async with await _client(invalid, clock) as client:
+        response = await client.post("/telegram/set-webhook", headers=auth)
+        text = await response.text()
+        assert response.status == 502, text
+        assert "could not be reached" in text and "bot<token>/setWebhook" in text
+        assert BOT_TOKEN not in text
+
+
+async def test_the_cli_says_which_variable_is_missing(
+    settings: Settings, tg: FakeTelegram
+) -> None:
+    with pytest.raises(SystemExit, match="TELEGRAM_WEBHOOK_URL is not set"):
+        await set_webhook(_with_bot(settings, tg))
+    with pytest.raises(SystemExit, match="TELEGRAM_BOT_TOKEN is not set"):
+        await set_webhook(settings)
+    assert not tg.calls_to("setWebhook")

@@ -101,3 +101,48 @@ async def test_criteria_crud(api: ApiClient) -> None:
     await api.delete(f"/jobs/criteria/{created['id']}", status=404)
     await api.put(f"/jobs/criteria/{uuid.uuid4()}", json={}, status=404)
     await api.post("/jobs/criteria", json={"remote_types": ["moon"]}, status=422)
+
+
+async def test_location_matches_any_case_and_accents(api: ApiClient, clock: FrozenClock) -> None:
+    places = ["Marseille (13)", "MARSEILLE 13e", "Saint-Étienne", "Villeneuve-d’Ascq", "Paris"]
+    for n, place in enumerate(places):
+        clock.advance(timedelta(minutes=1))
+        await api.post("/jobs/ingest", json={"jobs": [offer(n, location=place)]})
+    await api.post("/jobs/ingest", json={"jobs": [offer(9)]})  # no location at all
+
+    async def found(location: str, **params: str) -> list[str | None]:
+        jobs = await api.get("/jobs", params={"location": location, **params})
+        return [j["location"] for j in jobs]
+
+    assert await found("marseille") == ["MARSEILLE 13e", "Marseille (13)"]
+    assert await found("  Marséille ") == ["MARSEILLE 13e", "Marseille (13)"]
+    assert await found("ETIENNE") == await found("saint-étienne") == ["Saint-Étienne"]
+    assert await found("d'ascq") == ["Villeneuve-d’Ascq"]
+    assert await found("marseille", limit="1") == ["MARSEILLE 13e"]
+    assert await found("%") == await found("_") == []  # characters, not wildcards
+    assert await found("lyon") == []
+    await api.get("/jobs", params={"location": "   "}, status=422)
+    await api.get("/jobs", params={"location": "x" * 201}, status=422)
+
+
+async def test_frequent_locations_count_spellings_together(api: ApiClient) -> None:
+    places = ["Marseille", "marseille", "Marseille", "Marseille", "Paris"]
+    places += ["Saint-Étienne", "SAINT-ETIENNE", "Saint-Étienne"]
+    batch = [offer(n, location=place) for n, place in enumerate(places)]
+    batch += [offer(10, location="  "), offer(11), offer(12, location="Lyon")]
+    await api.post("/jobs/ingest", json={"jobs": batch})
+    lyon = (await api.get("/jobs", params={"location": "lyon"}))[0]
+    await api.patch(f"/jobs/{lyon['id']}", json={"archived": True})
+
+    assert await api.get("/jobs/locations") == [
+        {"location": "Marseille", "count": 4},
+        {"location": "Saint-Étienne", "count": 3},
+        {"location": "Paris", "count": 1},
+    ]
+    assert await api.get("/jobs/locations", params={"limit": "1"}) == [
+        {"location": "Marseille", "count": 4}
+    ]
+    assert await api.get("/jobs/locations", params={"archived": "true"}) == [
+        {"location": "Lyon", "count": 1}
+    ]
+    await api.get("/jobs/locations", params={"limit": "0"}, status=422)

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import mimetypes
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from aiohttp import BodyPartReader, web
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Discriminator, Field, RootModel, Tag
 
-from agent.actions import ProposedAction
+from agent.actions import ActionCall, ProposedAction
 from agent.errors import (
     EmptyMessageError,
     InvalidEditError,
+    MutationIdReusedError,
     ProposalNotFoundError,
     SpeechToTextDisabledError,
     UndoExpiredError,
@@ -45,6 +46,10 @@ class NotPending(Conflict):
 
 class ActionFailed(Conflict):
     code = "action_failed"
+
+
+class MutationIdReused(Conflict):
+    code = "client_mutation_id_reused"
 
 
 class UndoExpired(Conflict):
@@ -92,6 +97,47 @@ class ConfirmIn(In):
         description="the actions to run, possibly edited; those left out are dropped. "
         "Datetimes need an offset.",
     )
+
+
+class ConfirmActionsIn(In):
+    """The one-step form: actions the client showed the owner, run at once with no proposal
+    first; recorded in the audit trail as proposed and confirmed together (source "api")."""
+
+    actions: list[ActionCall] = Field(
+        min_length=1, max_length=50, description="run in this order. Datetimes need an offset."
+    )
+    client_mutation_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=200,
+        description="applied at most once per id: a repeat writes nothing and gets the first "
+        "call's results",
+    )
+
+
+def _confirm_form(data: Any) -> str | None:
+    """Which form a body is: a `proposal_id` makes it the first."""
+    if isinstance(data, dict):
+        return "proposal" if "proposal_id" in data else "actions"
+    if isinstance(data, ConfirmIn):
+        return "proposal"
+    return "actions" if isinstance(data, ConfirmActionsIn) else None
+
+
+class ConfirmBody(
+    RootModel[
+        Annotated[
+            Annotated[ConfirmIn, Tag("proposal")] | Annotated[ConfirmActionsIn, Tag("actions")],
+            Discriminator(
+                _confirm_form,
+                custom_error_type="invalid_confirm",
+                custom_error_message="expected {proposal_id, actions?} or {actions}",
+            ),
+        ]
+    ]
+):
+    """A pending proposal's id, or actions to run at once. A validation error's
+    `loc` starts with the form it was read as ("proposal" or "actions")."""
 
 
 class ResultsOut(BaseModel):
@@ -234,13 +280,36 @@ _CONFLICT = {
     404: _NO_PROPOSAL,
     409: _error("The proposal is no longer pending, or an action failed"),
 }
+_CONFIRM_CONFLICT = {
+    404: _NO_PROPOSAL,
+    409: _error(
+        "The proposal is no longer pending, an action failed (nothing written), "
+        "or the client_mutation_id was spent on another change"
+    ),
+}
 
 
-@api.post("/ai/command/confirm", responses=_CONFLICT)
-async def ai_confirm(request: web.Request, body: ConfirmIn) -> ResultsOut:
-    """Carry out a proposal (once), possibly with edited or dropped actions."""
+async def _run_now(agent: AgentService, body: ConfirmActionsIn) -> ResultsOut:
     try:
-        state = await _agent(request).apply(body.proposal_id, body.actions)
+        state = await agent.run_now(
+            body.actions, source="api", client_mutation_id=body.client_mutation_id
+        )
+    except InvalidEditError as exc:
+        raise Unprocessable(exc.message, details=exc.details) from None
+    except MutationIdReusedError as exc:
+        raise MutationIdReused(str(exc)) from None
+    return _results_or_conflict(state, "confirmed")
+
+
+@api.post("/ai/command/confirm", responses=_CONFIRM_CONFLICT)
+async def ai_confirm(request: web.Request, body: ConfirmBody) -> ResultsOut:
+    """Carry out a proposal (once), possibly with edited or dropped actions; or, in one step,
+    run the actions sent (once per `client_mutation_id`)."""
+    if isinstance(body.root, ConfirmActionsIn):
+        return await _run_now(_agent(request), body.root)
+    proposal = body.root
+    try:
+        state = await _agent(request).apply(proposal.proposal_id, proposal.actions)
     except ProposalNotFoundError as exc:
         raise _not_found(exc) from None
     except InvalidEditError as exc:

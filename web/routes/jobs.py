@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 from pydantic.experimental.missing_sentinel import MISSING
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,7 @@ api = Api("jobs")
 
 Url = Annotated[str, Field(min_length=1, max_length=4000)]
 Stack = Annotated[list[Tag], Field(max_length=100)]
+Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 # 5,000 offers with long descriptions do not fit the 1 MiB of other routes.
 INGEST_MAX_BODY = 16 * 1024 * 1024
@@ -74,8 +75,21 @@ class JobQuery(In):
     remote_type: RemoteType | None = None
     stack: list[Tag] = Field(default_factory=list, alias="stack[]", max_length=100)
     since: QueryInstant | None = None
+    location: Place | None = Field(
+        None, description="offers whose location contains this, ignoring case and accents"
+    )
     limit: int = Field(200, ge=1, le=1000)
     offset: int = Field(0, ge=0, le=1_000_000)
+
+
+class LocationsQuery(In):
+    archived: bool = Field(False, description="count the archived offers instead")
+    limit: int = Field(10, ge=1, le=100)
+
+
+class LocationOut(Out):
+    location: str = Field(description="its most frequent spelling")
+    count: int = Field(description="offers at this location (any case or accents)")
 
 
 class JobPatch(In):
@@ -121,6 +135,13 @@ async def ingest_jobs(session: AsyncSession, clock: Clock, body: IngestIn) -> In
 async def list_jobs(session: AsyncSession, query: JobQuery) -> list[JobOut]:
     """Offers, most recently seen first; `stack[]` matches any of the technologies."""
     return many(JobOut, await jobs.list_jobs(session=session, **query.model_dump()))
+
+
+@api.get("/jobs/locations")
+async def frequent_locations(session: AsyncSession, query: LocationsQuery) -> list[LocationOut]:
+    """The offers' most common locations, most frequent first (the PWA's filter chips)."""
+    rows = await jobs.frequent_locations(session=session, **query.model_dump())
+    return many(LocationOut, rows)
 
 
 @api.get("/jobs/criteria")

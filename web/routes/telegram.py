@@ -1,4 +1,5 @@
-"""POST /telegram/webhook: Telegram's deliveries, checked against the secret token."""
+"""POST /telegram/webhook: Telegram's deliveries, checked against the secret token.
+POST /telegram/set-webhook: the admin one-shot, `ordinarthur-os set-webhook` over HTTP."""
 
 from __future__ import annotations
 
@@ -6,11 +7,20 @@ import asyncio
 import json
 import logging
 import secrets
+from typing import Any
 
 from aiohttp import web
+from pydantic import Field
 
-from web.errors import error_response
-from web.keys import TELEGRAM_WEBHOOK
+from web.api import Api
+from web.errors import ApiError, Conflict, error_response
+from web.keys import (
+    TELEGRAM_SET_WEBHOOK,
+    TELEGRAM_WEBHOOK,
+    TelegramNotConfiguredError,
+    TelegramUnavailableError,
+)
+from web.models import Out
 
 log = logging.getLogger(__name__)
 
@@ -35,3 +45,51 @@ async def webhook(request: web.Request) -> web.Response:
     target.tasks.add(task)
     task.add_done_callback(target.tasks.discard)
     return web.json_response({})
+
+
+api = Api("telegram")
+
+
+class NotConfigured(Conflict):
+    code = "telegram_not_configured"
+
+
+class TelegramFailed(ApiError):
+    status = 502
+    code = "telegram_failed"
+
+
+class WebhookOut(Out):
+    """What Telegram answered."""
+
+    ok: bool = True
+    result: bool = Field(description="Telegram's answer to setWebhook")
+    webhook: dict[str, Any] = Field(
+        description="getWebhookInfo right after: url, pending_update_count, last_error_message…"
+    )
+
+
+_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+_SET_WEBHOOK_ERRORS = {
+    409: {
+        "description": "No TELEGRAM_BOT_TOKEN, or no TELEGRAM_WEBHOOK_URL (the bot polls)",
+        "content": _ERROR,
+    },
+    502: {"description": "Telegram refused the call or could not be reached", "content": _ERROR},
+}
+
+
+@api.post("/telegram/set-webhook", responses=_SET_WEBHOOK_ERRORS)
+async def set_webhook(request: web.Request) -> WebhookOut:
+    """Register TELEGRAM_WEBHOOK_URL and its secret with Telegram (as `ordinarthur-os
+    set-webhook` does)."""
+    register = request.app.get(TELEGRAM_SET_WEBHOOK)
+    if register is None:
+        raise NotConfigured("the service was started without Telegram")
+    try:
+        registration = await register()
+    except TelegramNotConfiguredError as exc:
+        raise NotConfigured(str(exc), details={"missing": exc.missing}) from None
+    except TelegramUnavailableError as exc:
+        raise TelegramFailed(str(exc)) from None
+    return WebhookOut(result=registration.result, webhook=registration.webhook)
