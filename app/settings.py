@@ -13,9 +13,9 @@ import platformdirs
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from core.vocabulary import parse_hhmm, parse_hhmm_list
+from core.vocabulary import WeeklyTime, parse_hhmm, parse_hhmm_list, parse_weekly
 from store.db import normalise_url
-from store.owner import Schedule
+from store.owner import DEFAULT_WEEKLY_REVIEW, Schedule
 
 # Values copied from examples and templates; a production secret must never be one of these.
 EXAMPLE_SECRETS = frozenset(
@@ -154,6 +154,18 @@ class Settings(BaseSettings):
         description="times of the medication reminders (HH:MM, comma-separated) "
         "until the owner changes them",
     )
+    event_reminder_minutes: int = Field(
+        30,
+        ge=0,
+        le=7 * 24 * 60,
+        description="minutes before an event its reminder rings (0: none) "
+        "until the owner changes it",
+    )
+    weekly_review_time: Annotated[WeeklyTime, NoDecode] = Field(
+        DEFAULT_WEEKLY_REVIEW,
+        description="day and time of the weekly review (e.g. SUN 18:00) "
+        "until the owner changes it",
+    )
 
     @field_validator(
         "database_url",
@@ -206,6 +218,11 @@ class Settings(BaseSettings):
     @classmethod
     def _digest_time(cls, value: object) -> object:
         return parse_hhmm(value) if isinstance(value, str) else value
+
+    @field_validator("weekly_review_time", mode="before")
+    @classmethod
+    def _weekly_review_time(cls, value: object) -> object:
+        return parse_weekly(value) if isinstance(value, str) else value
 
     @field_validator("med_reminder_times", mode="before")
     @classmethod
@@ -299,8 +316,14 @@ class Settings(BaseSettings):
 
     @property
     def schedule_defaults(self) -> Schedule:
-        """DIGEST_TIME and MED_REMINDER_TIMES: what holds until the owner changes them."""
-        return Schedule(digest_time=self.digest_time, med_reminder_times=self.med_reminder_times)
+        """DIGEST_TIME, MED_REMINDER_TIMES, EVENT_REMINDER_MINUTES and WEEKLY_REVIEW_TIME: what
+        holds until the owner changes them."""
+        return Schedule(
+            digest_time=self.digest_time,
+            med_reminder_times=self.med_reminder_times,
+            event_reminder_minutes=self.event_reminder_minutes,
+            weekly_review=self.weekly_review_time,
+        )
 
 
 def load_settings() -> Settings:

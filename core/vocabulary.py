@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Literal, get_args
 
@@ -110,3 +111,30 @@ def parse_hhmm_list(value: str, *, typed: bool = False) -> tuple[time, ...]:
     """'20:00, 09:00' → (09:00, 20:00): separated by commas or spaces, sorted, each once."""
     parts = (part for part in re.split(r"[,\s]+", value) if part)
     return tuple(sorted({parse_hhmm(part, typed=typed) for part in parts}))
+
+
+# ---------------------------------------------------------------- a weekly moment
+
+WEEKDAY_CODES = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+_FRENCH_WEEKDAY_CODES = ("LUN", "MAR", "MER", "JEU", "VEN", "SAM", "DIM")
+
+
+@dataclass(frozen=True)
+class WeeklyTime:
+    """A day of the week (0 = Monday) and a time: when the weekly review goes out."""
+
+    weekday: int
+    at: time
+
+    def __str__(self) -> str:
+        return f"{WEEKDAY_CODES[self.weekday]} {hhmm(self.at)}"
+
+
+def parse_weekly(value: str) -> WeeklyTime:
+    """'SUN 18:00' (or 'dim 18:00', 'sunday 18:00') → a WeeklyTime; ValueError otherwise."""
+    day, _, moment = value.strip().partition(" ")
+    code = day[:3].upper()
+    for codes in (WEEKDAY_CODES, _FRENCH_WEEKDAY_CODES):
+        if code in codes:
+            return WeeklyTime(codes.index(code), parse_hhmm(moment, typed=True))
+    raise ValueError(f"{value!r} is not a weekly time like SUN 18:00")

@@ -10,7 +10,10 @@ from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.vocabulary import WeeklyTime
 from store.tables import OwnerSettings
+
+DEFAULT_WEEKLY_REVIEW = WeeklyTime(6, time(18, 0))
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,8 @@ class Schedule:
     digest_time: time
     med_reminder_times: tuple[time, ...]
     language: str = "fr"
+    event_reminder_minutes: int = 30
+    weekly_review: WeeklyTime = DEFAULT_WEEKLY_REVIEW
 
 
 async def get_schedule(*, session: AsyncSession, defaults: Schedule) -> Schedule:
@@ -32,6 +37,12 @@ async def get_schedule(*, session: AsyncSession, defaults: Schedule) -> Schedule
         if row.med_reminder_times
         else defaults.med_reminder_times,
         language=row.language,
+        event_reminder_minutes=defaults.event_reminder_minutes
+        if row.event_reminder_minutes is None
+        else row.event_reminder_minutes,
+        weekly_review=defaults.weekly_review
+        if row.weekly_review_day is None or row.weekly_review_time is None
+        else WeeklyTime(row.weekly_review_day, row.weekly_review_time),
     )
 
 
@@ -41,9 +52,16 @@ async def update_schedule(
     digest_time: time | None = None,
     med_reminder_times: tuple[time, ...] | None = None,
     language: str | None = None,
+    event_reminder_minutes: int | None = None,
+    weekly_review: WeeklyTime | None = None,
 ) -> None:
     """Change only the fields given."""
     values: dict[str, Any] = {}
+    if event_reminder_minutes is not None:
+        values["event_reminder_minutes"] = event_reminder_minutes
+    if weekly_review is not None:
+        values["weekly_review_day"] = weekly_review.weekday
+        values["weekly_review_time"] = weekly_review.at
     if digest_time is not None:
         values["digest_time"] = digest_time
     if med_reminder_times is not None:

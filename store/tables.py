@@ -208,6 +208,8 @@ class Todo(Base):
         _one_of("energy", ENERGIES),
         Index(None, "status"),
         Index(None, "due_at"),
+        # service: the scheduler looks for the reminders due in the next minutes.
+        Index(None, "remind_at", postgresql_where=text("remind_at IS NOT NULL")),
     )
 
     id: Mapped[uuid.UUID] = _uuid_pk()
@@ -233,6 +235,13 @@ class Todo(Base):
     )
     created_at: Mapped[datetime] = _created_at()
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # service: when to ring (a Telegram message at that minute, once).
+    remind_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # service: the occurrence of a recurring todo this one follows. Unique: completing an
+    # occurrence brings the next one exactly once, whatever taps, undos and replays happen.
+    previous_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("todos.id", ondelete="SET NULL"), unique=True
+    )
 
 
 # ---------------------------------------------------------------- agenda
@@ -244,6 +253,7 @@ class CalendarEvent(Base):
         Index(None, "starts_at"),
         # service: an event never ends before it starts, whichever path wrote it.
         CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
+        CheckConstraint("reminder_minutes >= 0", name="reminder_minutes"),
     )
 
     id: Mapped[uuid.UUID] = _uuid_pk()
@@ -264,6 +274,14 @@ class CalendarEvent(Base):
     # is Google's `updated` then (another value in Google: changed there since).
     google_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     google_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # service: an RFC 5545 RRULE (without "RRULE:"), expanded in the owner's zone from
+    # starts_at; the exception dates are occurrence starts left out of the series.
+    recurrence: Mapped[str | None] = mapped_column(Text)
+    recurrence_exdates: Mapped[list[datetime]] = mapped_column(
+        ARRAY(DateTime(timezone=True)), nullable=False, server_default=text("'{}'")
+    )
+    # service: minutes before each occurrence to ring; NULL: the owner's default, 0: never.
+    reminder_minutes: Mapped[int | None] = mapped_column(Integer)
 
 
 class GoogleOAuthToken(Base):
@@ -417,12 +435,18 @@ class OwnerSettings(Base):
     __tablename__ = "owner_settings"
     __table_args__ = (
         CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("event_reminder_minutes >= 0", name="event_reminder_minutes"),
+        CheckConstraint("weekly_review_day between 0 and 6", name="weekly_review_day"),
         _one_of("language", LANGUAGES),
     )
 
     id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, server_default=text("1"))
     digest_time: Mapped[time | None] = mapped_column(Time)
     med_reminder_times: Mapped[list[time] | None] = mapped_column(ARRAY(Time))
+    event_reminder_minutes: Mapped[int | None] = mapped_column(Integer)
+    # The weekly review's day (0 = Monday) and time; both NULL: WEEKLY_REVIEW_TIME.
+    weekly_review_day: Mapped[int | None] = mapped_column(SmallInteger)
+    weekly_review_time: Mapped[time | None] = mapped_column(Time)
     language: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'fr'"))
     updated_at: Mapped[datetime] = _created_at()
 

@@ -8,6 +8,7 @@ import pytest
 from app.cli import main
 from app.secrets import with_generated_secrets
 from app.settings import Settings, SettingsError, load_settings
+from core.vocabulary import WeeklyTime
 from tests.conftest import free_port
 
 PROD_ENV = {
@@ -50,6 +51,21 @@ def test_the_owners_name_is_optional_and_trimmed(env: pytest.MonkeyPatch) -> Non
     assert load_settings().owner_name == "Camille"
     env.setenv("OWNER_NAME", " ")
     assert load_settings().owner_name is None
+
+
+def test_event_reminders_and_the_weekly_review_have_defaults_the_env_changes(
+    env: pytest.MonkeyPatch,
+) -> None:
+    defaults = load_settings().schedule_defaults
+    assert defaults.event_reminder_minutes == 30
+    assert defaults.weekly_review == WeeklyTime(6, time(18, 0))
+    env.setenv("EVENT_REMINDER_MINUTES", "10")
+    env.setenv("WEEKLY_REVIEW_TIME", "ven 17h30")
+    changed = load_settings().schedule_defaults
+    assert (changed.event_reminder_minutes, str(changed.weekly_review)) == (10, "FRI 17:30")
+    env.setenv("WEEKLY_REVIEW_TIME", "someday")
+    with pytest.raises(SettingsError, match="WEEKLY_REVIEW_TIME"):
+        load_settings()
 
 
 def test_production_refuses_an_example_secret(env: pytest.MonkeyPatch) -> None:

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from store import health, projects, todos
+from core.vocabulary import WeeklyTime
+from store import health, owner, projects, todos
 from store.clock import FrozenClock
 from store.db import autocommit
 from store.errors import NotFoundError
@@ -69,3 +70,19 @@ async def test_a_todo_becoming_done_is_stamped_with_the_clock_once(
         session=session, todo_id=todo.id, data={"status": "todo"}, now=clock.now()
     )
     assert reopened.completed_at is None
+
+
+async def test_the_owners_event_reminder_and_weekly_review_override_the_defaults(
+    session: AsyncSession,
+) -> None:
+    defaults = owner.Schedule(digest_time=time(7, 30), med_reminder_times=(time(9),))
+    assert await owner.get_schedule(session=session, defaults=defaults) == defaults
+    await owner.update_schedule(session=session, digest_time=time(8))
+    kept = await owner.get_schedule(session=session, defaults=defaults)
+    assert (kept.event_reminder_minutes, kept.weekly_review) == (30, owner.DEFAULT_WEEKLY_REVIEW)
+    await owner.update_schedule(
+        session=session, event_reminder_minutes=0, weekly_review=WeeklyTime(4, time(17, 30))
+    )
+    changed = await owner.get_schedule(session=session, defaults=defaults)
+    assert (changed.event_reminder_minutes, str(changed.weekly_review)) == (0, "FRI 17:30")
+    await session.rollback()
