@@ -13,9 +13,15 @@ from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.google import GoogleCalendarLink, GoogleConfig, LocalEvent, from_google, to_google
 from app.main import create_app
 from app.settings import Settings
+from integrations.google.sync import (
+    GoogleCalendarLink,
+    GoogleConfig,
+    LocalEvent,
+    from_google,
+    to_google,
+)
 from store import google as google_store
 from store.clock import FrozenClock
 from store.tables import GoogleSyncState

@@ -1,0 +1,1 @@
+"""Two-way sync of the agenda with the owner's Google calendar."""
