@@ -92,7 +92,7 @@ def create_app(
             return
         # googleapiclient and oauthlib are heavy to import too; after the bot: its scheduler
         # runs the periodic sync.
-        from integrations.google.sync import google_ctx
+        from app.google import google_ctx
 
         async for _ in google_ctx(app, settings):
             yield

@@ -1,0 +1,70 @@
+"""Wiring of the Google Calendar link (integrations/google): built from Settings when
+GOOGLE_OAUTH_CLIENT_ID, …_SECRET and …_REDIRECT_URI are all set, under `web.keys.GOOGLE`."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from aiohttp import web
+
+from app.settings import Settings
+from integrations.google.oauth import GoogleConfig
+from integrations.google.sync import GoogleCalendarLink
+from web.keys import CLOCK, GOOGLE, SESSIONMAKER
+
+log = logging.getLogger(__name__)
+
+SYNC_INTERVAL = timedelta(minutes=15)
+
+
+def google_config(settings: Settings) -> GoogleConfig | None:
+    """None unless the three OAuth settings are all set."""
+    client_id = settings.google_oauth_client_id
+    secret = settings.google_oauth_client_secret
+    redirect_uri = settings.google_oauth_redirect_uri
+    if client_id is None or secret is None or redirect_uri is None:
+        return None
+    return GoogleConfig(
+        client_id, secret.get_secret_value(), redirect_uri, settings.google_api_base
+    )
+
+
+def _prepare_libraries() -> None:
+    # Google may grant a different set of scopes than asked (with incremental consent);
+    # oauthlib raises on that unless told not to.
+    os.environ.setdefault("OAUTHLIB_RELAX_TOKEN_SCOPE", "1")
+    # Their DEBUG lines print token responses; and gcsa's client build says "file_cache is only
+    # supported with oauth2client" at INFO on every sync.
+    for name in ("requests_oauthlib", "oauthlib"):
+        logging.getLogger(name).setLevel(logging.INFO)
+    logging.getLogger("googleapiclient.discovery_cache").setLevel(logging.WARNING)
+
+
+async def google_ctx(app: web.Application, settings: Settings) -> AsyncIterator[None]:
+    """The link under GOOGLE when configured; its sync every 15 minutes on the leader."""
+    config = google_config(settings)
+    if config is None:
+        log.info(
+            "Google Calendar sync disabled: GOOGLE_OAUTH_CLIENT_SECRET and "
+            "GOOGLE_OAUTH_REDIRECT_URI are needed with GOOGLE_OAUTH_CLIENT_ID"
+        )
+        yield
+        return
+    _prepare_libraries()
+    link = GoogleCalendarLink(config=config, sessionmaker=app[SESSIONMAKER], clock=app[CLOCK])
+    app[GOOGLE] = link
+    if settings.telegram_bot_token is None:
+        log.info(
+            "Google Calendar periodic sync disabled: the scheduler runs with the Telegram bot "
+            "(POST /agenda/google/sync still syncs)"
+        )
+    else:
+        from app.telegram import TELEGRAM  # imported already: the bot runs
+
+        telegram = app.get(TELEGRAM)
+        if telegram is not None:
+            telegram.scheduler.every("google-sync", SYNC_INTERVAL, link.sync_if_connected)
+    yield
