@@ -53,7 +53,7 @@ _TRANSIENT = (
 class RetryPolicy:
     """How hard to try the language model before the offline parser answers."""
 
-    timeout: float = 15.0  # seconds for one request (set on the model, see `agent.llm`)
+    timeout: float = 15.0  # seconds for one request (set on the model, see `integrations.mistral`)
     attempts: int = 3
     backoff: float = 0.5  # seconds before the second attempt, doubled each time
     max_backoff: float = 4.0

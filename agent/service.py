@@ -65,8 +65,8 @@ from agent.results import (
     proposal_status,
 )
 from agent.runner import Answer, ModelRunner, RetryPolicy, Situation
-from agent.stt import SpeechToText
 from agent.tools import ProposeAgent
+from integrations.groq import SpeechToText
 from store import actions as actions_q
 from store import mutations
 from store import projects as projects_q

@@ -10,8 +10,8 @@ from aiohttp import web
 
 from agent.runner import RetryPolicy
 from agent.service import AgentService
-from agent.stt import GroqSpeechToText
 from app.settings import Settings
+from integrations.groq import GroqSpeechToText
 from web.keys import AGENT, CLOCK, SESSIONMAKER
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,9 @@ async def agent_ctx(app: web.Application, settings: Settings) -> AsyncIterator[N
     async with AsyncExitStack() as stack:
         model = None
         if settings.mistral_api_key is not None:
-            from agent.llm import mistral_model  # the Mistral SDK only when there is a key
+            from integrations.mistral import (
+                mistral_model,  # the Mistral SDK only when there is a key
+            )
 
             model = mistral_model(
                 api_key=settings.mistral_api_key.get_secret_value(),

@@ -25,7 +25,7 @@ from agent.errors import (
 )
 from agent.results import ActionRecord, Proposal, ProposalState, ProposalStatus
 from agent.service import AgentService
-from agent.stt import TranscriptionError
+from integrations.groq import TranscriptionError
 from web.api import Api
 from web.errors import ApiError, Conflict, NotFound, Unprocessable
 from web.keys import AGENT
