@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import AsyncIterator
-from datetime import timedelta
 
 from aiohttp import web
 
@@ -16,8 +15,6 @@ from integrations.google.sync import GoogleCalendarLink
 from web.keys import CLOCK, GOOGLE, SESSIONMAKER
 
 log = logging.getLogger(__name__)
-
-SYNC_INTERVAL = timedelta(minutes=15)
 
 
 def google_config(settings: Settings) -> GoogleConfig | None:
@@ -44,7 +41,7 @@ def _prepare_libraries() -> None:
 
 
 async def google_ctx(app: web.Application, settings: Settings) -> AsyncIterator[None]:
-    """The link under GOOGLE when configured; its sync every 15 minutes on the leader."""
+    """The link under GOOGLE when configured (the scheduler syncs it every 15 minutes)."""
     config = google_config(settings)
     if config is None:
         log.info(
@@ -54,17 +51,7 @@ async def google_ctx(app: web.Application, settings: Settings) -> AsyncIterator[
         yield
         return
     _prepare_libraries()
-    link = GoogleCalendarLink(config=config, sessionmaker=app[SESSIONMAKER], clock=app[CLOCK])
-    app[GOOGLE] = link
-    if settings.telegram_bot_token is None:
-        log.info(
-            "Google Calendar periodic sync disabled: the scheduler runs with the Telegram bot "
-            "(POST /agenda/google/sync still syncs)"
-        )
-    else:
-        from app.telegram import TELEGRAM  # imported already: the bot runs
-
-        telegram = app.get(TELEGRAM)
-        if telegram is not None:
-            telegram.scheduler.every("google-sync", SYNC_INTERVAL, link.sync_if_connected)
+    app[GOOGLE] = GoogleCalendarLink(
+        config=config, sessionmaker=app[SESSIONMAKER], clock=app[CLOCK]
+    )
     yield

@@ -57,7 +57,7 @@ async def _nothing_to_reschedule() -> None:
 @dataclass
 class Scheduling:
     """The environment's schedule defaults, and who to tell when the owner changes them
-    (the scheduler, when the bot runs)."""
+    (the scheduler)."""
 
     defaults: Schedule
     changed: Callable[[], Coroutine[Any, Any, None]] = _nothing_to_reschedule

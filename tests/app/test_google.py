@@ -3,6 +3,7 @@ configuration."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -13,9 +14,13 @@ from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.main import create_app
+from app.scheduler import SCHEDULER, SCHEDULER_TIMING, Timing
 from app.settings import Settings
+from store import agenda
+from store import google as google_store
 from store.clock import FrozenClock
-from tests.conftest import until
+from store.tables import GoogleSyncState
+from tests.conftest import PARIS, until
 from tests.fakes.google import CLIENT_ID, CLIENT_SECRET, FakeGoogle
 from tests.fakes.telegram import BOT_TOKEN, OWNER_ID, FakeTelegram
 from web.keys import GOOGLE
@@ -47,8 +52,6 @@ async def test_the_leader_syncs_every_15_minutes(
     google: FakeGoogle,
     sessionmaker: Sessions,  # noqa: ARG001 - empty database
 ) -> None:
-    from app.telegram import TELEGRAM
-
     async with FakeTelegram.start(poll_wait=0.05) as tg:
         bot = {
             "telegram_bot_token": SecretStr(BOT_TOKEN),
@@ -57,13 +60,60 @@ async def test_the_leader_syncs_every_15_minutes(
         }
         app = create_app(with_google(settings, google, **bot), clock=clock, run_migrations=False)
         async with TestClient(TestServer(app)):
-            scheduler = app[TELEGRAM].scheduler
+            scheduler = app[SCHEDULER]
             await until(lambda: scheduler.is_leader)
             first = scheduler.next_run_time("google-sync")
             assert first is not None
             assert timedelta(minutes=14) < first - datetime.now(UTC) <= timedelta(minutes=15)
             await scheduler.reschedule()  # the owner changed the digest time
             assert scheduler.next_run_time("google-sync") is not None
+
+
+async def test_without_telegram_the_leader_still_syncs_google(
+    settings: Settings,
+    clock: FrozenClock,
+    google: FakeGoogle,
+    sessionmaker: Sessions,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    cal = google.add_calendar("ordinarthur-os")
+    start = datetime(2026, 12, 2, 14, tzinfo=PARIS)
+    google.add_event(
+        cal,
+        summary="Dentiste",
+        start={"dateTime": start.isoformat()},
+        end={"dateTime": (start + timedelta(hours=1)).isoformat()},
+    )
+    async with sessionmaker.begin() as session:
+        expires = datetime.now(UTC) + timedelta(hours=1)  # google-auth compares with real time
+        await google_store.save_token(
+            session=session, access_token="ya29.a", refresh_token="1//r", expires_at=expires
+        )
+        await google_store.set_calendar(session=session, calendar_id=cal)
+    assert settings.telegram_bot_token is None
+    app = create_app(with_google(settings, google), clock=clock, run_migrations=False)
+    app[SCHEDULER_TIMING] = Timing(poll_interval=0.05, google_sync_every=timedelta(seconds=0.2))
+    async with TestClient(TestServer(app)):
+        scheduler = app[SCHEDULER]
+        await until(lambda: scheduler.is_leader, timeout=30)
+        assert scheduler.next_run_time("digest") is None  # nothing to send it with
+        assert scheduler.next_run_time("google-sync") is not None
+        for _ in range(600):  # a few syncs at most; the machine may be busy
+            async with sessionmaker() as session:
+                state = await session.get(GoogleSyncState, cal)
+            if state is not None and state.last_synced_at is not None:
+                break
+            await asyncio.sleep(0.05)
+    assert state is not None and state.last_synced_at == clock.now() and state.last_error is None
+    async with sessionmaker() as session:
+        events = await agenda.list_events(session=session)
+    assert [(e.title, e.starts_at, e.source) for e in events] == [("Dentiste", start, "google")]
+    skipped = [r.message for r in caplog.records if "skipped" in r.message]
+    assert skipped == [
+        "scheduler: morning digest skipped, no Telegram bot (TELEGRAM_BOT_TOKEN is not set)",
+        "scheduler: medication reminders skipped, no Telegram bot (TELEGRAM_BOT_TOKEN is not set)",
+    ]
 
 
 async def test_half_a_configuration_is_off_and_says_why(
