@@ -52,7 +52,6 @@ from agent.errors import (
     SpeechToTextDisabledError,
     UndoExpiredError,
 )
-from agent.offline_parser import ProjectRef
 from agent.prompt import revision_prompt, user_prompt
 from agent.results import (
     NOT_RUN,
@@ -64,7 +63,8 @@ from agent.results import (
     proposal_state,
     proposal_status,
 )
-from agent.runner import Answer, ModelRunner, RetryPolicy, Situation
+from agent.runner import Answer, ModelRunner, RetryPolicy
+from agent.situation import ProjectRef, Situation
 from agent.tools import ProposeAgent
 from integrations.groq import SpeechToText
 from store import actions as actions_q
