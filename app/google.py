@@ -1,5 +1,5 @@
 """Wiring of the Google Calendar link (integrations/google): built from Settings when
-GOOGLE_OAUTH_CLIENT_ID, …_SECRET and …_REDIRECT_URI are all set, under `web.keys.GOOGLE`."""
+GOOGLE_OAUTH_CLIENT_ID, …_SECRET and …_REDIRECT_URI are all set, under `web.appkeys.GOOGLE`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from aiohttp import web
 from app.settings import Settings
 from integrations.google.oauth import GoogleConfig
 from integrations.google.sync import GoogleCalendarLink
-from web.keys import CLOCK, GOOGLE, SESSIONMAKER
+from web.appkeys import CLOCK, GOOGLE, SESSIONMAKER
 
 log = logging.getLogger(__name__)
 

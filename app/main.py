@@ -17,7 +17,7 @@ from app.secrets import with_generated_secrets
 from app.settings import Settings
 from store.clock import Clock
 from web.app import create_web_app
-from web.keys import (
+from web.appkeys import (
     CLOCK,
     SCHEDULING,
     SESSIONMAKER,

@@ -35,7 +35,7 @@ from integrations.google import GoogleAgenda
 from store import health, owner
 from store.clock import Clock
 from store.db import to_libpq_url
-from web.keys import CLOCK, GOOGLE, SCHEDULING, SESSIONMAKER
+from web.appkeys import CLOCK, GOOGLE, SCHEDULING, SESSIONMAKER
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from bot.digest import send_digest
 from bot.dispatcher import create_bot, create_dispatcher, register_commands
 from bot.reminders import REMINDER_KIND, SNOOZE_KIND, send_med_reminder
 from store.clock import Clock
-from web.keys import (
+from web.appkeys import (
     AGENT,
     CLOCK,
     SESSIONMAKER,

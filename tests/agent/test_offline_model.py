@@ -12,7 +12,7 @@ import pytest
 from pydantic_ai import DeferredToolRequests
 
 from agent.actions import validate_args, validation_context
-from agent.offline import NOTHING_UNDERSTOOD, offline_model
+from agent.offline_model import NOTHING_UNDERSTOOD, offline_model
 from agent.offline_parser import ParsedAction
 from agent.service import AgentService
 from agent.situation import ProjectRef

@@ -23,7 +23,7 @@ from store.tables import GoogleSyncState
 from tests.conftest import PARIS, until
 from tests.fakes.google import CLIENT_ID, CLIENT_SECRET, FakeGoogle
 from tests.fakes.telegram import BOT_TOKEN, OWNER_ID, FakeTelegram
-from web.keys import GOOGLE
+from web.appkeys import GOOGLE
 
 Sessions = async_sessionmaker[AsyncSession]
 

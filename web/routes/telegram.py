@@ -13,13 +13,13 @@ from aiohttp import web
 from pydantic import Field
 
 from web.api import Api
-from web.errors import ApiError, Conflict, error_response
-from web.keys import (
+from web.appkeys import (
     TELEGRAM_SET_WEBHOOK,
     TELEGRAM_WEBHOOK,
     TelegramNotConfiguredError,
     TelegramUnavailableError,
 )
+from web.errors import ApiError, Conflict, error_response
 from web.models import Out
 
 log = logging.getLogger(__name__)

@@ -30,7 +30,7 @@ from pydantic_ai.run import AgentRunResult
 from pydantic_ai.usage import UsageLimits
 
 from agent.actions import ActionArgs, UnknownFunctionError, ValidationContext, validate_args
-from agent.offline import offline_model
+from agent.offline_model import offline_model
 from agent.situation import Situation
 from agent.tools import Deps, ProposeAgent, build_agent
 
