@@ -26,11 +26,13 @@ from web.appkeys import (
     CLOCK,
     SESSIONMAKER,
     TELEGRAM_WEBHOOK,
+    WebhookRegistration,
+    WebhookTarget,
+)
+from web.routes.telegram import (
     TelegramNotConfiguredError,
     TelegramSetupError,
     TelegramUnavailableError,
-    WebhookRegistration,
-    WebhookTarget,
 )
 
 log = logging.getLogger(__name__)

@@ -78,22 +78,6 @@ class WebhookRegistration:
     webhook: dict[str, Any]
 
 
-class TelegramSetupError(Exception):
-    """The webhook could not be registered; the message says why and names the variable."""
-
-
-class TelegramNotConfiguredError(TelegramSetupError):
-    """No bot token, or no TELEGRAM_WEBHOOK_URL (the bot polls): nothing to register."""
-
-    def __init__(self, missing: str, message: str) -> None:
-        super().__init__(message)
-        self.missing = missing
-
-
-class TelegramUnavailableError(TelegramSetupError):
-    """Telegram refused the call or could not be reached."""
-
-
 # `ordinarthur-os set-webhook` as a call (app/telegram.py), for `POST /telegram/set-webhook`.
 RegisterWebhook = Callable[[], Coroutine[Any, Any, WebhookRegistration]]
 TELEGRAM_SET_WEBHOOK: web.AppKey[RegisterWebhook] = web.AppKey("telegram_set_webhook")
