@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal, Protocol
 
@@ -84,7 +84,7 @@ class Timing:
     """How often the scheduler looks for the lead, and syncs Google (tests use short ones)."""
 
     poll_interval: float = 5.0  # seconds between two tries for the lock, or checks of it
-    google_sync_every: timedelta = field(default=timedelta(minutes=15))
+    google_sync_every: timedelta = timedelta(minutes=15)
 
 
 class Scheduler:
