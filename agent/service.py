@@ -30,7 +30,7 @@ from pydantic_ai.models import Model
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from agent import execute
+from agent import writes
 from agent.actions import (
     PROPOSED_ACTION,
     ActionArgs,
@@ -52,9 +52,9 @@ from agent.errors import (
     SpeechToTextDisabledError,
     UndoExpiredError,
 )
-from agent.offline_parser import ProjectRef
+from agent.model_run import Answer, ModelRunner, RetryPolicy
 from agent.prompt import revision_prompt, user_prompt
-from agent.results import (
+from agent.proposals import (
     NOT_RUN,
     ActionRecord,
     Proposal,
@@ -64,9 +64,9 @@ from agent.results import (
     proposal_state,
     proposal_status,
 )
-from agent.runner import Answer, ModelRunner, RetryPolicy, Situation
-from agent.stt import SpeechToText
+from agent.situation import ProjectRef, Situation
 from agent.tools import ProposeAgent
+from integrations.groq import SpeechToText
 from store import actions as actions_q
 from store import mutations
 from store import projects as projects_q
@@ -75,7 +75,7 @@ from store.db import autocommit
 from store.errors import StoreError
 from store.tables import AiAction
 
-# What the bot and the web import from here (the result types live in agent/results.py).
+# What the bot and the web import from here (the result types live in agent/proposals.py).
 __all__ = [
     "ActionRecord",
     "AgentService",
@@ -584,8 +584,8 @@ class AgentService:
             args = plan[row.id]
             day = row.created_at.astimezone(self._clock.tz).date()
             try:
-                result = await execute.execute(session, args, day=day, now=self._clock.now())
-            except execute.ActionFailedError as exc:
+                result = await writes.execute(session, args, day=day, now=self._clock.now())
+            except writes.ActionFailedError as exc:
                 raise _Failure(row.id, str(exc), kept=plan.keys()) from exc
             except (StoreError, DBAPIError) as exc:
                 # The database refused the values (a CHECK, a reference to nothing, …).
@@ -624,7 +624,7 @@ class AgentService:
             )
             for row in moved:
                 if row.result:
-                    await execute.undo(session, row.result)
+                    await writes.undo(session, row.result)
             rows = await actions_q.get_proposal(session=session, proposal_id=proposal_id)
         if not rows:
             raise ProposalNotFoundError(proposal_id)

@@ -8,11 +8,11 @@ from contextlib import AsyncExitStack
 
 from aiohttp import web
 
-from agent.runner import RetryPolicy
+from agent.model_run import RetryPolicy
 from agent.service import AgentService
-from agent.stt import GroqSpeechToText
 from app.settings import Settings
-from web.keys import AGENT, CLOCK, SESSIONMAKER
+from integrations.groq import GroqSpeechToText
+from web.appkeys import AGENT, CLOCK, SESSIONMAKER
 
 log = logging.getLogger(__name__)
 
@@ -21,12 +21,14 @@ AGENT_POLICY = web.AppKey("agent_policy", RetryPolicy)
 
 
 async def agent_ctx(app: web.Application, settings: Settings) -> AsyncIterator[None]:
-    """`AgentService` under `web.keys.AGENT` for the life of the application."""
+    """`AgentService` under `web.appkeys.AGENT` for the life of the application."""
     policy = app.get(AGENT_POLICY) or RetryPolicy()
     async with AsyncExitStack() as stack:
         model = None
         if settings.mistral_api_key is not None:
-            from agent.llm import mistral_model  # the Mistral SDK only when there is a key
+            from integrations.mistral import (
+                mistral_model,  # the Mistral SDK only when there is a key
+            )
 
             model = mistral_model(
                 api_key=settings.mistral_api_key.get_secret_value(),

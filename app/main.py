@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.agent import agent_ctx
 from app.database import open_database
+from app.scheduler import scheduler_ctx
 from app.secrets import with_generated_secrets
 from app.settings import Settings
 from store.clock import Clock
 from web.app import create_web_app
-from web.keys import (
+from web.appkeys import (
     CLOCK,
     SCHEDULING,
     SESSIONMAKER,
@@ -77,30 +78,34 @@ def create_app(
 
     async def telegram(app: web.Application) -> AsyncIterator[None]:
         if settings.telegram_bot_token is None:
-            log.info("scheduler disabled: no Telegram bot to send the digest and reminders with")
             yield
             return
         # aiogram takes a second or two to import: only when there is a bot to run.
         from app.telegram import telegram_ctx
 
-        async for _ in telegram_ctx(app, settings, app[DATABASE_URL]):
+        async for _ in telegram_ctx(app, settings):
             yield
 
     async def google(app: web.Application) -> AsyncIterator[None]:
         if settings.google_oauth_client_id is None:
             yield
             return
-        # googleapiclient and oauthlib are heavy to import too; after the bot: its scheduler
-        # runs the periodic sync.
+        # googleapiclient and oauthlib are heavy to import too: only when configured.
         from app.google import google_ctx
 
         async for _ in google_ctx(app, settings):
+            yield
+
+    async def scheduler(app: web.Application) -> AsyncIterator[None]:
+        async for _ in scheduler_ctx(app, settings, app[DATABASE_URL]):
             yield
 
     app.cleanup_ctx.append(database)
     app.cleanup_ctx.append(agent)
     app.cleanup_ctx.append(telegram)
     app.cleanup_ctx.append(google)
+    # Last: its jobs use the bot and the Google link, so it starts after them and stops first.
+    app.cleanup_ctx.append(scheduler)
     app.on_startup.append(_log_disabled_parts)
     app.on_startup.append(_freeze_startup_objects)
     return app

@@ -1,4 +1,8 @@
-"""When to send: APScheduler wakes us at the owner's times; what to send is decided by `tick()`.
+"""When to run: APScheduler wakes us at the owner's times; what to send is decided by `tick()`.
+
+The scheduler starts with the service, whatever is configured. Each job says what it needs
+(`JOBS`): the digest and the medication reminders need the Telegram bot, the periodic sync
+needs the Google link. A job whose need is missing is skipped, with one log line at start.
 
 `tick()` looks at the clock and the database and sends what is due and not yet claimed:
 today's digest if it is less than 3 hours late, the latest reminder slot that is due, a
@@ -12,24 +16,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Literal, Protocol
 
 import asyncpg
-from aiogram import Bot
+from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.digest import send_digest
-from bot.reminders import SNOOZE_KIND, send_med_reminder
+from app.settings import Settings
 from core.vocabulary import hhmm
+from integrations.google import GoogleAgenda
 from store import health, owner
 from store.clock import Clock
 from store.db import to_libpq_url
+from web.appkeys import CLOCK, GOOGLE, SCHEDULING, SESSIONMAKER
 
 log = logging.getLogger(__name__)
 
@@ -50,35 +56,78 @@ def latest_due(slots: tuple[time, ...], now: datetime, clock: Clock) -> time | N
     return max(due, default=None)
 
 
+class OwnerMessages(Protocol):
+    """What the Telegram jobs send (app/telegram.py, when the bot runs); True when this call
+    sent it, False when it was claimed already or is not needed."""
+
+    async def digest(self, day: date) -> bool: ...
+
+    async def med_reminder(self, day: date, slot: str, *, snoozed: bool) -> bool: ...
+
+
+Need = Literal["telegram", "google"]
+
+# Every timed job and what it needs.
+JOBS: dict[str, Need] = {
+    "morning digest": "telegram",
+    "medication reminders": "telegram",
+    "Google Calendar sync": "google",
+}
+_MISSING: dict[Need, str] = {
+    "telegram": "no Telegram bot (TELEGRAM_BOT_TOKEN is not set)",
+    "google": "Google Calendar is not configured (GOOGLE_OAUTH_CLIENT_ID, …_SECRET, …_URI)",
+}
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How often the scheduler looks for the lead, and syncs Google (tests use short ones)."""
+
+    poll_interval: float = 5.0  # seconds between two tries for the lock, or checks of it
+    google_sync_every: timedelta = timedelta(minutes=15)
+
+
 class Scheduler:
     def __init__(
         self,
         *,
-        bot: Bot,
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: Clock,
-        chat_id: int,
         defaults: owner.Schedule,
         database_url: str,
-        poll_interval: float = 5.0,
+        telegram: OwnerMessages | None = None,
+        google: GoogleAgenda | None = None,
+        timing: Timing = Timing(),
     ) -> None:
-        self.bot = bot
         self.sessionmaker = sessionmaker
         self.clock = clock
-        self.chat_id = chat_id
         self.defaults = defaults
         self.dsn = to_libpq_url(database_url)
-        self.poll_interval = poll_interval
+        self.telegram = telegram
+        self.google = google
+        self.timing = timing
         self._aps: AsyncIOScheduler | None = None
         self._lock_conn: asyncpg.Connection | None = None
         self._task: asyncio.Task[None] | None = None
         self._leading = False
-        self._every: dict[str, tuple[timedelta, Callable[[], Coroutine[Any, Any, None]]]] = {}
+
+    def has(self, need: Need) -> bool:
+        return (self.telegram if need == "telegram" else self.google) is not None
+
+    def skipped(self) -> list[str]:
+        """One line per job that cannot run here, and why."""
+        return [
+            f"scheduler: {job} skipped, {_MISSING[need]}"
+            for job, need in JOBS.items()
+            if not self.has(need)
+        ]
 
     # ------------------------------------------------------------------ what is due
 
     async def tick(self) -> list[str]:
         """Send whatever is due now and not yet claimed; returns what was sent."""
+        if self.telegram is None:
+            return []
         now = self.clock.now()
         today = now.date()
         async with self.sessionmaker() as session:
@@ -86,36 +135,17 @@ class Scheduler:
             checkin = await health.get_checkin(session=session, day=today)
         sent: list[str] = []
         digest_due = latest_due((schedule.digest_time,), now, self.clock) is not None
-        if digest_due and await self._digest(today):
+        if digest_due and await self.telegram.digest(today):
             sent.append("digest")
         slot = latest_due(schedule.med_reminder_times, now, self.clock)
-        if slot is not None and await self._reminder(today, hhmm(slot)):
+        if slot is not None and await self.telegram.med_reminder(today, hhmm(slot), snoozed=False):
             sent.append(f"reminder {hhmm(slot)}")
         snoozed = checkin.snoozed_until if checkin else None
         if snoozed is not None and snoozed <= now < snoozed + CATCH_UP:
             local = snoozed.astimezone(self.clock.tz)
-            if await self._reminder(today, hhmm(local), kind=SNOOZE_KIND):
+            if await self.telegram.med_reminder(today, hhmm(local), snoozed=True):
                 sent.append(f"snooze {hhmm(local)}")
         return sent
-
-    async def _digest(self, day: date) -> bool:
-        return await send_digest(
-            bot=self.bot,
-            sessionmaker=self.sessionmaker,
-            clock=self.clock,
-            chat_id=self.chat_id,
-            day=day,
-        )
-
-    async def _reminder(self, day: date, slot: str, kind: str = "meds_reminder") -> bool:
-        return await send_med_reminder(
-            bot=self.bot,
-            sessionmaker=self.sessionmaker,
-            chat_id=self.chat_id,
-            day=day,
-            slot=slot,
-            kind=kind,
-        )
 
     async def _safe_tick(self) -> None:
         try:
@@ -132,17 +162,23 @@ class Scheduler:
         """Rebuild the timers from the owner's settings (after /settings or PUT /settings)."""
         if self._aps is None:
             return
-        async with self.sessionmaker() as session:
-            schedule = await owner.get_schedule(session=session, defaults=self.defaults)
-            checkin = await health.get_checkin(session=session, day=self.clock.today())
-        self._aps.remove_all_jobs()
-        for job_id in self._every:
-            self._interval(job_id)
-        self._cron("digest", schedule.digest_time)
-        for moment in schedule.med_reminder_times:
-            self._cron(f"meds-{hhmm(moment)}", moment)
-        if checkin is not None and checkin.snoozed_until is not None:
-            await self.snoozed(checkin.snoozed_until)
+        if self.telegram is None:
+            self._aps.remove_all_jobs()
+        else:
+            async with self.sessionmaker() as session:
+                schedule = await owner.get_schedule(session=session, defaults=self.defaults)
+                checkin = await health.get_checkin(session=session, day=self.clock.today())
+            self._aps.remove_all_jobs()
+            self._cron("digest", schedule.digest_time)
+            for moment in schedule.med_reminder_times:
+                self._cron(f"meds-{hhmm(moment)}", moment)
+            if checkin is not None and checkin.snoozed_until is not None:
+                await self.snoozed(checkin.snoozed_until)
+        if self.google is not None:
+            seconds = self.timing.google_sync_every.total_seconds()
+            trigger = IntervalTrigger(seconds=seconds, timezone=self.clock.tz)
+            job = self.google.sync_if_connected  # logs its own failures
+            self._aps.add_job(job, trigger, id="google-sync", **_JOB_OPTIONS)
 
     def _cron(self, job_id: str, moment: time) -> None:
         assert self._aps is not None
@@ -151,25 +187,10 @@ class Scheduler:
 
     async def snoozed(self, until: datetime) -> None:
         """Wake up once more at `until` (the snooze itself is stored on the check-in)."""
-        if self._aps is None or until < self.clock.now() - CATCH_UP:
+        if self._aps is None or self.telegram is None or until < self.clock.now() - CATCH_UP:
             return
         trigger = DateTrigger(run_date=max(until, self.clock.now()), timezone=self.clock.tz)
         self._aps.add_job(self._safe_tick, trigger, id="snooze", **_JOB_OPTIONS)
-
-    def every(
-        self, job_id: str, interval: timedelta, job: Callable[[], Coroutine[Any, Any, None]]
-    ) -> None:
-        """Run `job` every `interval` while this replica leads (e.g. the Google sync); the job
-        logs its own failures."""
-        self._every[job_id] = (interval, job)
-        if self._aps is not None:
-            self._interval(job_id)
-
-    def _interval(self, job_id: str) -> None:
-        assert self._aps is not None
-        interval, job = self._every[job_id]
-        trigger = IntervalTrigger(seconds=interval.total_seconds(), timezone=self.clock.tz)
-        self._aps.add_job(job, trigger, id=job_id, **_JOB_OPTIONS)
 
     def next_run_time(self, job_id: str) -> datetime | None:
         job = self._aps.get_job(job_id) if self._aps is not None else None
@@ -183,6 +204,8 @@ class Scheduler:
         return self._leading
 
     async def start(self) -> None:
+        for line in self.skipped():
+            log.info(line)
         self._task = asyncio.create_task(self._lead(), name="scheduler-leader")
 
     async def stop(self) -> None:
@@ -204,7 +227,7 @@ class Scheduler:
             except Exception:  # the loop must outlive any one failure, or nobody leads
                 log.exception("scheduler leadership check failed")
                 await self._step_down()
-            await asyncio.sleep(self.poll_interval)
+            await asyncio.sleep(self.timing.poll_interval)
 
     async def _try_lead(self) -> None:
         try:
@@ -249,3 +272,35 @@ _JOB_OPTIONS: dict[str, Any] = {
     "misfire_grace_time": int(CATCH_UP.total_seconds()),
     "max_instances": 1,
 }
+
+
+# ---------------------------------------------------------------------- wiring
+
+SCHEDULER = web.AppKey("scheduler", Scheduler)
+# Set before start to change the scheduler's timing (tests use short ones).
+SCHEDULER_TIMING = web.AppKey("scheduler_timing", Timing)
+# Set by the Telegram wiring when the bot runs: what the digest and reminder jobs send with.
+OWNER_MESSAGES: web.AppKey[OwnerMessages] = web.AppKey("owner_messages")
+
+
+async def scheduler_ctx(
+    app: web.Application, settings: Settings, database_url: str
+) -> AsyncIterator[None]:
+    """The scheduler for the life of the application, with the bot and the Google link when
+    they are there; started after them, stopped before them."""
+    scheduler = Scheduler(
+        sessionmaker=app[SESSIONMAKER],
+        clock=app[CLOCK],
+        defaults=settings.schedule_defaults,
+        database_url=database_url,
+        telegram=app.get(OWNER_MESSAGES),
+        google=app.get(GOOGLE),
+        timing=app.get(SCHEDULER_TIMING) or Timing(),
+    )
+    app[SCHEDULER] = scheduler
+    app[SCHEDULING].changed = scheduler.reschedule
+    await scheduler.start()
+    try:
+        yield
+    finally:
+        await scheduler.stop()

@@ -1,4 +1,5 @@
-"""Wiring of the Telegram bot and the scheduler into the running application."""
+"""Wiring of the Telegram bot into the running application: polling or webhook, and the
+messages the scheduler's jobs send with it."""
 
 from __future__ import annotations
 
@@ -7,26 +8,31 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from datetime import date, datetime
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import AiogramError, TelegramAPIError, TelegramNetworkError
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.scheduler import Scheduler
+from app.scheduler import OWNER_MESSAGES, SCHEDULER
 from app.settings import Settings, SettingsError
+from bot.digest import send_digest
 from bot.dispatcher import create_bot, create_dispatcher, register_commands
-from web.keys import (
+from bot.reminders import REMINDER_KIND, SNOOZE_KIND, send_med_reminder
+from store.clock import Clock
+from web.appkeys import (
     AGENT,
     CLOCK,
-    SCHEDULING,
     SESSIONMAKER,
     TELEGRAM_WEBHOOK,
+    WebhookRegistration,
+    WebhookTarget,
+)
+from web.routes.telegram import (
     TelegramNotConfiguredError,
     TelegramSetupError,
     TelegramUnavailableError,
-    WebhookRegistration,
-    WebhookTarget,
 )
 
 log = logging.getLogger(__name__)
@@ -36,27 +42,57 @@ log = logging.getLogger(__name__)
 class Telegram:
     bot: Bot
     dispatcher: Dispatcher
-    scheduler: Scheduler
 
 
 TELEGRAM = web.AppKey("telegram", Telegram)
 
 
-def build(app: web.Application, settings: Settings, database_url: str, **extra: Any) -> Telegram:
+@dataclass(frozen=True)
+class TelegramMessages:
+    """`app.scheduler.OwnerMessages` through the bot, to the owner's chat."""
+
+    bot: Bot
+    sessionmaker: async_sessionmaker[AsyncSession]
+    clock: Clock
+    chat_id: int
+
+    async def digest(self, day: date) -> bool:
+        return await send_digest(
+            bot=self.bot,
+            sessionmaker=self.sessionmaker,
+            clock=self.clock,
+            chat_id=self.chat_id,
+            day=day,
+        )
+
+    async def med_reminder(self, day: date, slot: str, *, snoozed: bool) -> bool:
+        return await send_med_reminder(
+            bot=self.bot,
+            sessionmaker=self.sessionmaker,
+            chat_id=self.chat_id,
+            day=day,
+            slot=slot,
+            kind=SNOOZE_KIND if snoozed else REMINDER_KIND,
+        )
+
+
+def build(app: web.Application, settings: Settings) -> Telegram:
     assert settings.telegram_bot_token is not None and settings.telegram_owner_id is not None
     clock = app[CLOCK]
     bot = create_bot(
         settings.telegram_bot_token.get_secret_value(), api_base=settings.telegram_api_base
     )
-    scheduler = Scheduler(
-        bot=bot,
-        sessionmaker=app[SESSIONMAKER],
-        clock=clock,
-        chat_id=settings.telegram_owner_id,
-        defaults=settings.schedule_defaults,
-        database_url=database_url,
-        **extra,
-    )
+
+    # The scheduler starts after the bot (its jobs send with it): found when the owner acts.
+    # Before it exists there is nothing to tell: its start reads the owner's settings.
+    async def schedule_changed() -> None:
+        if (scheduler := app.get(SCHEDULER)) is not None:
+            await scheduler.reschedule()
+
+    async def snoozed(until: datetime) -> None:
+        if (scheduler := app.get(SCHEDULER)) is not None:
+            await scheduler.snoozed(until)
+
     dispatcher = create_dispatcher(
         owner_id=settings.telegram_owner_id,
         sessionmaker=app[SESSIONMAKER],
@@ -64,19 +100,23 @@ def build(app: web.Application, settings: Settings, database_url: str, **extra: 
         tz=clock.tz,
         agent=app.get(AGENT),
         schedule_defaults=settings.schedule_defaults,
-        on_schedule_change=scheduler.reschedule,
-        on_snooze=scheduler.snoozed,
+        on_schedule_change=schedule_changed,
+        on_snooze=snoozed,
     )
-    return Telegram(bot=bot, dispatcher=dispatcher, scheduler=scheduler)
+    return Telegram(bot=bot, dispatcher=dispatcher)
 
 
-async def telegram_ctx(
-    app: web.Application, settings: Settings, database_url: str
-) -> AsyncIterator[None]:
-    """Bot (polling or webhook) and scheduler, for the life of the application."""
-    tg = build(app, settings, database_url)
+async def telegram_ctx(app: web.Application, settings: Settings) -> AsyncIterator[None]:
+    """The bot (polling or webhook) for the life of the application."""
+    assert settings.telegram_owner_id is not None
+    tg = build(app, settings)
     app[TELEGRAM] = tg
-    app[SCHEDULING].changed = tg.scheduler.reschedule
+    app[OWNER_MESSAGES] = TelegramMessages(
+        bot=tg.bot,
+        sessionmaker=app[SESSIONMAKER],
+        clock=app[CLOCK],
+        chat_id=settings.telegram_owner_id,
+    )
     # In the background: Telegram slow or down at start must not keep the service from serving.
     commands = asyncio.create_task(_register_commands(tg.bot))
     polling: asyncio.Task[None] | None = None
@@ -94,12 +134,10 @@ async def telegram_ctx(
     else:
         polling = asyncio.create_task(_poll(tg))
         log.info("telegram bot polling")
-    await tg.scheduler.start()
     try:
         yield
     finally:
         commands.cancel()
-        await tg.scheduler.stop()
         if polling is not None:
             polling.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -18,9 +18,9 @@ from typing import Any
 
 from pydantic_ai.models import override_allow_model_requests
 
-from agent.llm import mistral_model
 from agent.service import AgentService
 from bench._agent import clock, database
+from integrations.mistral import mistral_model
 from store import projects as projects_q
 from store.db import create_engine, create_sessionmaker
 from tests.fakes.mistral import FakeMistral, ToolCalls

@@ -21,10 +21,10 @@ import asyncpg
 from aiogram import Bot, Dispatcher
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from agent.llm import mistral_model
 from agent.service import AgentService
 from bench._agent import clock, database
 from bot.dispatcher import create_bot, create_dispatcher
+from integrations.mistral import mistral_model
 from store.db import create_engine, create_sessionmaker, to_libpq_url
 from store.owner import Schedule
 from tests.fakes.mistral import FakeMistral, ToolCalls

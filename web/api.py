@@ -40,8 +40,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.clock import Clock
+from web.appkeys import CLOCK, CONFIG, SESSIONMAKER, WebConfig
 from web.errors import BadJson, NotFound, Unprocessable
-from web.keys import CLOCK, CONFIG, SESSIONMAKER, WebConfig
 
 Handler = Callable[..., Awaitable[Any]]
 H = TypeVar("H", bound=Handler)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from web.appkeys import CONFIG, WebConfig
 from web.auth import bearer_auth
 from web.errors import json_errors
 from web.headers import PARSER_LINE_LIMIT, uri_limit
 from web.headers import install as install_headers
-from web.keys import CONFIG, WebConfig
 from web.openapi import api as openapi_api
 from web.openapi import mount
-from web.pwa import add_pwa_routes
-from web.routes import ai, google, health, settings, telegram, vocabulary
+from web.routes import ai, google, liveness, settings, telegram, vocabulary
+from web.routes.pwa import add_pwa_routes
 from web.routes.rest import REST_APIS
 from web.throttle import THROTTLE, BearerThrottle
 
@@ -26,7 +26,7 @@ def create_web_app(config: WebConfig) -> web.Application:
     install_headers(app)
     app[CONFIG] = config
     app[THROTTLE] = BearerThrottle()
-    mount(app, health.api, openapi_api, settings.api, vocabulary.api)
+    mount(app, liveness.api, openapi_api, settings.api, vocabulary.api)
     mount(app, *REST_APIS)
     mount(app, ai.api, google.api, telegram.api)
     app.router.add_post("/telegram/webhook", telegram.webhook)

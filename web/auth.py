@@ -9,8 +9,8 @@ import secrets
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from web.appkeys import CLOCK, CONFIG
 from web.errors import error_response
-from web.keys import CLOCK, CONFIG
 from web.throttle import THROTTLE, client_address
 
 PUBLIC_PATHS = frozenset(

@@ -44,7 +44,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import JsonSchemaMode
 
 from web.api import Api, Operation
-from web.keys import CONFIG
+from web.appkeys import CONFIG
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 

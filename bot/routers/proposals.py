@@ -24,13 +24,13 @@ from agent.errors import (
     UndoExpiredError,
 )
 from agent.service import AgentService, Proposal
-from agent.stt import TranscriptionError
 from bot import texts
 from bot.keyboards import ActionCb, VoiceCb, proposal_card, undo_card, voice_retry
 from bot.render import proposals as cards
 from bot.render.escape import esc
 from bot.render.projects import Projects
 from bot.sending import answer
+from integrations.groq import TranscriptionError
 from store import projects as projects_q
 from store import voice as voice_q
 from store.clock import Clock

@@ -16,10 +16,10 @@ from pydantic_ai.models import override_allow_model_requests
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent.service import RetryPolicy
-from agent.stt import GroqSpeechToText, TranscriptionError
 from app.agent import AGENT_POLICY
 from app.main import create_app
 from app.settings import Settings
+from integrations.groq import GroqSpeechToText, TranscriptionError
 from store.clock import FrozenClock
 from store.tables import AiAction, Todo
 from tests.agent.conftest import all_rows, count

@@ -12,9 +12,10 @@ import pytest
 from pydantic_ai import DeferredToolRequests
 
 from agent.actions import validate_args, validation_context
-from agent.offline import NOTHING_UNDERSTOOD, offline_model
-from agent.offline_parser import ParsedAction, ProjectRef
+from agent.offline_model import NOTHING_UNDERSTOOD, offline_model
+from agent.offline_parser import ParsedAction
 from agent.service import AgentService
+from agent.situation import ProjectRef
 from agent.tools import Deps, build_agent
 from tests.agent.test_offline_parser import HELD_OUT, NOW, OCTOBER, OCTOBER_TABLE, PROJECTS, TABLE
 from tests.conftest import PARIS

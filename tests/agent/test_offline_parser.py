@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.offline_parser import ParsedAction, ProjectRef, parse
+from agent.offline_parser import ParsedAction, parse
+from agent.situation import ProjectRef
 
 PARIS = ZoneInfo("Europe/Paris")
 # A Wednesday; DST starts on Sunday 2026-03-29 (+01:00 before, +02:00 after).

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent.errors import EmptyMessageError, NotPendingError
-from agent.offline import OFFLINE_MODEL_NAME
+from agent.offline_model import OFFLINE_MODEL_NAME
 from agent.service import AgentService
 from store import projects as projects_q
 from store.tables import AiAction, Todo

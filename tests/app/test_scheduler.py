@@ -12,7 +12,8 @@ import pytest
 from aiogram import Bot
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.scheduler import Scheduler
+from app.scheduler import Scheduler, Timing
+from app.telegram import TelegramMessages
 from bot.dispatcher import create_dispatcher
 from bot.keyboards import MedsCb
 from store import health
@@ -36,13 +37,14 @@ async def make_scheduler(
 
     def make(clock: FrozenClock, **extra: Any) -> Scheduler:
         scheduler = Scheduler(
-            bot=bot,
             sessionmaker=sessionmaker,
             clock=clock,
-            chat_id=OWNER_ID,
             defaults=DEFAULTS,
             database_url=pg_url,
-            poll_interval=0.05,
+            telegram=TelegramMessages(
+                bot=bot, sessionmaker=sessionmaker, clock=clock, chat_id=OWNER_ID
+            ),
+            timing=Timing(poll_interval=0.05),
             **extra,
         )
         made.append(scheduler)

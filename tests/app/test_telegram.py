@@ -17,7 +17,7 @@ from app.settings import Settings, SettingsError
 from app.telegram import set_webhook
 from store.clock import FrozenClock
 from tests.fakes.telegram import BOT_TOKEN, OWNER_ID, FakeTelegram, message_update
-from web.keys import TELEGRAM_WEBHOOK, WebhookTarget
+from web.appkeys import TELEGRAM_WEBHOOK, WebhookTarget
 
 WEBHOOK_SECRET = "webhook-secret-0123456789"
 

@@ -11,8 +11,8 @@ from aiogram import Bot, Dispatcher
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent.service import AgentService
-from agent.stt import GroqSpeechToText
 from bot.dispatcher import create_dispatcher
+from integrations.groq import GroqSpeechToText
 from store.clock import FrozenClock
 from store.owner import Schedule
 from tests.fakes.groq import FakeGroq

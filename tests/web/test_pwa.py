@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import BEARER, ICAL_SECRET
 from tests.web.conftest import Client
-from web.pwa import PWA_DIR, SERVICE_WORKER, load_assets
+from web.routes.pwa import PWA_DIR, SERVICE_WORKER, load_assets
 
 SHELL_MARK = '<div class="app" id="app">'
 JS = "text/javascript"

@@ -11,8 +11,8 @@ from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.main import create_app
+from app.scheduler import SCHEDULER
 from app.settings import Settings
-from app.telegram import TELEGRAM
 from store.clock import FrozenClock
 from tests.fakes.telegram import BOT_TOKEN, OWNER_ID, FakeTelegram
 
@@ -76,7 +76,7 @@ async def test_put_settings_moves_the_next_digest(
         )
         app = create_app(configured, clock=clock, run_migrations=False)
         async with TestClient(TestServer(app)) as client:
-            scheduler = app[TELEGRAM].scheduler
+            scheduler = app[SCHEDULER]
             for _ in range(100):
                 if scheduler.is_leader:
                     break

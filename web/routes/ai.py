@@ -1,6 +1,6 @@
 """The AI routes: propose from text or voice, then confirm, cancel or undo; the audit trail.
 
-Thin: everything happens in `agent.service.AgentService` (`web.keys.AGENT`); this module reads
+Thin: everything happens in `agent.service.AgentService` (`web.appkeys.AGENT`); this module reads
 the request, calls it, and says what happened in JSON. Actions are `{fn, args}` plus their id;
 their argument schemas are the agent's own argument models.
 """
@@ -23,12 +23,12 @@ from agent.errors import (
     SpeechToTextDisabledError,
     UndoExpiredError,
 )
-from agent.results import ActionRecord, Proposal, ProposalState, ProposalStatus
+from agent.proposals import ActionRecord, Proposal, ProposalState, ProposalStatus
 from agent.service import AgentService
-from agent.stt import TranscriptionError
+from integrations.groq import TranscriptionError
 from web.api import Api
+from web.appkeys import AGENT
 from web.errors import ApiError, Conflict, NotFound, Unprocessable
-from web.keys import AGENT
 from web.models import In, QueryInstant
 
 api = Api("ai")

@@ -11,7 +11,7 @@
 
 Not configured (GOOGLE_OAUTH_CLIENT_ID, …_SECRET or …_REDIRECT_URI unset) is 503, as for the
 AI routes without their provider: the service is up, the feature is off. The work is done by
-`web.keys.GOOGLE` (app/google.py); this module only speaks HTTP.
+`web.appkeys.GOOGLE` (integrations/google); this module only speaks HTTP.
 """
 
 from __future__ import annotations
@@ -22,16 +22,16 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict
 
-from web.api import Api
-from web.errors import ApiError, Conflict
-from web.headers import style_hash
-from web.keys import (
-    GOOGLE,
-    GoogleAgenda,
+from integrations.google import GoogleAgenda
+from integrations.google.errors import (
     GoogleAgendaError,
     GoogleNotConnectedError,
     GoogleOAuthStateError,
 )
+from web.api import Api
+from web.appkeys import GOOGLE
+from web.errors import ApiError, Conflict
+from web.headers import style_hash
 from web.models import Out
 
 api = Api("google")

@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from store import agenda
 from store.tables import CalendarEvent
 from web.api import Api
+from web.appkeys import WebConfig
 from web.errors import NotFound
-from web.keys import WebConfig
 
 api = Api("agenda")
 

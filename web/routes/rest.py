@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from web.api import Api
-from web.routes import agenda, auth, health_tab, ical, jobs, projects, sync, todos
+from web.routes import agenda, auth, checkins, ical, jobs, projects, sync, todos
 
 REST_APIS: tuple[Api, ...] = (
     auth.api,
@@ -13,6 +13,6 @@ REST_APIS: tuple[Api, ...] = (
     jobs.api,
     agenda.api,
     ical.api,
-    health_tab.api,
+    checkins.api,
     sync.api,
 )

@@ -12,7 +12,7 @@ from pydantic import Field
 from core.vocabulary import HHMM_PATTERN, hhmm, parse_hhmm
 from store import owner
 from web.api import Api
-from web.keys import CONFIG, GOOGLE, SCHEDULING, SESSIONMAKER
+from web.appkeys import CONFIG, GOOGLE, SCHEDULING, SESSIONMAKER
 from web.models import In, Out
 
 api = Api("settings")

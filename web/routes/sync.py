@@ -18,8 +18,8 @@ from pydantic import Field
 
 from store import mutations
 from web.api import Api, Call, Operation
+from web.appkeys import SESSIONMAKER
 from web.errors import ApiError, NotFound, to_api_error
-from web.keys import SESSIONMAKER
 from web.models import In, Out
 from web.openapi import REGISTRY, ErrorDetail
 

@@ -13,16 +13,28 @@ from aiohttp import web
 from pydantic import Field
 
 from web.api import Api
+from web.appkeys import TELEGRAM_SET_WEBHOOK, TELEGRAM_WEBHOOK
 from web.errors import ApiError, Conflict, error_response
-from web.keys import (
-    TELEGRAM_SET_WEBHOOK,
-    TELEGRAM_WEBHOOK,
-    TelegramNotConfiguredError,
-    TelegramUnavailableError,
-)
 from web.models import Out
 
 log = logging.getLogger(__name__)
+
+
+# Raised by the call under TELEGRAM_SET_WEBHOOK (app/telegram.py); answered here.
+class TelegramSetupError(Exception):
+    """The webhook could not be registered; the message says why and names the variable."""
+
+
+class TelegramNotConfiguredError(TelegramSetupError):
+    """No bot token, or no TELEGRAM_WEBHOOK_URL (the bot polls): nothing to register."""
+
+    def __init__(self, missing: str, message: str) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+class TelegramUnavailableError(TelegramSetupError):
+    """Telegram refused the call or could not be reached."""
 
 
 async def webhook(request: web.Request) -> web.Response:

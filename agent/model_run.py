@@ -10,10 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from pydantic import ValidationError
 from pydantic_ai import DeferredToolRequests
@@ -33,9 +30,8 @@ from pydantic_ai.run import AgentRunResult
 from pydantic_ai.usage import UsageLimits
 
 from agent.actions import ActionArgs, UnknownFunctionError, ValidationContext, validate_args
-from agent.offline import offline_model
-from agent.offline_parser import ProjectRef
-from agent.prompt import ProjectLine, system_prompt
+from agent.offline_model import offline_model
+from agent.situation import Situation
 from agent.tools import Deps, ProposeAgent, build_agent
 
 log = logging.getLogger(__name__)
@@ -53,7 +49,7 @@ _TRANSIENT = (
 class RetryPolicy:
     """How hard to try the language model before the offline parser answers."""
 
-    timeout: float = 15.0  # seconds for one request (set on the model, see `agent.llm`)
+    timeout: float = 15.0  # seconds for one request (set on the model, see `integrations.mistral`)
     attempts: int = 3
     backoff: float = 0.5  # seconds before the second attempt, doubled each time
     max_backoff: float = 4.0
@@ -78,25 +74,6 @@ def _describe(exc: Exception) -> str:
     if isinstance(exc, ModelConnectionError | ModelRequestTimeout):
         return f"{exc.model_name} injoignable ({type(exc).__name__})"
     return f"réponse inutilisable du modèle ({type(exc).__name__})"
-
-
-@dataclass(frozen=True)
-class Situation:
-    """What one request's prompt and validation depend on: now, and the owner's projects."""
-
-    now: datetime
-    projects: Sequence[ProjectRef]
-    validation: ValidationContext
-
-    @property
-    def aliases(self) -> dict[uuid.UUID, str]:
-        """Project id → its short id in the prompt."""
-        return {v: k for k, v in self.validation.get("project_aliases", {}).items()}
-
-    def instructions(self) -> str:
-        aliases = self.aliases
-        lines = [ProjectLine(aliases[p.id], p.name) for p in self.projects]
-        return system_prompt(now=self.now, projects=lines)
 
 
 @dataclass

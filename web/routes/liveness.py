@@ -1,7 +1,9 @@
+"""`GET /health`: the process answers (probes, the image's HEALTHCHECK)."""
+
 from __future__ import annotations
 
 from web.api import Api
-from web.keys import WebConfig
+from web.appkeys import WebConfig
 from web.models import Out
 
 api = Api("meta")

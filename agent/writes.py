@@ -1,4 +1,4 @@
-"""Running a confirmed action through `store/`, and undoing it.
+"""What a confirmed action writes through `store/`, and how it is undone.
 
 `execute` returns what goes into `ai_actions.result`: the table, the row written (every column,
 JSON-ready, so callers render from the database) and, for a check-in, the state before the

@@ -25,7 +25,7 @@ from aiohttp import web
 
 from web.errors import error_response
 
-PWA_DIR = Path(__file__).parent / "pwa"
+PWA_DIR = Path(__file__).parent.parent / "pwa"
 PREFIX = "/app/"
 SHELL = "index.html"
 SERVICE_WORKER = "sw.js"

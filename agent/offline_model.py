@@ -23,7 +23,8 @@ from pydantic_ai.messages import (
 )
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
-from agent.offline_parser import ProjectRef, parse
+from agent.offline_parser import parse
+from agent.situation import ProjectRef
 
 OFFLINE_MODEL_NAME = "offline-parser"
 NOTHING_UNDERSTOOD = (

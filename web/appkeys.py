@@ -6,13 +6,14 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network, IPv6Network
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent.service import AgentService
+from integrations.google import GoogleAgenda
 from store.clock import Clock
 from store.owner import Schedule
 
@@ -56,7 +57,7 @@ async def _nothing_to_reschedule() -> None:
 @dataclass
 class Scheduling:
     """The environment's schedule defaults, and who to tell when the owner changes them
-    (the scheduler, when the bot runs)."""
+    (the scheduler)."""
 
     defaults: Schedule
     changed: Callable[[], Coroutine[Any, Any, None]] = _nothing_to_reschedule
@@ -65,41 +66,7 @@ class Scheduling:
 SCHEDULING = web.AppKey("scheduling", Scheduling)
 
 
-@dataclass(frozen=True)
-class GoogleSyncReport:
-    """What one sync did: events sent to Google, taken from it, deleted on either side."""
-
-    pushed: int
-    pulled: int
-    deleted: int
-
-
-class GoogleAgendaError(Exception):
-    """Google Agenda could not do what was asked; the message says why, in French."""
-
-
-class GoogleNotConnectedError(GoogleAgendaError):
-    """Configured, but the owner has not connected a Google account yet."""
-
-
-class GoogleOAuthStateError(GoogleAgendaError):
-    """The OAuth callback's state is unknown, used or expired, or Google refused the code."""
-
-
-class GoogleUnavailableError(GoogleAgendaError):
-    """Google failed, could not be reached, or refused our tokens."""
-
-
-class GoogleAgenda(Protocol):
-    """The Google Calendar link (app/google.py); set under GOOGLE only when configured."""
-
-    async def authorization_url(self) -> str: ...
-
-    async def connect(self, *, state: str, code: str) -> None: ...
-
-    async def sync(self) -> GoogleSyncReport: ...
-
-
+# The Google Calendar link (integrations/google), only when configured.
 GOOGLE: web.AppKey[GoogleAgenda] = web.AppKey("google")
 
 
@@ -109,22 +76,6 @@ class WebhookRegistration:
 
     result: bool
     webhook: dict[str, Any]
-
-
-class TelegramSetupError(Exception):
-    """The webhook could not be registered; the message says why and names the variable."""
-
-
-class TelegramNotConfiguredError(TelegramSetupError):
-    """No bot token, or no TELEGRAM_WEBHOOK_URL (the bot polls): nothing to register."""
-
-    def __init__(self, missing: str, message: str) -> None:
-        super().__init__(message)
-        self.missing = missing
-
-
-class TelegramUnavailableError(TelegramSetupError):
-    """Telegram refused the call or could not be reached."""
 
 
 # `ordinarthur-os set-webhook` as a call (app/telegram.py), for `POST /telegram/set-webhook`.

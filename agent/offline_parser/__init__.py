@@ -1,0 +1,65 @@
+"""Rule-based understanding of the owner's commands, for when no language model answers.
+
+The service must stay useful with no LLM account at all, and when the LLM is down, so this
+module turns common French and English phrasings of the agent's five actions into the same
+calls the model would propose. It is deliberately conservative: a part it cannot read with
+confidence yields no action (the owner confirms every proposal anyway, and "nothing
+understood" is a better answer than a wrong guess).
+
+Default times, all in ``now.tzinfo``:
+
+- a todo or an event with a date but no time: 09:00 (the morning digest at 07:30 then lists it);
+- "ce matin"/"morning" 09:00, "ce midi"/"noon" 12:00, "après-midi"/"afternoon" 14:00,
+  "ce soir"/"tonight"/"evening" 19:00, "cette nuit"/"night" 21:00; with one of these,
+  "à 8h" means 20:00 in the afternoon, evening or night;
+- a time with no date: today, or tomorrow when that time has already passed;
+- a weekday ("jeudi", "jeudi prochain", "on thursday", "next thursday") is the next such day
+  after today, never today; said on a Wednesday, "jeudi prochain" is tomorrow, as French
+  speakers mean it, and English "next" is read the same way;
+- "la semaine prochaine"/"next week" is next Monday; "ce week-end"/"this weekend" Saturday;
+- a day of the month alone ("avant le 5", "on the 1st") is the next such day, today included;
+- a date without a year that has already passed this year is next year's ("le 12/01" is
+  day/month, French order, whatever the language);
+- an event without an end lasts one hour; "dans 2 heures" and durations are added in UTC, so a
+  DST change neither stretches nor shrinks them; wall-clock times that do not exist (spring
+  forward) move forward by the gap, ambiguous ones (fall back) take the first occurrence;
+- "p0".."p3" and "priorité N" are taken as the stored number itself (3 is the most urgent).
+
+Modules, each usable alone: `text` (folding), `lexicon` (the words), `when` (dates and times),
+`classify` (which action a part asks for), `parts` (splitting a message into parts).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
+
+from agent.offline_parser.classify import ParsedAction, Projects, parse_part
+from agent.offline_parser.parts import split
+from agent.situation import ProjectRef
+
+__all__ = ["ParsedAction", "parse"]
+
+
+def parse(text: str, *, now: datetime, projects: Sequence[ProjectRef] = ()) -> list[ParsedAction]:
+    """Understand a message without a language model.
+
+    Args:
+        text: the owner's message (typed or transcribed), possibly several actions.
+        now: the current time, aware, in the owner's time zone; every relative date
+            ("demain", "vendredi", "in 2 hours") resolves in ``now.tzinfo``.
+        projects: the owner's projects, matched by name ignoring case and accents.
+
+    Returns:
+        The actions understood, in message order; an empty list means nothing was understood.
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+    # NFC first: a decomposed "é" (macOS, some transcripts) would not fold to one character.
+    composed = unicodedata.normalize("NFC", text)
+    cleaned = "".join(
+        " " if unicodedata.category(c) == "Cc" and c != "\n" else c for c in composed
+    )
+    known = Projects(projects)
+    return [action for part in split(cleaned) for action in parse_part(part, now, known)]
