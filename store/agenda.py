@@ -13,7 +13,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    any_,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import recurrence
@@ -147,7 +158,7 @@ async def skip_occurrence(
         update(CalendarEvent)
         .where(
             CalendarEvent.id == event_id,
-            ~CalendarEvent.recurrence_exdates.any(moment),  # type: ignore[arg-type]
+            ~(literal(moment, DateTime(timezone=True)) == any_(CalendarEvent.recurrence_exdates)),
         )
         .values(
             recurrence_exdates=func.array_append(CalendarEvent.recurrence_exdates, moment),
