@@ -43,6 +43,9 @@ PRIORITY_LABELS: tuple[str, ...] = ("basse", "normale", "haute", "urgente")
 LOWEST_PRIORITY = 0
 HIGHEST_PRIORITY = len(PRIORITY_LABELS) - 1
 
+# An event's reminder, in minutes before each occurrence: a week before is as early as useful.
+MAX_REMINDER_MINUTES = 7 * 24 * 60
+
 Energy = Literal["low", "med", "high"]
 ENERGIES: tuple[Energy, ...] = get_args(Energy)
 ENERGY_LABELS: Mapping[str, str] = {"low": "faible", "med": "moyenne", "high": "élevée"}

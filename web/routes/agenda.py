@@ -19,6 +19,7 @@ from pydantic.experimental.missing_sentinel import MISSING
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.recurrence import Recurrence, describe
+from core.vocabulary import MAX_REMINDER_MINUTES
 from store import agenda
 from store.clock import Clock
 from store.tables import CalendarEvent
@@ -28,8 +29,6 @@ from web.models import In, Instant, Out, QueryInstant, Text, Title
 
 api = Api("agenda")
 
-# A week before an event is as early as a reminder is useful.
-MAX_REMINDER_MINUTES = 7 * 24 * 60
 # The longest window listed at once: a year and a month (an hourly series gives some 10,000
 # items; a window with one bound only reaches this far from it).
 MAX_WINDOW = timedelta(days=400)
