@@ -281,3 +281,15 @@ async def test_the_ical_feed_has_one_vevent_per_series_with_rrule_and_exdate(
     assert yearly.start == date(2026, 7, 14) and yearly.end == date(2026, 7, 15)
     assert yearly["RRULE"].to_ical() == b"FREQ=YEARLY"
     assert "EXDATE" not in yearly
+
+
+async def test_an_occurrence_deleted_offline_is_replayed_once(api: ApiClient) -> None:
+    swim = await series(api, paris(2026, 11, 30, 18))
+    path = f"{EVENTS}/{swim['id']}?occurrence=2026-12-07T18%3A00%3A00%2B01%3A00"
+    batch = {"mutations": [{"client_mutation_id": "m1", "method": "DELETE", "path": path}]}
+    for _ in range(2):
+        answer = await api.post("/sync/replay", json=batch)
+        assert answer == {"acked": ["m1"], "errors": []}
+    stored = await api.get(f"{EVENTS}/{swim['id']}")
+    assert stored["recurrence_exdates"] == ["2026-12-07T17:00:00Z"]
+    assert len(await window(api, paris(2026, 11, 30), paris(2026, 12, 21))) == 2
