@@ -1,11 +1,12 @@
-// Agenda: a week, Monday to Sunday; create and delete events.
+// Agenda: a week, Monday to Sunday; create and delete events. A series comes as its
+// occurrences (same id, each its own `occurrence_start`), marked 🔁 with its rule in words.
 
 import { get, mutate, withQuery } from "../api.js";
 import {
   addDays, dayMonth, dayNumber, dayOf, hhmm, instantAt, localInstant, noon, time, today, weekStart,
 } from "../dates.js";
 import { overlay, tempId } from "../queue.js";
-import { big, clear, deleteButton, errorBox, h, label, section, swap, toast } from "../ui.js";
+import { big, clear, deleteButton, dialog, errorBox, h, label, section, swap, toast } from "../ui.js";
 
 const WEEKDAYS = ["Lun", "Mar", "Mer", "Jeu", "Ven", "Sam", "Dim"];
 // The Monday ("YYYY-MM-DD", owner's calendar) of the week on screen; kept while the app is
@@ -74,19 +75,38 @@ export async function agendaView(root) {
     load();
   });
 
-  async function remove(ev) {
-    events = events.filter((x) => x !== ev);
+  // `occurrence`: only that one of a series; otherwise the event, every occurrence of it.
+  async function remove(ev, occurrence = null) {
+    const gone = (x) => (occurrence ? x === ev : x.id === ev.id);
+    const removed = events.filter(gone);
+    events = events.filter((x) => !gone(x));
     drawWeek();
     try {
-      await mutate("DELETE", `/agenda/events/${ev.id}`);
+      const path = `/agenda/events/${ev.id}`;
+      await mutate("DELETE", occurrence ? withQuery(path, { occurrence }) : path);
     } catch (err) {
       if (err.status !== 404) {
-        events.push(ev);
+        events.push(...removed);
         toast(`Événement non supprimé : ${err.message}`, { error: true });
         drawWeek();
       }
     }
   }
+
+  // A series asks which: this occurrence, or the whole series.
+  function askRemove(ev) {
+    const d = dialog({ title: `Supprimer « ${ev.title} »` });
+    const choose = (occurrence) => () => { d.close(); remove(ev, occurrence); };
+    d.body.append(h("p", null, `🔁 ${ev.recurrence_text}`));
+    d.foot.append(
+      h("button", { class: "btn", type: "button", onclick: choose(ev.occurrence_start) }, "Cette occurrence"),
+      h("button", { class: "btn danger", type: "button", onclick: choose(null) }, "Toute la série"),
+    );
+  }
+
+  const removeButton = (ev) => (ev.recurrence
+    ? h("button", { class: "x-btn", type: "button", "aria-label": `Supprimer « ${ev.title} »`, title: "Supprimer", onclick: () => askRemove(ev) }, "×")
+    : deleteButton(() => remove(ev), `Supprimer « ${ev.title} »`));
 
   function drawWeek() {
     titleEl.textContent = `Semaine du ${dayMonth(noon(shownWeek))} au ${dayMonth(noon(addDays(shownWeek, 6)))}`;
@@ -107,8 +127,9 @@ export async function agendaView(root) {
           { class: `ev${ev.source === "google" ? " google" : ""}${ev.pending ? " pending" : ""}` },
           h("div", { class: "top" },
             h("span", { class: "tm" }, ev.all_day ? "JOURNÉE" : `${time(ev.starts_at)}–${time(ev.ends_at)}`),
-            deleteButton(() => remove(ev), `Supprimer « ${ev.title} »`)),
+            removeButton(ev)),
           h("span", null, ev.title),
+          ev.recurrence ? h("span", { class: "rule" }, `🔁 ${ev.recurrence_text}`) : null,
           ev.location ? h("span", { class: "tm" }, ev.location) : null,
         ))),
       );
