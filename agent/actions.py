@@ -29,11 +29,11 @@ from pydantic import (
     model_validator,
 )
 
-from core.recurrence import Recurrence
+from core.recurrence import RRule
 from core.vocabulary import (
     HIGHEST_PRIORITY,
     LOWEST_PRIORITY,
-    MAX_REMINDER_MINUTES,
+    MAX_EVENT_REMINDER_MINUTES,
     PRIORITY_LABELS,
     StepStatus,
 )
@@ -150,7 +150,7 @@ class CreateCalendarEventArgs(ActionArgs):
     ends_at: AwareDatetime
     location: Title | None = None
     description: LongText | None = None
-    recurrence: Recurrence | None = Field(
+    recurrence: RRule | None = Field(
         None,
         description="si ça se répète : RRULE RFC 5545 (FREQ=WEEKLY;BYDAY=MO, "
         "FREQ=MONTHLY;BYDAY=1MO, …;UNTIL=AAAAMMJJ ou ;COUNT=n)",
@@ -158,7 +158,7 @@ class CreateCalendarEventArgs(ActionArgs):
     reminder_minutes: int | None = Field(
         None,
         ge=0,
-        le=MAX_REMINDER_MINUTES,
+        le=MAX_EVENT_REMINDER_MINUTES,
         description="rappel N minutes avant, seulement si demandé (0 : aucun)",
     )
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr  # type: ignore[import-untyped]
 from icalendar import vRecur
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 from core.french import DAYS, MONTHS
 
@@ -57,9 +57,16 @@ def normalize(text: str) -> str:
     return canonical
 
 
-# The one validated type for a rule in every argument model and request body (todos and
-# events, agent and REST): an invalid rule is a validation error naming the field.
-Recurrence = Annotated[str, AfterValidator(normalize)]
+RRule = Annotated[
+    str,
+    AfterValidator(normalize),
+    Field(
+        max_length=MAX_RULE_LENGTH + len("RRULE:"),
+        description="an RFC 5545 RRULE, without the RRULE: prefix (e.g. FREQ=WEEKLY;BYDAY=MO)",
+    ),
+]
+"""A validated rule, for every pydantic model that takes one (the agent's tool arguments, the
+REST bodies): an invalid rule is a validation error located at the field, with the reason."""
 
 
 def _parts(rule: str) -> dict[str, list[Any]]:

@@ -43,9 +43,6 @@ PRIORITY_LABELS: tuple[str, ...] = ("basse", "normale", "haute", "urgente")
 LOWEST_PRIORITY = 0
 HIGHEST_PRIORITY = len(PRIORITY_LABELS) - 1
 
-# An event's reminder, in minutes before each occurrence: a week before is as early as useful.
-MAX_REMINDER_MINUTES = 7 * 24 * 60
-
 Energy = Literal["low", "med", "high"]
 ENERGIES: tuple[Energy, ...] = get_args(Energy)
 ENERGY_LABELS: Mapping[str, str] = {"low": "faible", "med": "moyenne", "high": "élevée"}
@@ -119,6 +116,8 @@ def parse_hhmm_list(value: str, *, typed: bool = False) -> tuple[time, ...]:
 # ---------------------------------------------------------------- a weekly moment
 
 WEEKDAY_CODES = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+# An event reminder rings up to a week before it (0: none).
+MAX_EVENT_REMINDER_MINUTES = 7 * 24 * 60
 _FRENCH_WEEKDAY_CODES = ("LUN", "MAR", "MER", "JEU", "VEN", "SAM", "DIM")
 
 

@@ -23,8 +23,9 @@ load only with the modules that do the work:
   - push: every row changed here since its last exchange (see `store.google`), new ones with a
     Google id made from their own uuid: a push whose answer was lost is found again (409)
     rather than duplicated. A series goes as one recurring event (RRULE, EXDATE in TIMEZONE,
-    the start's `timeZone` TIMEZONE so that Google repeats it at the same wall-clock time). Then the ids of rows deleted here, which a trigger records
-    (migration 0002) whatever deleted them: the route, the agent's undo, the bot.
+    the start's `timeZone` TIMEZONE so that Google repeats it at the same wall-clock time).
+    Then the ids of rows deleted here, which a trigger records (migration 0002) whatever
+    deleted them: the route, the agent's undo, the bot.
   - conflict (changed on both sides since the last exchange): the later change wins, Google's
     `updated` against our `updated_at`; checked at pull, and at push against Google's copy.
   Each phase writes in one transaction after its network calls: a failure keeps every local

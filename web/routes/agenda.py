@@ -18,8 +18,8 @@ from pydantic import Field, model_validator
 from pydantic.experimental.missing_sentinel import MISSING
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.recurrence import Recurrence, describe
-from core.vocabulary import MAX_REMINDER_MINUTES
+from core.recurrence import RRule, describe
+from core.vocabulary import MAX_EVENT_REMINDER_MINUTES
 from store import agenda
 from store.clock import Clock
 from store.tables import CalendarEvent
@@ -37,12 +37,12 @@ ReminderMinutes = Annotated[
     int,
     Field(
         ge=0,
-        le=MAX_REMINDER_MINUTES,
+        le=MAX_EVENT_REMINDER_MINUTES,
         description="minutes before each occurrence to remind; 0: never, null: the default",
     ),
 ]
 RecurrenceField = Annotated[
-    Recurrence,
+    RRule,
     Field(description="RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=MO; null: a one-off event"),
 ]
 
