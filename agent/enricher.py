@@ -77,10 +77,12 @@ class Draft:
 
 @dataclass(frozen=True)
 class Applied:
-    """The todo after an apply; `changed` is False when it already held the draft."""
+    """The todo after an apply; `changed` is False when it already held the draft, `confirmed`
+    True when this apply is the one that confirmed the draft's record."""
 
     todo: Todo
     changed: bool
+    confirmed: bool = False
 
 
 def _jsonable(value: Any) -> Any:
@@ -109,9 +111,10 @@ async def apply_draft(
         written = await enrichment_q.set_fields(session=session, todo_id=todo_id, values=values)
         assert written is not None  # locked above
         todo = written
-    if draft_id is not None:
-        await _confirm(session, draft_id, todo=todo, draft=draft, before=before, now=now)
-    return Applied(todo=todo, changed=changed)
+    confirmed = draft_id is not None and await _confirm(
+        session, draft_id, todo=todo, draft=draft, before=before, now=now
+    )
+    return Applied(todo=todo, changed=changed, confirmed=confirmed)
 
 
 async def _draft_row(session: AsyncSession, draft_id: uuid.UUID) -> AiAction:
@@ -129,9 +132,9 @@ async def _confirm(
     draft: EnrichDraft,
     before: dict[str, Any],
     now: datetime,
-) -> None:
-    """The draft's row `proposed` → `confirmed` with what was applied; nothing if it was not
-    pending any more (applied before, or dropped)."""
+) -> bool:
+    """The draft's row `proposed` → `confirmed` with what was applied; nothing (False) if it
+    was not pending any more (applied before, or dropped)."""
     try:
         row = await _draft_row(session, draft_id)
     except ProposalNotFoundError:
@@ -148,6 +151,7 @@ async def _confirm(
         await actions_q.set_results(
             session=session, results={row.id: {"result": result, "function_args": applied}}
         )
+    return bool(claimed)
 
 
 class TodoEnricher:
@@ -268,10 +272,14 @@ class TodoEnricher:
         return todo_id, str(args.get("title") or ""), draft, row.status
 
     async def apply(self, draft_id: uuid.UUID) -> Applied:
-        """Apply a stored draft as it was proposed (the bot's ✅). Raises
-        `ProposalNotFoundError`, or `NotFoundError` when its todo was deleted since."""
-        todo_id, _title, draft, _status = await self.stored(draft_id)
+        """Apply a stored draft as it was proposed (the bot's ✅), if it is still pending: one
+        dropped or applied before changes nothing. Raises `ProposalNotFoundError`, or
+        `NotFoundError` when its todo was deleted since."""
+        todo_id, _title, draft, status = await self.stored(draft_id)
         async with self._sessionmaker.begin() as session:
+            if status != "proposed":
+                todo = await todos_q.get_todo(session=session, todo_id=todo_id)
+                return Applied(todo=todo, changed=False)
             return await apply_draft(
                 session=session,
                 todo_id=todo_id,
