@@ -15,7 +15,7 @@ from store.tables import AiAction, Project, Todo
 from tests.agent.conftest import all_rows
 from tests.conftest import PARIS
 from tests.fakes import FakeMistral
-from tests.web.browser import go, shot, sign_in
+from tests.web.browser import QUEUED, go, shot, sign_in
 
 Sessionmaker = async_sessionmaker[AsyncSession]
 
@@ -150,6 +150,39 @@ async def test_enrich_shows_the_draft_for_review_then_applies_the_owner_edits(
     assert todo.context == "@maison" and todo.tags == ["boulot", "rapport"]
     assert todo.verification_steps == ["Envoyé à Léa", "Léa a accusé réception"]
     assert await page.input_value("#todo-edit-context") == "@maison"
+    [row] = await all_rows(sessionmaker, AiAction)
+    assert row.status == "confirmed" and len(mistral.requests) == 1
+
+
+async def test_a_draft_applied_offline_waits_in_the_queue_then_is_replayed_once(
+    page: Page,
+    model_base_url: str,
+    mistral: FakeMistral,
+    sessionmaker: Sessionmaker,
+    clock: FrozenClock,
+) -> None:
+    todo_id = await a_todo(sessionmaker, clock)
+    await sign_in(page, model_base_url)
+    await go(page, f"/app/todos/{todo_id}")
+    await page.wait_for_selector("#todo-edit-form")
+    await page.click("#todo-enrich")
+    await page.wait_for_selector("#enrich-draft")
+
+    await page.context.set_offline(True)
+    await page.fill("#draft-tags", "boulot, hors-ligne")
+    await page.click("#enrich-apply")
+    await page.wait_for_selector("#sync-state >> text=1 en attente")
+    [queued] = await page.evaluate(QUEUED)
+    assert (queued["method"], queued["path"]) == ("POST", f"/todos/{todo_id}/ai-enrich/apply")
+    assert queued["body"]["draft"]["tags"] == ["boulot", "hors-ligne"]
+    assert queued["client_mutation_id"]
+    assert (await the_todo(sessionmaker, todo_id)).ai_enriched is False
+
+    await page.context.set_offline(False)
+    # Replayed; a selector, not a function: the page's CSP forbids evaluating a string.
+    await page.wait_for_selector("#sync-state:empty", state="attached")
+    todo = await the_todo(sessionmaker, todo_id)
+    assert todo.ai_enriched and todo.tags == ["boulot", "hors-ligne"]
     [row] = await all_rows(sessionmaker, AiAction)
     assert row.status == "confirmed" and len(mistral.requests) == 1
 
