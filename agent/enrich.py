@@ -65,7 +65,9 @@ DraftTag = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
 ]
 Context = Annotated[
-    str, BeforeValidator(_with_at), StringConstraints(strip_whitespace=True, max_length=200)
+    str,
+    BeforeValidator(_with_at),
+    StringConstraints(strip_whitespace=True, min_length=2, max_length=200),
 ]
 
 

@@ -51,7 +51,14 @@ def test_a_draft_reads_what_the_model_writes_and_what_the_owner_sends() -> None:
         ("Cartons", True),
     ]
     assert draft.context == "@errands" and draft.tags == ["maison", "perso"]
-    for wrong in ({"energy": "medium"}, {"checklist": [""]}, {"surprise": 1}, {"tags": ["#"]}):
+    wrong_drafts = (
+        {"energy": "medium"},
+        {"checklist": [""]},
+        {"surprise": 1},
+        {"tags": ["#"]},
+        {"context": "@"},
+    )
+    for wrong in wrong_drafts:
         with pytest.raises(ValidationError):
             EnrichDraft.model_validate(wrong)
 
