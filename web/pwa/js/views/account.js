@@ -13,9 +13,8 @@ const when = (d) => (d ? `${dayMonth(d)} ${time(d)}` : "jamais");
 const jobName = (id) => JOB_NAMES[id] || (id.startsWith("meds-") ? `Rappel médocs ${id.slice(5)}` : id);
 const yesNo = (ok, yes = "Configuré", no = "Non configuré") => chip(ok ? yes : no, ok ? "accent" : "plain");
 
-function facts(...rows) {
-  return h("div", { class: "body form" }, rows.filter(Boolean).map(([k, v]) => h("div", { class: "meta" }, h("span", { class: "k" }, k), h("span", null, v))));
-}
+const rows = (...pairs) => pairs.filter(Boolean).map(([k, v]) => h("div", { class: "meta" }, h("span", { class: "k" }, k), h("span", null, v)));
+const facts = (...pairs) => h("div", { class: "body form" }, rows(...pairs));
 
 function telegram(t) {
   return facts(
@@ -28,7 +27,7 @@ function telegram(t) {
 
 function google(g) {
   if (!g.configured) {
-    return h("div", { class: "body form" }, facts(["État", yesNo(false)]),
+    return h("div", { class: "body form" }, rows(["État", yesNo(false)]),
       h("p", { class: "muted" }, "À définir sur le serveur :"),
       h("ul", { class: "chips" }, g.missing.map((name) => h("li", { class: "chip plain" }, name))));
   }
@@ -52,7 +51,7 @@ function model(m, s) {
 function scheduler(s) {
   const state = !s.running ? "Arrêté" : s.leader ? "Meneur (envoie les messages)" : "En attente (une autre instance mène)";
   return h("div", { class: "body form" },
-    facts(["État", state]),
+    rows(["État", state]),
     label("Prochains envois"),
     s.next_runs.length
       ? h("ul", { class: "list", id: "next-runs" }, s.next_runs.map((r) => h("li", { class: "item" }, h("span", { class: "title" }, jobName(r.job)), label(when(r.at)))))

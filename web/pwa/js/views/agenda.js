@@ -152,7 +152,7 @@ export async function agendaView(root) {
   }, name));
   const prevBtn = h("button", { class: "btn sm", type: "button", onclick: () => step(-1) }, "←");
   const nextBtn = h("button", { class: "btn sm", type: "button", onclick: () => step(1) }, "→");
-  const todayBtn = h("button", { class: "btn sm", type: "button", onclick: () => step(0) }, "Aujourd'hui");
+  const todayBtn = h("button", { class: "btn sm", type: "button", id: "agenda-today", onclick: () => step(0) }, "Aujourd'hui");
 
   function drawDay() {
     titleEl.textContent = longDay(noon(shownDay)).replace(/^./, (c) => c.toUpperCase());

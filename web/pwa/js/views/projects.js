@@ -206,6 +206,7 @@ export async function projectView(root, [projectId]) {
 
   // ------------------------------------------------------------ order within a column
 
+  let ordering = Promise.resolve();
   const boardStatus = h("p", { class: "sr-only", id: "board-status", role: "status", "aria-live": "polite" });
 
   /** ↑ and ↓: the keyboard's way to move a card up or down its column. */
@@ -231,7 +232,12 @@ export async function projectView(root, [projectId]) {
     optimistic({
       change: () => { steps = [...steps.filter((s) => s.status !== status), ...column]; },
       revert: () => { steps = before; },
-      call: () => mutate("POST", `${base}/steps/reorder`, { order: column.filter((s) => !isTemp(s.id)).map((s) => s.id) }),
+      call: () => {
+        // One after the other: each sends the whole column, the last pressed must land last.
+        const send = () => mutate("POST", `${base}/steps/reorder`, { order: column.filter((s) => !isTemp(s.id)).map((s) => s.id) });
+        ordering = ordering.then(send, send);
+        return ordering;
+      },
       settle: (r) => {
         if (r.queued) return;
         const positions = new Map(r.data.map((row) => [String(row.id), row.position]));
