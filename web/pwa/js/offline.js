@@ -75,8 +75,10 @@ async function doKeep() {
   ];
   for (const p of projects) {
     const base = `/projects/${p.id}`;
-    const [steps, ideas] = await Promise.all([get(`${base}/steps`, fresh), get(`${base}/ideas`, fresh)]);
-    rows.push({ key: `steps:${p.id}`, data: steps, at }, { key: `ideas:${p.id}`, data: ideas, at });
+    // A project deleted meanwhile (404) is simply not kept.
+    const [steps, ideas] = await Promise.all([get(`${base}/steps`, fresh), get(`${base}/ideas`, fresh)])
+      .catch((err) => (err instanceof ApiError && err.status === 404 ? [null, null] : Promise.reject(err)));
+    if (steps) rows.push({ key: `steps:${p.id}`, data: steps, at }, { key: `ideas:${p.id}`, data: ideas, at });
   }
   await run("readwrite", (s) => {
     s.clear(); // projects deleted since: their steps go too
