@@ -1,5 +1,6 @@
-"""A series in the PWA's week view (headless Chromium against the real app): each occurrence
-in its day with 🔁 and the rule in words; × asks "cette occurrence / toute la série"."""
+"""A series in the PWA's agenda (headless Chromium against the real app): each occurrence in
+its day with 🔁 and the rule in words; × asks "cette occurrence / toute la série", in the week
+and in the day view."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from store.tables import CalendarEvent
 from tests.conftest import PARIS
 from tests.web.browser import axe_source, axe_violations, go, shot, sign_in
 
-SERIES = "[data-day] .ev:has-text('Piscine')"
+SERIES = "#week [data-day] .ev:has-text('Piscine')"
 
 
 async def add_series(sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenClock) -> None:
@@ -53,12 +54,12 @@ async def test_the_week_shows_each_occurrence_and_deletes_one_or_the_series(
     await go(page, "/app/agenda")
     await page.wait_for_selector(SERIES)
     # Week of Monday 23 November: Monday and Wednesday, at 18:00 in summer and winter alike.
-    days = page.locator("[data-day]").filter(has=page.locator(".ev", has_text="Piscine"))
+    days = page.locator("#week [data-day]").filter(has=page.locator(".ev", has_text="Piscine"))
     assert await days.evaluate_all("(els) => els.map((e) => e.dataset.day)") == [
         "2026-11-23",
         "2026-11-25",
     ]
-    monday = "[data-day='2026-11-23'] .ev"
+    monday = "#week [data-day='2026-11-23'] .ev"
     assert await page.inner_text(f"{monday} .tm") == "18:00–19:00"
     assert await page.inner_text(f"{monday} .rule") == "🔁 chaque lundi et mercredi à 18:00"
 
@@ -76,10 +77,19 @@ async def test_the_week_shows_each_occurrence_and_deletes_one_or_the_series(
         await dialog.get_by_role("button", name="Cette occurrence").click()
     assert (await answer.value).status == 204
     await page.wait_for_selector(monday, state="detached")
-    assert await page.is_visible("[data-day='2026-11-25'] .ev:has-text('Piscine')")
+    assert await page.is_visible("#week [data-day='2026-11-25'] .ev:has-text('Piscine')")
     assert await exdates(sessionmaker) == [datetime(2026, 11, 23, 18, tzinfo=PARIS)]
 
-    await page.click("[data-day='2026-11-25'] .ev .x-btn")
+    # The day view asks too (after its "Sûr ?").
+    await page.click("[data-mode=day]")
+    slot = "#dayview[data-day='2026-11-25'] .slot:has-text('Piscine')"
+    await page.click(f"{slot} .x-btn")
+    await page.click(f"{slot} .x-btn")
+    await page.get_by_role("dialog", name="Supprimer « Piscine »").wait_for()
+    await page.keyboard.press("Escape")
+    await page.click("[data-mode=week]")
+
+    await page.click("#week [data-day='2026-11-25'] .ev .x-btn")
     async with page.expect_response(deleted) as answer:
         await page.get_by_role("dialog").get_by_role("button", name="Toute la série").click()
     assert (await answer.value).status == 204
