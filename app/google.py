@@ -9,12 +9,17 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from app.scheduler import OWNER_MESSAGES
 from app.settings import Settings
 from integrations.google.oauth import GoogleConfig
+from integrations.google.remote import Backoff
 from integrations.google.sync import GoogleCalendarLink
 from web.appkeys import CLOCK, GOOGLE, SESSIONMAKER
 
 log = logging.getLogger(__name__)
+
+# Set before start to change how the link waits after a rate limit (tests: no real waits).
+GOOGLE_BACKOFF = web.AppKey("google_backoff", Backoff)
 
 
 def google_config(settings: Settings) -> GoogleConfig | None:
@@ -51,7 +56,13 @@ async def google_ctx(app: web.Application, settings: Settings) -> AsyncIterator[
         yield
         return
     _prepare_libraries()
+    # The bot, when it runs (started before this), tells the owner what needs them, once.
+    owner = app.get(OWNER_MESSAGES)
     app[GOOGLE] = GoogleCalendarLink(
-        config=config, sessionmaker=app[SESSIONMAKER], clock=app[CLOCK]
+        config=config,
+        sessionmaker=app[SESSIONMAKER],
+        clock=app[CLOCK],
+        notify=owner.notice if owner is not None else None,
+        backoff=app.get(GOOGLE_BACKOFF) or Backoff(),
     )
     yield

@@ -62,6 +62,10 @@ class OwnerMessages(Protocol):
 
     async def med_reminder(self, day: date, slot: str, *, snoozed: bool) -> bool: ...
 
+    async def notice(self, kind: str, slot: str, text: str) -> bool:
+        """Tell the owner something (plain text) once: claimed as (kind, slot)."""
+        ...
+
 
 Need = Literal["telegram", "google"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from app.settings import Settings, SettingsError
 from bot.digest import send_digest
 from bot.dispatcher import create_bot, create_dispatcher, register_commands
 from bot.reminders import REMINDER_KIND, SNOOZE_KIND, send_med_reminder
+from bot.sending import send_once
 from store.clock import Clock
 from web.appkeys import (
     AGENT,
@@ -73,6 +75,16 @@ class TelegramMessages:
             day=day,
             slot=slot,
             kind=SNOOZE_KIND if snoozed else REMINDER_KIND,
+        )
+
+    async def notice(self, kind: str, slot: str, text: str) -> bool:
+        return await send_once(
+            bot=self.bot,
+            sessionmaker=self.sessionmaker,
+            chat_id=self.chat_id,
+            kind=kind,
+            slot=slot,
+            text=html.escape(text, quote=False),
         )
 
 
