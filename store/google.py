@@ -407,13 +407,3 @@ async def mark_failed(*, session: AsyncSession, event_id: uuid.UUID, error: str)
     """Why this row's push failed; it is tried again at the next sync (it stays changed)."""
     stmt = update(CalendarEvent).where(CalendarEvent.id == event_id)
     await session.execute(stmt.values(google_error=error))
-
-
-async def event_errors(*, session: AsyncSession) -> Sequence[CalendarEvent]:
-    """The rows whose last push failed, soonest first."""
-    stmt = (
-        select(CalendarEvent)
-        .where(CalendarEvent.google_error.is_not(None))
-        .order_by(CalendarEvent.starts_at, CalendarEvent.id)
-    )
-    return (await session.execute(stmt)).scalars().all()

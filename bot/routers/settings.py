@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import texts
 from bot.render.settings import settings_text
 from core.vocabulary import parse_hhmm, parse_hhmm_list
-from store import owner
+from store import owner, status
 from store.clock import Clock
 
 ScheduleHook = Callable[[], Awaitable[None]]
@@ -36,7 +36,8 @@ async def settings(
         await on_schedule_change()
     async with sessionmaker() as session:
         schedule = await owner.get_schedule(session=session, defaults=schedule_defaults)
-    await message.answer(settings_text(schedule, clock.tz))
+        google = await status.google_link(session=session)
+    await message.answer(settings_text(schedule, clock.tz, google))
 
 
 async def _change(

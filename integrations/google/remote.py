@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 import random
+import re
 import time
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -68,6 +69,8 @@ MERGE_ATTEMPTS = 3
 # Failures other than rate limits are tried this many times at most (a hung Google costs a
 # timeout each time).
 TRANSIENT_TRIES = 3
+# The id Google gives one occurrence of a series: "<series id>_<original start>".
+_INSTANCE = re.compile(r"(?P<master>[a-v0-9]+)_\d{8}(T\d{6}Z)?")
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -419,20 +422,29 @@ class Remote:
     # ------------------------------------------------------------ deletions
 
     def delete_all(
-        self, calendar_id: str, google_ids: Sequence[str], done: list[str], failed: list[str]
+        self,
+        calendar_id: str,
+        google_ids: Sequence[str],
+        done: list[str],
+        failed: list[str],
+        implied: list[str],
     ) -> None:
         """Delete each event there, appending to `done` (already gone counts as done), or to
-        `failed` when Google refuses that one event."""
-        for google_id in google_ids:
+        `failed` when Google refuses that one event. A series goes before its occurrences,
+        which go with it (reference/events/delete): those are `implied`, no request made."""
+        for google_id in sorted(google_ids, key=lambda gid: _INSTANCE.fullmatch(gid) is not None):
+            found = _INSTANCE.fullmatch(google_id)
+            if found is not None and found["master"] in done:
+                implied.append(google_id)
+                done.append(google_id)
+                continue
             request = self.events.delete(calendarId=calendar_id, eventId=google_id)
             try:
                 self.execute(request)
             except HttpError as exc:
-                if status(exc) in (404, 410):
-                    done.append(google_id)
-                elif exc.status_code == 400:
+                if status(exc) not in (404, 410):
+                    if exc.status_code != 400:
+                        raise
                     failed.append(google_id)
-                else:
-                    raise
-                continue
+                    continue
             done.append(google_id)

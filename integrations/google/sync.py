@@ -206,6 +206,7 @@ class GoogleCalendarLink:
         outcomes: list[Pushed | Failed] = []
         deleted: list[str] = []
         refused: list[str] = []
+        implied: list[str] = []
         failure: GoogleAgendaError | None = None
         try:
             await call(
@@ -222,7 +223,7 @@ class GoogleCalendarLink:
             failure = exc
         try:
             # Always: an event Google refused, or a failure half-way, keeps no deletion back.
-            await call(remote.delete_all, calendar_id, deletions, deleted, refused)
+            await call(remote.delete_all, calendar_id, deletions, deleted, refused, implied)
         except GoogleAgendaError as exc:
             failure = failure or exc
         finally:
@@ -231,7 +232,8 @@ class GoogleCalendarLink:
             raise failure
         pushed = [o for o in outcomes if isinstance(o, Pushed)]
         failed = [o for o in outcomes if isinstance(o, Failed)]
-        return _Pushes(pushed, failed, deleted, refused)
+        counted = [gid for gid in deleted if gid not in set(implied)]
+        return _Pushes(pushed, failed, counted, refused)
 
     async def _record_pushed(
         self, calendar_id: str, outcomes: Sequence[Pushed | Failed], deleted: Sequence[str]

@@ -8,6 +8,7 @@ import { forgetOwner } from "../owner.js";
 import { clearQueue, count } from "../queue.js";
 import { dayMonth, time } from "../dates.js";
 import { big, chip, clear, empty, errorBox, h, label, section, toast } from "../ui.js";
+import { eventErrors, needsReconnect, stoppedNotice } from "./google_state.js";
 
 export const API_CACHE_PREFIX = "ordinarthur-api";
 
@@ -35,7 +36,7 @@ export async function settingsView(root, _params, { navigate }) {
     h("header", { class: "hero" }, label("Réglages", "[ 07 ]"), big(["Les ", "réglages", ", sans détour."])),
     h("div", { class: "grid cols-2" }, section("07.1", "Accès", null, accessSection(navigate)), section("07.2", "Rappels", null, fromSettings(scheduleSection))),
     h("div", { class: "grid cols-2" }, section("07.3", "Hors ligne", null, await offlineSection()), section("07.4", "Liens", null, linksSection())),
-    h("div", { class: "grid cols-2" }, section("07.5", "Google Agenda", null, fromSettings(googleSection)), section("07.6", "Journal de l'agent", null, await journalSection())),
+    h("div", { class: "grid cols-2" }, section("07.5", "Google Agenda", null, settings ? await googleSection(settings) : errorBox(failure)), section("07.6", "Journal de l'agent", null, await journalSection())),
   );
   return null;
 }
@@ -132,8 +133,9 @@ async function offlineSection() {
 
 // The agenda syncs both ways with a dedicated "ordinarthur-os" calendar; Google's consent page
 // comes back to /app/settings. Not configured on the server: say so, and what to set there,
-// rather than offer buttons that can only fail.
-function googleSection({ google }) {
+// rather than offer buttons that can only fail. Configured: the link's state from GET /status
+// (a sync waiting for a reconnection, the events Google refused).
+async function googleSection({ google }) {
   if (!google.configured) {
     return h("div", { class: "body form", id: "google-status" },
       h("div", { class: "meta" }, h("span", { class: "k" }, "État"), h("span", null, "Non configuré")),
@@ -141,7 +143,13 @@ function googleSection({ google }) {
       h("ul", { class: "chips", id: "google-missing" }, google.missing.map((name) => h("li", { class: "chip plain" }, name))),
       h("p", { class: "muted" }, "La marche à suivre est dans le README, section « Google Calendar »."));
   }
-  const connect = h("button", { class: "btn", type: "button" }, "Connecter Google Agenda");
+  let state = null;
+  try {
+    state = (await get("/status", { fresh: true })).google;
+  } catch {
+    state = null; // the buttons still work; the state shows on the account page
+  }
+  const connect = h("button", { class: "btn", type: "button" }, needsReconnect(state) ? "Reconnecter Google Agenda" : state?.connected ? "Reconnecter" : "Connecter Google Agenda");
   connect.addEventListener("click", async () => {
     connect.disabled = true;
     try {
@@ -157,7 +165,9 @@ function googleSection({ google }) {
     syncNow.disabled = true;
     try {
       const r = await request("POST", "/agenda/google/sync");
-      toast(`Synchronisé : ${r.pushed} envoyé(s), ${r.pulled} reçu(s), ${r.deleted} supprimé(s).`);
+      const refused = r.errors.length ? `, ${r.errors.length} refusé(s) par Google` : "";
+      const restored = r.restored.length ? `, ${r.restored.length} recréé(s) dans Google` : "";
+      toast(`Synchronisé : ${r.pushed} envoyé(s), ${r.pulled} reçu(s), ${r.deleted} supprimé(s)${refused}${restored}.`);
       window.dispatchEvent(new CustomEvent("data-changed"));
     } catch (err) {
       toast(err.message, { error: true });
@@ -165,8 +175,10 @@ function googleSection({ google }) {
       syncNow.disabled = false;
     }
   });
-  return h("div", { class: "body form" },
+  return h("div", { class: "body form", id: "google-section" },
     h("p", { class: "muted" }, "Ton agenda et le calendrier Google « ordinarthur-os » se synchronisent dans les deux sens, toutes les 15 minutes."),
+    stoppedNotice(state),
+    eventErrors(state),
     h("div", { class: "row" }, connect, syncNow));
 }
 
