@@ -14,6 +14,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from icalendar import Calendar
+from playwright.async_api import Page
 from pydantic import SecretStr
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -24,6 +25,7 @@ from app.settings import Settings
 from integrations.google.mapping import DESCRIPTION_LIMIT, TRUNCATED
 from integrations.google.remote import Backoff
 from store import agenda
+from store import google as google_store
 from store.clock import FrozenClock
 from store.tables import CalendarEvent
 from tests.conftest import ICAL_SECRET
@@ -36,6 +38,7 @@ from tests.fakes.google import (
     instance_id,
 )
 from tests.fakes.telegram import BOT_TOKEN, OWNER_ID, FakeTelegram
+from tests.web.browser import go, serving, shot, sign_in
 from tests.web.conftest import ApiClient, Client
 from tests.web.test_google import (
     CALLBACK,
@@ -574,3 +577,205 @@ async def test_a_refused_refresh_token_stops_the_sync_and_asks_to_reconnect_once
     assert (await google_status(gapi))["stopped"] is None
     assert await sync(gapi) == report()
     assert len(told(tg)) == 1
+
+
+# ---------------------------------------------------------------- 5: series
+
+
+async def weekly_meeting(gapi: ApiClient, google: FakeGoogle) -> tuple[str, JsonDict, str]:
+    """A weekly series made in Google, its 7 December occurrence moved to the 8th at 14:00;
+    synced. The calendar, the master, the moved occurrence's id."""
+    cal = await connect(gapi, google)
+    master = google.add_event(
+        cal,
+        summary="Réunion",
+        start=at(paris(2026, 11, 30, 9)),
+        end=at(paris(2026, 11, 30, 10)),
+        recurrence=["RRULE:FREQ=WEEKLY"],
+    )
+    moved = instance_id(master["id"], paris(2026, 12, 7, 9))
+    google.update_event(
+        cal, moved, start=at(paris(2026, 12, 8, 14)), end=at(paris(2026, 12, 8, 15))
+    )
+    assert await sync(gapi) == report(0, 2, 0)
+    return cal, master, moved
+
+
+async def test_a_moved_occurrence_overrides_that_occurrence_only_and_follows_google(
+    gapi: ApiClient, google: FakeGoogle, clock: FrozenClock
+) -> None:
+    cal, master, moved = await weekly_meeting(gapi, google)
+    december = (paris(2026, 11, 30), paris(2026, 12, 21))
+    assert await occurrences(gapi, *december) == [
+        ("Réunion", paris(2026, 11, 30, 9)),
+        ("Réunion", paris(2026, 12, 8, 14)),
+        ("Réunion", paris(2026, 12, 14, 9)),
+    ]
+    feed = await gapi.client.get(f"/agenda/ical/{ICAL_SECRET}.ics")
+    vevents = Calendar.from_ical(await feed.read()).walk("VEVENT")
+    assert len({str(v["UID"]) for v in vevents}) == 1  # the occurrence belongs to its series
+    [override] = [v for v in vevents if "RECURRENCE-ID" in v]
+    assert override.decoded("RECURRENCE-ID") == paris(2026, 12, 7, 9)
+    assert override.decoded("DTSTART") == paris(2026, 12, 8, 14)
+
+    clock.advance(timedelta(minutes=5))
+    google.update_event(cal, moved, summary="Réunion (salle B)")
+    assert await sync(gapi) == report(0, 1, 0)
+    assert ("Réunion (salle B)", paris(2026, 12, 8, 14)) in await occurrences(gapi, *december)
+
+    google.delete_event(cal, moved)  # that occurrence cancelled there: gone here
+    assert await sync(gapi) == report(0, 0, 1)
+    assert await occurrences(gapi, *december) == [
+        ("Réunion", paris(2026, 11, 30, 9)),
+        ("Réunion", paris(2026, 12, 14, 9)),
+    ]
+    assert await sync(gapi) == report()
+    writes = [r for r in google.requests if r.method in ("PUT", "PATCH", "POST", "DELETE")]
+    assert [r.path for r in writes] == ["/calendars"]  # nothing sent back
+
+
+async def test_this_and_following_in_google_ends_the_first_series_and_starts_the_second(
+    gapi: ApiClient, google: FakeGoogle, sessionmaker: Sessions
+) -> None:
+    cal, master, _ = await weekly_meeting(gapi, google)
+    late = instance_id(master["id"], paris(2026, 12, 21, 9))
+    google.update_event(cal, late, summary="Réunion (la dernière)")
+    assert await sync(gapi) == report(0, 1, 0)
+    # In Google, "this and following events" from the 14th: the series ends on the 13th and a
+    # new one starts on the 14th, at 11:00.
+    google.update_event(cal, master["id"], recurrence=["RRULE:FREQ=WEEKLY;UNTIL=20261213T225959Z"])
+    google.add_event(
+        cal,
+        summary="Réunion d'équipe",
+        start=at(paris(2026, 12, 14, 11)),
+        end=at(paris(2026, 12, 14, 12)),
+        recurrence=["RRULE:FREQ=WEEKLY"],
+    )
+    assert await sync(gapi) == report(0, 2, 1)  # the occurrence it overrode went with it
+
+    assert await occurrences(gapi, paris(2026, 11, 30), paris(2026, 12, 29)) == [
+        ("Réunion", paris(2026, 11, 30, 9)),
+        ("Réunion", paris(2026, 12, 8, 14)),
+        ("Réunion d'équipe", paris(2026, 12, 14, 11)),
+        ("Réunion d'équipe", paris(2026, 12, 21, 11)),
+        ("Réunion d'équipe", paris(2026, 12, 28, 11)),
+    ]
+    async with sessionmaker() as session:
+        rows = await agenda.list_events(session=session)
+    assert sorted((r.title, r.original_start is not None) for r in rows) == [
+        ("Réunion", False),
+        ("Réunion", True),  # the 8 December one, still an occurrence of the first series
+        ("Réunion d'équipe", False),
+    ]
+    assert await sync(gapi) == report()
+
+
+async def test_a_series_deleted_in_google_takes_its_moved_occurrences_here(
+    gapi: ApiClient, google: FakeGoogle
+) -> None:
+    cal, master, _ = await weekly_meeting(gapi, google)
+    google.delete_event(cal, master["id"])
+    assert await sync(gapi) == report(0, 0, 2)  # the series and its moved occurrence
+    assert await gapi.get("/agenda/events") == []
+
+
+async def test_a_series_made_here_loses_its_moved_occurrences_with_it_on_both_sides(
+    gapi: ApiClient, google: FakeGoogle
+) -> None:
+    cal = await connect(gapi, google)
+    swim = await new_event(
+        gapi,
+        title="Piscine",
+        starts_at=paris(2026, 11, 30, 18).isoformat(),
+        ends_at=paris(2026, 11, 30, 19).isoformat(),
+        recurrence="FREQ=WEEKLY",
+    )
+    await sync(gapi)
+    moved = instance_id(gid(swim), paris(2026, 12, 7, 18))
+    google.update_event(
+        cal, moved, start=at(paris(2026, 12, 9, 18)), end=at(paris(2026, 12, 9, 19))
+    )
+    assert await sync(gapi) == report(0, 1, 0)
+    assert ("Piscine", paris(2026, 12, 9, 18)) in await occurrences(
+        gapi, paris(2026, 12, 1), paris(2026, 12, 14)
+    )
+
+    await gapi.delete(f"/agenda/events/{swim['id']}")
+    assert await sync(gapi) == report(0, 0, 1)  # one request: the occurrence went with it
+    assert [r.method for r in google.requests if r.method == "DELETE"] == ["DELETE"]
+    assert google.events(cal) == []
+    assert await gapi.get("/agenda/events") == []
+
+
+async def test_a_moved_occurrence_changed_or_deleted_here_changes_that_occurrence_in_google(
+    gapi: ApiClient, google: FakeGoogle, clock: FrozenClock
+) -> None:
+    cal, master, moved = await weekly_meeting(gapi, google)
+    window = (paris(2026, 12, 1), paris(2026, 12, 14))
+    [(_, when)] = await occurrences(gapi, *window)
+    [row] = [e for e in await gapi.get("/agenda/events") if e["original_start"] is not None]
+    assert row["recurring_event_id"] is not None and when == paris(2026, 12, 8, 14)
+
+    clock.advance(timedelta(minutes=5))
+    await gapi.patch(f"/agenda/events/{row['id']}", json={"location": "Salle C"})
+    assert await sync(gapi) == report(1, 0, 0)
+    there = google.event(cal, moved)
+    assert there is not None and there["location"] == "Salle C"
+    assert [i["start"]["dateTime"] for i in google.instances(cal, master["id"])][:3] == [
+        "2026-11-30T09:00:00+01:00",
+        "2026-12-08T14:00:00+01:00",
+        "2026-12-14T09:00:00+01:00",
+    ]
+
+    await gapi.delete(f"/agenda/events/{row['id']}")  # that occurrence, not the series
+    assert await occurrences(gapi, *window) == []
+    report_ = await sync(gapi)
+    assert (report_["deleted"], report_["errors"]) == (1, [])
+    starts = [i["start"]["dateTime"] for i in google.instances(cal, master["id"])][:2]
+    assert starts == ["2026-11-30T09:00:00+01:00", "2026-12-14T09:00:00+01:00"]
+    assert await occurrences(gapi, *window) == []
+    assert await sync(gapi) == report()
+
+
+# ---------------------------------------------------------------- 8, 9: what the PWA shows
+
+
+async def test_the_pwa_shows_a_stopped_sync_and_each_refused_event(
+    page: Page, app: web.Application, sessionmaker: Sessions, clock: FrozenClock
+) -> None:
+    now = clock.now()
+    async with sessionmaker.begin() as session:
+        await google_store.save_token(
+            session=session, access_token="a", refresh_token="r", expires_at=now
+        )
+        await google_store.set_calendar(session=session, calendar_id="cal")
+        start = now + timedelta(days=1)
+        event = await agenda.create_event(
+            session=session,
+            data={"title": "Dentiste", "starts_at": start, "ends_at": start},
+            now=now,
+        )
+        await google_store.mark_failed(
+            session=session, event_id=event.id, error="Google a refusé cet événement (400)"
+        )
+        await google_store.stop(
+            session=session, calendar_id="cal", reason="calendar_gone", now=now
+        )
+    async with serving(app) as base_url:
+        await sign_in(page, base_url)
+        await go(page, "/app/settings")
+        section = await page.wait_for_selector("#google-section")
+        text = await section.inner_text()
+        assert "a été supprimé dans Google" in text
+        assert "1 événement refusé par Google".upper() in text.upper()  # a label: capitals
+        assert "Dentiste" in text and "Google a refusé cet événement (400)" in text
+        assert await page.locator("text=Reconnecter Google Agenda").count() == 1
+        await shot(page, "settings-google-stopped")
+
+        await page.click("#account-link")
+        await page.wait_for_selector("#google-event-errors")
+        status = await page.inner_text("#status")
+        assert (
+            "a été supprimé dans Google" in status
+            and "Google a refusé cet événement (400)" in status
+        )
