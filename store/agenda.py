@@ -178,12 +178,18 @@ async def skip_occurrence(
     tz: ZoneInfo,
     now: datetime,
 ) -> CalendarEvent | None:
-    """Leave one occurrence out of a series (an exception date); None when the event is not a
-    series or has no occurrence starting then. Skipping it twice changes nothing more."""
+    """Leave one occurrence out of a series (an exception date), and the row overriding it if
+    any; None when the event is not a series or has no occurrence starting then. Skipping it
+    twice changes nothing more."""
     event = await get_event(session=session, event_id=event_id)
     if event.recurrence is None or not _is_occurrence(event, occurrence_start, tz):
         return None
     moment = occurrence_start.astimezone(UTC)
+    await session.execute(
+        delete(CalendarEvent).where(
+            CalendarEvent.recurring_event_id == event_id, CalendarEvent.original_start == moment
+        )
+    )
     stmt = (
         update(CalendarEvent)
         .where(

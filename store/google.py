@@ -266,6 +266,16 @@ def is_changed_here(event: CalendarEvent) -> bool:
     return event.google_synced_at != event.updated_at
 
 
+async def forget_etags(*, session: AsyncSession, event_id: uuid.UUID) -> None:
+    """The next push reads Google's copy of this row, and of its overrides, first (they are
+    sent again: Google deleted them)."""
+    await session.execute(
+        update(CalendarEvent).where(CalendarEvent.id == event_id).values(google_etag=None)
+    )
+    overrides = update(CalendarEvent).where(CalendarEvent.recurring_event_id == event_id)
+    await session.execute(overrides.values(google_etag=None, google_synced_at=None))
+
+
 async def delete_rows(*, session: AsyncSession, event_ids: Collection[uuid.UUID]) -> list[str]:
     """Delete these rows (a series with its overrides); the Google ids of all of them."""
     if not event_ids:
@@ -361,7 +371,8 @@ async def skip_remote_occurrence(
         .where(CalendarEvent.id == event_id, ~known)
         .values(recurrence_exdates=func.array_append(CalendarEvent.recurrence_exdates, moment))
     )
-    await session.execute(stmt)
+    # Not synchronized: the row in the session keeps what it read (the pull reads it again).
+    await session.execute(stmt, execution_options={"synchronize_session": False})
     mark = update(CalendarEvent).where(CalendarEvent.id == event_id)
     await session.execute(mark.values(google_base=base))
     override = select(CalendarEvent.id).where(

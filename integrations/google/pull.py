@@ -53,6 +53,8 @@ class Pulled:
     pulled: int = 0
     gone: list[str] = field(default_factory=list)
     delete_there: list[str] = field(default_factory=list)
+    # Series deleted there that we restore: their occurrences went with them, and come back.
+    restoring: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,11 @@ async def apply_changes(
     result = Pulled()
     for google_id, item in events.items():
         await _apply_event(session, by_google_id.get(google_id), item, context, result)
-    exceptions = [item for item in latest.values() if is_exception(item)]
+    exceptions = [
+        item
+        for item in latest.values()
+        if is_exception(item) and item["recurringEventId"] not in result.restoring
+    ]
     if exceptions:
         await _apply_exceptions(session, exceptions, context, result)
     return result
@@ -99,7 +105,7 @@ async def _apply_event(
     result: Pulled,
 ) -> None:
     if item.get("status") == "cancelled":
-        await _deleted_there(session, row, result)
+        await _deleted_there(session, row, item["id"], result)
         return
     if "start" not in item or "end" not in item:
         return
@@ -126,15 +132,17 @@ async def _apply_event(
         )
 
 
-async def _deleted_there(session: AsyncSession, row: CalendarEvent | None, result: Pulled) -> None:
+async def _deleted_there(
+    session: AsyncSession, row: CalendarEvent | None, google_id: str, result: Pulled
+) -> None:
     """Deleted in Google: deleted here, with its overrides, unless we changed it since the
-    last sync; then the push reads Google's copy (no ETag) and restores it there."""
+    last sync; then the push reads Google's copy (no ETag) and restores it there, and a
+    series' moved occurrences with it (Google deleted them along)."""
     if row is None:
         return
     if google_store.is_changed_here(row):
-        await google_store.take_remote(
-            session=session, event_id=row.id, data={"google_etag": None}
-        )
+        await google_store.forget_etags(session=session, event_id=row.id)
+        result.restoring.add(google_id)
         return
     result.gone += await google_store.delete_rows(session=session, event_ids=[row.id])
 
@@ -224,6 +232,12 @@ async def _apply_exceptions(
             continue
         original = moment(item["originalStartTime"], context.tz, context.calendar_zone)
         override = by_google_id.get(item["id"]) or by_occurrence.get((series.id, _utc(original)))
+        left_out_here = _utc(original) in {_utc(m) for m in series.recurrence_exdates}
+        if item.get("status") != "cancelled" and left_out_here and override is None:
+            # Deleted here while changed there: deleted there too (our EXDATE goes with the
+            # series; this cancels Google's exception as well).
+            result.delete_there.append(item["id"])
+            continue
         if item.get("status") == "cancelled":
             base = bases[series.id]
             if base is not None:

@@ -291,7 +291,11 @@ class GoogleCalendarLink:
             EventError(None, google_id, "Google a refusé de supprimer cet événement")
             for google_id in pushes.refused_deletions
         ]
-        restored = [RestoredEvent(p.event.id, p.event.title) for p in pushes.pushed if p.restored]
+        restored = [
+            RestoredEvent(p.event.id, p.event.title)
+            for p in pushes.pushed
+            if p.restored and not p.event.is_override
+        ]
         return GoogleSyncReport(
             pushed=len(pushes.pushed),
             pulled=pulled.pulled,

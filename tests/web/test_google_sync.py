@@ -779,3 +779,59 @@ async def test_the_pwa_shows_a_stopped_sync_and_each_refused_event(
             "a été supprimé dans Google" in status
             and "Google a refusé cet événement (400)" in status
         )
+
+
+async def test_an_occurrence_deleted_here_while_moved_in_google_is_gone_on_both_sides(
+    gapi: ApiClient, google: FakeGoogle, clock: FrozenClock
+) -> None:
+    cal = await connect(gapi, google)
+    swim = await new_event(
+        gapi,
+        title="Piscine",
+        starts_at=paris(2026, 11, 30, 18).isoformat(),
+        ends_at=paris(2026, 11, 30, 19).isoformat(),
+        recurrence="FREQ=WEEKLY",
+    )
+    await sync(gapi)
+    moved = instance_id(gid(swim), paris(2026, 12, 7, 18))
+    google.update_event(
+        cal, moved, start=at(paris(2026, 12, 7, 20)), end=at(paris(2026, 12, 7, 21))
+    )
+    clock.advance(timedelta(minutes=5))
+    occurrence = {"occurrence": paris(2026, 12, 7, 18).isoformat()}
+    await gapi.delete(f"/agenda/events/{swim['id']}", params=occurrence)
+
+    await sync(gapi)
+    window = (paris(2026, 12, 1), paris(2026, 12, 14))
+    assert await occurrences(gapi, *window) == []
+    assert [i["start"]["dateTime"] for i in google.instances(cal, gid(swim))][:2] == [
+        "2026-11-30T18:00:00+01:00",
+        "2026-12-14T18:00:00+01:00",
+    ]
+    assert await sync(gapi) == report()
+
+
+async def test_a_series_deleted_in_google_after_a_change_here_comes_back_with_its_moved_occurrence(
+    gapi: ApiClient, google: FakeGoogle, clock: FrozenClock, tg: FakeTelegram
+) -> None:
+    cal, master, moved = await weekly_meeting(gapi, google)
+    google.delete_event(cal, master["id"])  # its moved occurrence goes along
+    clock.advance(timedelta(minutes=5))
+    [series] = [e for e in await gapi.get("/agenda/events") if e["original_start"] is None]
+    await gapi.patch(f"/agenda/events/{series['id']}", json={"location": "Salle A"})
+
+    answer = await sync(gapi)
+    assert answer["restored"] == [{"event_id": series["id"], "title": "Réunion"}]
+    assert len(told(tg)) == 1  # the series, once; not each of its occurrences
+    starts = [i["start"]["dateTime"] for i in google.instances(cal, master["id"])][:3]
+    assert starts == [
+        "2026-11-30T09:00:00+01:00",
+        "2026-12-08T14:00:00+01:00",
+        "2026-12-14T09:00:00+01:00",
+    ]
+    assert await occurrences(gapi, paris(2026, 11, 30), paris(2026, 12, 15)) == [
+        ("Réunion", paris(2026, 11, 30, 9)),
+        ("Réunion", paris(2026, 12, 8, 14)),
+        ("Réunion", paris(2026, 12, 14, 9)),
+    ]
+    assert await sync(gapi) == report()
