@@ -90,6 +90,8 @@ class Model:
     there: dict[str, Event] = field(default_factory=dict)
     changed_here: dict[str, datetime] = field(default_factory=dict)
     changed_there: dict[str, datetime] = field(default_factory=dict)
+    # Occurrences of each series Google moved or cancelled since the last sync.
+    touched_there: dict[str, set[datetime]] = field(default_factory=dict)
     restored: int = 0
     conflicts: int = 0
 
@@ -104,6 +106,7 @@ class Model:
         self.there = {k: e.copy() for k, e in agreed.items()}
         self.changed_here.clear()
         self.changed_there.clear()
+        self.touched_there.clear()
 
     def _agree(self, key: str) -> Event | None:
         base, mine, theirs = self.base.get(key), self.here.get(key), self.there.get(key)
@@ -112,10 +115,16 @@ class Model:
         if mine is None:
             return None  # deleted here: deleted there too
         if theirs is None:
-            if key in self.changed_here:
-                self.restored += 1
-                return mine
-            return None
+            if key not in self.changed_here:
+                return None
+            self.restored += 1
+            # Restored as we have it: the occurrences Google had touched before deleting the
+            # series come back as ours, rows of their own (exceptions in Google).
+            restored = mine.copy()
+            for original in self.touched_there.get(key, set()):
+                if original not in restored.cancelled and original not in restored.moved:
+                    restored.moved[original] = (original, restored.title)
+            return restored
         result = base.copy()
         later_here = self.changed_here.get(key, START) > self.changed_there.get(key, START)
         for name in FIELDS:
@@ -353,6 +362,7 @@ class Soak:
             return True
         master = self.remote_events()[key]
         instance = instance_id(master["id"], original)
+        self.model.touched_there.setdefault(key, set()).add(original)
         if self.rng.random() < 0.5:
             event.cancelled.add(original)
             event.moved.pop(original, None)
@@ -435,9 +445,7 @@ class Soak:
             if start <= instant(i["start"]["dateTime"]) < end
         )
         if here != wanted or there != wanted:
-            return [
-                f"{key} occurrences ({want}): model {wanted}\n  here  {here}\n  there {there}"
-            ]
+            return [f"{key} occurrences ({want}): model {wanted}\n  here  {here}\n  there {there}"]
         return []
 
 

@@ -87,14 +87,52 @@ async def apply_changes(
     result = Pulled()
     for google_id, item in events.items():
         await _apply_event(session, by_google_id.get(google_id), item, context, result)
-    exceptions = [
-        item
-        for item in latest.values()
-        if is_exception(item) and item["recurringEventId"] not in result.restoring
-    ]
-    if exceptions:
-        await _apply_exceptions(session, exceptions, context, result)
+    exceptions = [item for item in latest.values() if is_exception(item)]
+    ours = [item for item in exceptions if item["recurringEventId"] in result.restoring]
+    if ours:
+        await _revive_occurrences(session, ours, context)
+    theirs = [item for item in exceptions if item["recurringEventId"] not in result.restoring]
+    if theirs:
+        await _apply_exceptions(session, theirs, context, result)
     return result
+
+
+async def _revive_occurrences(
+    session: AsyncSession, items: Sequence[JsonDict], context: _Context
+) -> None:
+    """A series deleted there that we restore: the occurrences Google cancelled along with it
+    come back as this side has them; each without a row of its own gets one (the series'
+    occurrence), which the push restores there."""
+    series_ids = list({item["recurringEventId"] for item in items})
+    series_rows = await google_store.events_for_remote(
+        session=session, google_event_ids=series_ids, local_ids=own_ids(series_ids)
+    )
+    by_series_id = {row.google_event_id or row.id.hex: row for row in series_rows}
+    overrides = await google_store.overrides_of(
+        session=session, series_ids=[row.id for row in series_rows]
+    )
+    known = {(row.recurring_event_id, _utc(row.original_start)) for row in overrides}
+    for item in items:
+        series = by_series_id.get(item["recurringEventId"])
+        if series is None or "originalStartTime" not in item:
+            continue
+        original = moment(item["originalStartTime"], context.tz, context.calendar_zone)
+        left_out = {_utc(m) for m in series.recurrence_exdates}
+        if (series.id, _utc(original)) in known or _utc(original) in left_out:
+            continue
+        data = {
+            "title": series.title,
+            "description": series.description,
+            "location": series.location,
+            "starts_at": original,
+            "ends_at": agenda.occurrence_end(series, original, context.tz),
+            "all_day": series.all_day,
+            "source": series.source,
+            "recurring_event_id": series.id,
+            "original_start": original,
+            "google_event_id": item["id"],
+        }
+        await agenda.create_event(session=session, data=data, now=context.now)
 
 
 async def _apply_event(

@@ -815,7 +815,11 @@ async def test_a_series_deleted_in_google_after_a_change_here_comes_back_with_it
     gapi: ApiClient, google: FakeGoogle, clock: FrozenClock, tg: FakeTelegram
 ) -> None:
     cal, master, moved = await weekly_meeting(gapi, google)
-    google.delete_event(cal, master["id"])  # its moved occurrence goes along
+    late = instance_id(master["id"], paris(2026, 12, 14, 9))
+    google.update_event(
+        cal, late, start=at(paris(2026, 12, 15, 9)), end=at(paris(2026, 12, 15, 10))
+    )
+    google.delete_event(cal, master["id"])  # its moved occurrences go along
     clock.advance(timedelta(minutes=5))
     [series] = [e for e in await gapi.get("/agenda/events") if e["original_start"] is None]
     await gapi.patch(f"/agenda/events/{series['id']}", json={"location": "Salle A"})
@@ -823,15 +827,19 @@ async def test_a_series_deleted_in_google_after_a_change_here_comes_back_with_it
     answer = await sync(gapi)
     assert answer["restored"] == [{"event_id": series["id"], "title": "Réunion"}]
     assert len(told(tg)) == 1  # the series, once; not each of its occurrences
-    starts = [i["start"]["dateTime"] for i in google.instances(cal, master["id"])][:3]
+    # Back as we have them: the one moved before the last sync moved, the other one (moved
+    # there since, then deleted with its series) where it was.
+    starts = [i["start"]["dateTime"] for i in google.instances(cal, master["id"])][:4]
     assert starts == [
         "2026-11-30T09:00:00+01:00",
         "2026-12-08T14:00:00+01:00",
         "2026-12-14T09:00:00+01:00",
+        "2026-12-21T09:00:00+01:00",
     ]
-    assert await occurrences(gapi, paris(2026, 11, 30), paris(2026, 12, 15)) == [
+    assert await occurrences(gapi, paris(2026, 11, 30), paris(2026, 12, 22)) == [
         ("Réunion", paris(2026, 11, 30, 9)),
         ("Réunion", paris(2026, 12, 8, 14)),
         ("Réunion", paris(2026, 12, 14, 9)),
+        ("Réunion", paris(2026, 12, 21, 9)),
     ]
     assert await sync(gapi) == report()
