@@ -24,6 +24,7 @@ from bot.routers import (
     settings,
     today,
     todos,
+    usage,
 )
 from bot.storage import PostgresStorage
 from bot.transport import KeepResponseModels, RetryTransient
@@ -38,7 +39,8 @@ def create_bot(token: str, *, api_base: str) -> Bot:
 
 def create_dispatcher(*, owner_id: int, **workflow_data: Any) -> Dispatcher:
     """`workflow_data` reaches handlers as keyword arguments: sessionmaker, clock, tz, agent,
-    schedule_defaults, on_schedule_change, on_snooze."""
+    schedule_defaults, on_schedule_change, on_snooze. Without an agent, neither /usage nor
+    proposals."""
     # aiogram would read the FSM state (a query) before any middleware of ours: registered by
     # hand after the owner check and the once-only claim, a stranger's update costs nothing.
     storage = PostgresStorage(workflow_data["sessionmaker"])
@@ -50,6 +52,7 @@ def create_dispatcher(*, owner_id: int, **workflow_data: Any) -> Dispatcher:
     features = (commands, today, todos, agenda, meds, jobs, history, settings)
     dp.include_routers(*(m.create_router() for m in features))
     if workflow_data.get("agent") is not None:
+        dp.include_router(usage.create_router())
         # Last: every message no command took becomes a proposal.
         dp.include_router(proposals.create_router())
     return dp

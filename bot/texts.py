@@ -23,7 +23,8 @@ HELP = (
     "/meds — cocher les médicaments du jour\n"
     "/jobs — dernières offres d'emploi\n"
     "/history — dernières actions de l'IA\n"
-    "/settings — heure du résumé et des rappels\n\n"
+    "/usage — ce que coûte l'IA\n"
+    "/settings — heure du résumé et des rappels, budget IA\n\n"
     "Tout autre message (texte ou vocal) devient une proposition à confirmer."
 )
 
@@ -36,7 +37,8 @@ COMMANDS = {
     "meds": "Médicaments du jour",
     "jobs": "Dernières offres d'emploi",
     "history": "Dernières actions de l'IA",
-    "settings": "Heure du résumé et des rappels",
+    "usage": "Ce que coûte l'IA",
+    "settings": "Heure du résumé et des rappels, budget IA",
 }
 
 NO_TODOS = "✨ Aucune tâche ouverte."
@@ -68,6 +70,23 @@ SETTINGS_USAGE = (
     "Je n'ai pas compris. Exemples :\n"
     "<code>/settings resume 07:00</code>\n"
     "<code>/settings rappels 09:00,13:00,20:00</code>"
+)
+
+USAGE_TITLE = "💶 <b>Ce que coûte l'IA</b>"
+USAGE_MONTH = "<b>{label}</b> ({month}) : <b>{cost}</b>"
+USAGE_NOTHING = "rien"
+USAGE_WEEK = "<b>Cette semaine</b>"
+USAGE_UNPRICED = "⚠️ {requests} sans prix connu (pas dans le total)"
+USAGE_UNKNOWN_PRICE = "prix inconnu"
+BUDGET_LINE = "💸 Budget IA : <b>{limit}</b> par mois, {spent} dépensés ce mois-ci{reached}"
+BUDGET_REACHED_NOTE = " — atteint : le parseur local répond jusqu'au mois prochain"
+BUDGET_NONE = "💸 Budget IA : aucun plafond ({spent} dépensés ce mois-ci)"
+BUDGET_HOWTO = "<code>/settings budget 5</code> · <code>/settings budget aucun</code>"
+BUDGET_USAGE = (
+    "Je n'ai pas compris. Exemples :\n"
+    "<code>/settings budget 5</code> (euros par mois)\n"
+    "<code>/settings budget 2,50</code>\n"
+    "<code>/settings budget aucun</code> (revient à AI_MONTHLY_BUDGET_EUR)"
 )
 
 NOTHING_TO_DO = "Je n'ai rien trouvé à faire dans ce message."

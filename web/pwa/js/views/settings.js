@@ -1,5 +1,5 @@
 // Settings: the bearer on this device, the digest and reminder times, the offline queue, the
-// AI journal (with undo), links.
+// AI journal (with undo), links, and what the AI costs (usage.js).
 
 import { ApiError, get, mutate, request, sync, token } from "../api.js";
 import { describe } from "../proposal.js";
@@ -7,6 +7,7 @@ import { forgetOwner } from "../owner.js";
 import { clearQueue, count } from "../queue.js";
 import { dayMonth, time } from "../dates.js";
 import { big, chip, clear, empty, errorBox, h, label, section, toast } from "../ui.js";
+import { usageSection } from "../usage.js";
 
 export const API_CACHE_PREFIX = "ordinarthur-api";
 
@@ -34,6 +35,7 @@ export async function settingsView(root, _params, { navigate }) {
     h("div", { class: "grid cols-2" }, section("07.1", "Accès", null, accessSection(navigate)), section("07.2", "Rappels", null, fromSettings(scheduleSection))),
     h("div", { class: "grid cols-2" }, section("07.3", "Hors ligne", null, await offlineSection()), section("07.4", "Liens", null, linksSection())),
     h("div", { class: "grid cols-2" }, section("07.5", "Google Agenda", null, fromSettings(googleSection)), section("07.6", "Journal de l'agent", null, await journalSection())),
+    section("07.7", "Coût de l'IA", null, await usageSection()),
   );
   return null;
 }
