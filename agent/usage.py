@@ -70,7 +70,7 @@ def _midnight(day: date, tz: ZoneInfo) -> datetime:
 
 
 def _money(value: Decimal) -> float:
-    return float(round(value, 6))
+    return float(round(value, 8))
 
 
 # ---------------------------------------------------------------- what the report says

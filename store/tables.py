@@ -405,7 +405,7 @@ class AiUsage(Base):
     audio_seconds: Mapped[float | None] = mapped_column(Double)
     # In USD, as genai-prices priced it when the request was made; NULL: it does not know the
     # model (or the audio's length), and no price is guessed.
-    cost_usd: Mapped[Decimal | None] = mapped_column(Numeric(14, 8))
+    cost_usd: Mapped[Decimal | None] = mapped_column(Numeric(20, 12))
 
 
 class VoiceFailure(Base):

@@ -14,10 +14,14 @@ from bot.render.escape import esc
 from core.french import DAYS, MONTHS
 
 
+def number(n: int) -> str:
+    """'1 234': thousands apart, as French writes them (a narrow no-break space)."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
 def count(n: int, one: str, many: str | None = None) -> str:
-    """'1 requête', '1 234 requêtes' (thousands apart, as French writes them)."""
-    number = f"{n:,}".replace(",", "\u202f")
-    return f"{number} {one if n == 1 else (many or one + 's')}"
+    """'1 requête', '1 234 requêtes'."""
+    return f"{number(n)} {one if n == 1 else (many or one + 's')}"
 
 
 def duration(seconds: float) -> str:
@@ -40,10 +44,8 @@ def spend_line(spend: Spend) -> str:
     """'3 requêtes · 1 200 jetons en entrée, 300 en sortie · 45 s d'audio'."""
     parts = [count(spend.requests, "requête")]
     if spend.input_tokens or spend.output_tokens:
-        parts.append(
-            f"{count(spend.input_tokens, 'jeton')} en entrée, "
-            f"{spend.output_tokens:,} en sortie".replace(",", "\u202f")
-        )
+        tokens = count(spend.input_tokens, "jeton")
+        parts.append(f"{tokens} en entrée, {number(spend.output_tokens)} en sortie")
     if spend.audio_seconds:
         parts.append(f"{duration(spend.audio_seconds)} d'audio")
     return " · ".join(parts)

@@ -35,7 +35,7 @@ def upgrade() -> None:
         sa.Column("input_tokens", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("output_tokens", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("audio_seconds", sa.Double(), nullable=True),
-        sa.Column("cost_usd", sa.Numeric(14, 8), nullable=True),
+        sa.Column("cost_usd", sa.Numeric(20, 12), nullable=True),
         sa.CheckConstraint("kind in ('chat','transcription')", name=op.f("ck_ai_usage_kind")),
         sa.CheckConstraint("requests >= 0", name=op.f("ck_ai_usage_requests")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ai_usage")),

@@ -82,7 +82,7 @@ function table(report) {
     h("td", null, number.format(s.requests)),
     h("td", null, `${number.format(s.input_tokens)} / ${number.format(s.output_tokens)}`),
     h("td", null, s.audio_seconds ? seconds(s.audio_seconds) : "—"),
-    h("td", null, euros(s.cost_eur), s.unpriced_requests ? ` (+ ${s.unpriced_requests} sans prix)` : ""),
+    h("td", null, cost(s)),
   ];
   return h("details", { class: "usage-details" },
     h("summary", null, "Les chiffres, jour par jour"),
@@ -92,6 +92,12 @@ function table(report) {
       h("tbody", null, report.days.map((d) => h("tr", null, cells(h("th", { scope: "row" }, dayMonth(noon(d.day))), d)))),
       h("tfoot", null, h("tr", null, cells(h("th", { scope: "row" }, "Total"), report.total)))),
     h("ul", { class: "chips" }, report.models.map((m) => h("li", { class: "chip plain" }, `${m.model} · ${euros(m.cost_eur)}`))));
+}
+
+// A day or a total: what could be priced, and how many requests could not.
+function cost(s) {
+  if (s.unpriced_requests === s.requests) return euros(null);
+  return s.unpriced_requests ? `${euros(s.cost_eur)} (+ ${s.unpriced_requests} sans prix)` : euros(s.cost_eur);
 }
 
 function budgetBlock(state, rate, redraw) {
