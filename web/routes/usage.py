@@ -6,6 +6,7 @@ The report is `agent.usage.UsageMeter.report`'s; this module reads the window an
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Annotated
 
 from aiohttp import web
 from pydantic import Field, model_validator
@@ -18,6 +19,8 @@ from web.models import In
 
 api = Api("ai")
 
+# Days this service can have spent anything on: no arithmetic near date.min or date.max.
+Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2999, 12, 31))]
 # A year and a day at most: any month, or the same month a year apart, in one call.
 MAX_DAYS = 367
 
@@ -26,8 +29,8 @@ class UsageWindow(In):
     """Days of the owner (TIMEZONE), both included. Without `from`, the 1st of `to`'s month;
     without `to`, the last day of `from`'s month; without either, this month."""
 
-    start: date | None = Field(None, alias="from", description="first day")
-    end: date | None = Field(None, alias="to", description="last day, included")
+    start: Day | None = Field(None, alias="from", description="first day")
+    end: Day | None = Field(None, alias="to", description="last day, included")
 
     @model_validator(mode="after")
     def _ordered(self) -> UsageWindow:
