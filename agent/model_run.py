@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from pydantic import ValidationError
 from pydantic_ai import DeferredToolRequests, capture_run_messages
@@ -37,6 +38,8 @@ from agent.tools import Deps, ProposeAgent, build_agent
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+R = TypeVar("R")
 # What a run of the language model used, answered or not (`agent.usage.UsageMeter.record_run`).
 UsageHook = Callable[[Model, RunUsage], Awaitable[None]]
 
@@ -72,7 +75,24 @@ def _transient(exc: Exception) -> bool:
     return isinstance(exc, ModelHTTPError) and (exc.status_code == 429 or exc.status_code >= 500)
 
 
-def _describe(exc: Exception) -> str:
+async def with_retries(retry: RetryPolicy, attempt: Callable[[], Awaitable[T]]) -> T:
+    """`attempt()` again after a transient failure (timeout, 429, 5xx), with backoff, up to
+    `retry.attempts` times; any other failure, or the last one, is raised."""
+    tries = 1
+    while True:
+        try:
+            return await attempt()
+        except AgentRunError as exc:
+            if tries >= retry.attempts or not _transient(exc):
+                raise
+            delay = retry.delay(tries, exc)
+            log.info("model attempt %d failed (%s), retrying in %.1fs", tries, exc, delay)
+            await asyncio.sleep(delay)
+            tries += 1
+
+
+def describe_failure(exc: Exception) -> str:
+    """Why the model gave no usable answer, in French, for the owner."""
     if isinstance(exc, ModelHTTPError):
         return f"{exc.model_name} a répondu HTTP {exc.status_code}"
     if isinstance(exc, ModelConnectionError | ModelRequestTimeout):
@@ -123,7 +143,7 @@ class ModelRunner:
             try:
                 return await self._with_retries(self.model, prompt, deps, instructions, started)
             except AgentRunError as exc:
-                fallback_reason = _describe(exc)
+                fallback_reason = describe_failure(exc)
                 log.warning("model failed, the offline parser answers: %s", fallback_reason)
         offline = offline_model(offline_text, now=situation.now, projects=situation.projects)
         answer = await self._once(offline, prompt, deps, instructions, started, metered=False)
@@ -133,17 +153,9 @@ class ModelRunner:
     async def _with_retries(
         self, model: Model, prompt: str, deps: Deps, instructions: str, started: float
     ) -> Answer:
-        attempt = 1
-        while True:
-            try:
-                return await self._once(model, prompt, deps, instructions, started)
-            except AgentRunError as exc:
-                if attempt >= self.retry.attempts or not _transient(exc):
-                    raise
-                delay = self.retry.delay(attempt, exc)
-                log.info("model attempt %d failed (%s), retrying in %.1fs", attempt, exc, delay)
-                await asyncio.sleep(delay)
-                attempt += 1
+        return await with_retries(
+            self.retry, lambda: self._once(model, prompt, deps, instructions, started)
+        )
 
     async def _once(
         self,
@@ -155,23 +167,31 @@ class ModelRunner:
         *,
         metered: bool = True,
     ) -> Answer:
+        def run() -> Awaitable[AgentRunResult[str | DeferredToolRequests]]:
+            return self.agent.run(
+                prompt,
+                model=model,
+                deps=deps,
+                instructions=instructions,
+                usage_limits=UsageLimits(request_limit=self.request_limit),
+            )
+
+        result = await (self.metered(model, run) if metered else run())
+        return _read(result, model, deps.validation, started)
+
+    async def metered(
+        self, model: Model, run: Callable[[], Awaitable[AgentRunResult[R]]]
+    ) -> AgentRunResult[R]:
+        """`run()`, a run of `model`, its usage given to `on_usage` whether it answers or
+        raises: the responses that came back before a failure were billed all the same."""
         with capture_run_messages() as messages:
             try:
-                result = await self.agent.run(
-                    prompt,
-                    model=model,
-                    deps=deps,
-                    instructions=instructions,
-                    usage_limits=UsageLimits(request_limit=self.request_limit),
-                )
+                result = await run()
             except AgentRunError:
-                # The responses that came back before the failure were billed all the same.
-                if metered:
-                    await self._used(model, _responses_usage(messages))
+                await self._used(model, _responses_usage(messages))
                 raise
-        if metered:
-            await self._used(model, result.usage)
-        return _read(result, model, deps.validation, started)
+        await self._used(model, result.usage)
+        return result
 
     async def _used(self, model: Model, usage: RunUsage) -> None:
         if self.on_usage is not None and usage.requests:

@@ -47,6 +47,8 @@ BUDGET_REACHED = (
     "budget {limit}) jusqu'au 1er {next_month}."
 )
 
+BUDGET_SPENT = "Budget IA du mois atteint : le modèle de langue revient le 1er du mois prochain."
+
 # Sends a text to the owner (on Telegram); the message's id, or None when it went nowhere.
 Notify = Callable[[str], Awaitable[int | None]]
 

@@ -469,3 +469,30 @@ async def test_the_budget_changes_at_run_time_and_falls_back_to_the_environments
     assert (await put({"ai_monthly_budget_eur": 0}))[1]["ai_monthly_budget_eur"] == 0.0
     # 0 €: nothing more may be spent, the offline parser answers at once.
     assert (await command(client, auth, "ajoute du pain"))["model_name"] == "offline-parser"
+
+
+async def test_a_todos_enrichment_is_counted_and_waits_for_next_month_once_the_budget_is_spent(
+    start: Start, auth: dict[str, str], mistral: FakeMistral, tg: FakeTelegram
+) -> None:
+    client = await start(ai_monthly_budget_eur=Decimal("0.01"))
+    todo = await client.post("/todos", json={"title": "Déclaration d'impôts"}, headers=auth)
+    todo_id = (await todo.json())["id"]
+    draft = {"description": "Déclarer en ligne.", "checklist": ["Retrouver le numéro fiscal"]}
+    mistral.push(ToolCalls([("final_result", draft)], usage=(60_000, 5_000)))
+
+    made = await client.post(f"/todos/{todo_id}/ai-enrich", headers=auth)
+    refused = await client.post(f"/todos/{todo_id}/ai-enrich", headers=auth)
+    again = await client.post(f"/todos/{todo_id}/ai-enrich", headers=auth)
+
+    assert made.status == 200, await made.text()
+    [line] = (await usage(client, auth))["models"]
+    assert (line["requests"], line["input_tokens"], line["output_tokens"]) == (1, 60_000, 5_000)
+    assert line["cost_eur"] == chat_cost(60_000, 5_000)
+    assert (refused.status, again.status) == (503, 503)
+    error = (await refused.json())["error"]
+    assert error["message"].startswith(NOTICE) and error["details"] == {"reason": "budget"}
+    assert NOTICE not in (await again.json())["error"]["message"]
+    assert len(mistral.requests) == 1
+    assert len(notices(tg)) == 1
+    proposal = await command(client, auth, "ajoute acheter du pain demain")
+    assert proposal["model_name"] == "offline-parser" and NOTICE not in (proposal["message"] or "")
