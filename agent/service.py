@@ -14,6 +14,10 @@ Decisions worth knowing:
   row only (position 0), so that summing `ai_actions` gives the bill. `model_name` is on every row.
 - The Mistral model is retried on timeouts, 429 and 5xx (`RetryPolicy`); when it still fails, or
   fails in any other way, the offline parser answers and `Proposal.fallback_reason` says why.
+- What every model run and transcription costs is recorded by `usage` (`agent/usage.py`); once
+  this month's AI budget is spent the offline parser answers, as without a model, and the
+  request that found it spent carries the notice in its `message` (on Telegram the owner gets
+  it as a message of its own).
 - A check-in toggle applies to the owner's day the proposal was made, not the day it is confirmed.
 """
 
