@@ -1,8 +1,10 @@
 // The confirm modal: what the agent proposes (nothing is written yet), Confirmer / Annuler,
-// then what was written, read back from the database, with ↩ to undo.
+// then what was written, read back from the database, with ↩ to undo. Inside Telegram its
+// MainButton is the ✅ too.
 
 import { ApiError, get, request } from "./api.js";
 import { dueText, shortDay, time } from "./dates.js";
+import { mainButton, mainButtonBusy } from "./telegram.js";
 import { add, big, chip, clear, dialog, h, label, toast } from "./ui.js";
 import { labelOf } from "./vocabulary.js";
 
@@ -71,11 +73,13 @@ const changed = () => window.dispatchEvent(new CustomEvent("data-changed"));
 export async function showProposal(proposal) {
   await loadProjectNames();
   let decided = false;
+  let releaseMain = () => {};
   const pending = proposal.proposal_id && proposal.actions.length;
   const d = dialog({
     title: proposal.transcript ? "Mémo vocal · proposition" : "Proposition de l'agent",
     className: "proposal",
     onClose: ({ replaced }) => {
+      releaseMain();
       // Closed without a choice: the proposal is declined, as Annuler would.
       if (pending && !decided && !replaced) {
         request("POST", "/ai/command/cancel", { body: { proposal_id: proposal.proposal_id } }).catch(() => {});
@@ -107,8 +111,10 @@ export async function showProposal(proposal) {
   const confirm = h("button", { class: "btn accent", type: "button", id: "proposal-confirm" }, "Confirmer");
   d.foot.append(cancel, confirm);
   confirm.focus();
+  releaseMain = mainButton("✅ Confirmer", () => confirm.click());
 
   cancel.addEventListener("click", async () => {
+    releaseMain();
     decided = true;
     cancel.disabled = confirm.disabled = true;
     try {
@@ -127,13 +133,16 @@ export async function showProposal(proposal) {
       return;
     }
     decided = true;
+    mainButtonBusy();
     cancel.disabled = confirm.disabled = true;
     confirm.textContent = "…";
     const body = { proposal_id: proposal.proposal_id };
     if (kept.length !== proposal.actions.length) body.actions = kept;
     try {
       showResults(d, await request("POST", "/ai/command/confirm", { body }));
+      releaseMain();
     } catch (err) {
+      releaseMain();
       if (err instanceof ApiError && err.details?.results) showResults(d, err.details, err.message);
       else {
         clear(d.body, h("p", { class: "error-box" }, err.message));
