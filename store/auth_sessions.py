@@ -5,6 +5,7 @@ Every time here comes from the caller's clock (`now`): expiry is compared with i
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
@@ -35,10 +36,22 @@ async def create(
     return row
 
 
-async def by_token_hash(*, session: AsyncSession, token_hash: bytes) -> AuthSession | None:
+@dataclass(frozen=True)
+class SessionState:
+    """What checking a request needs of its session: no more (it runs on every request)."""
+
+    id: uuid.UUID
+    expires_at: datetime
+    last_used_at: datetime
+
+
+async def by_token_hash(*, session: AsyncSession, token_hash: bytes) -> SessionState | None:
     """The session of that token, expired or not (the caller says which answer to give)."""
-    stmt = select(AuthSession).where(AuthSession.token_hash == token_hash)
-    return (await session.scalars(stmt)).one_or_none()
+    stmt = select(AuthSession.id, AuthSession.expires_at, AuthSession.last_used_at).where(
+        AuthSession.token_hash == token_hash
+    )
+    row = (await session.execute(stmt)).one_or_none()
+    return None if row is None else SessionState(*row)
 
 
 async def touch(
