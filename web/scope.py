@@ -30,6 +30,8 @@ SESSION_SCOPE = frozenset(
         "GET /todos/{todo_id}",
         "PATCH /todos/{todo_id}",
         "DELETE /todos/{todo_id}",
+        "POST /todos/{todo_id}/ai-enrich",
+        "POST /todos/{todo_id}/ai-enrich/apply",
         # projects, their steps and ideas
         "GET /projects",
         "POST /projects",
