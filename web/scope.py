@@ -20,10 +20,11 @@ SESSION_SCOPE = frozenset(
         "POST /auth/verify",
         "GET /auth/sessions",
         "DELETE /auth/sessions/{session_id}",
-        # the owner's settings and the vocabulary
+        # the owner's settings, the vocabulary, the service's state (the account page)
         "GET /settings",
         "PUT /settings",
         "GET /meta",
+        "GET /status",
         # todos
         "GET /todos",
         "POST /todos",
@@ -74,6 +75,7 @@ SESSION_SCOPE = frozenset(
         "POST /ai/command/cancel",
         "POST /ai/command/undo",
         "GET /ai/actions",
+        "GET /ai/action-schemas",
         # the offline queue (each replayed mutation is checked against this list too)
         "POST /sync/replay",
     }

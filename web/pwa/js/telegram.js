@@ -117,7 +117,8 @@ export function mainButton(text, run) {
   return release;
 }
 
-/** The main button shows it is working (after a press, while the API answers). */
-export function mainButtonBusy() {
-  app?.MainButton?.showProgress?.(false);
+/** The main button shows it is working (after a press, while the API answers), or not. */
+export function mainButtonBusy(busy = true) {
+  if (busy) app?.MainButton?.showProgress?.(false);
+  else app?.MainButton?.hideProgress?.();
 }
