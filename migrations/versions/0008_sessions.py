@@ -1,7 +1,7 @@
 """sessions: devices signed in from Telegram (the PWA as a Mini App), by the hash of their token
 
-Revision ID: 0007_sessions
-Revises: 0006_time
+Revision ID: 0008_sessions
+Revises: 0007_time_events
 Create Date: 2026-12-01 10:00:00.000000
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_sessions"
-down_revision: str | None = "0006_time"
+revision: str = "0008_sessions"
+down_revision: str | None = "0007_time_events"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
