@@ -122,6 +122,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "med_reminder_times": [time(9), time(21)],
         "ai_monthly_budget_eur": Decimal("12.50"),
     },
+    "auth_sessions": {
+        "token_hash": bytes(range(32)),
+        "telegram_user_id": 9_876_543_210,
+        "device": "Telegram-Android/11.4",
+        "created_at": AT,
+        "last_used_at": AT,
+        "expires_at": AT + timedelta(days=30),
+    },
 }
 
 Snapshot = dict[str, list[dict[str, Any]]]
