@@ -316,6 +316,8 @@ export async function todoView(root, [todoId]) {
     if (dirty) return;
     try {
       const [fresh] = await overlay("/todos", [await get(path, opts)]);
+      // The owner may have started typing while the answer was on its way.
+      if (dirty) return;
       if (fresh) todo = fresh;
       drawAll();
     } catch (err) {
