@@ -29,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 
+from core.recurrence import RRule
 from core.vocabulary import HIGHEST_PRIORITY, LOWEST_PRIORITY, PRIORITY_LABELS, StepStatus
 
 
@@ -118,6 +119,8 @@ class CreateTodoArgs(ActionArgs):
     )
     project_id: ProjectId | None = None
     tags: list[Tag] = Field(default_factory=list, max_length=20)
+    remind_at: AwareDatetime | None = Field(None, description="rappel, si une heure est dite")
+    recurrence: RRule | None = Field(None, description="RRULE si répétée")
 
 
 class AddProjectIdeaArgs(ActionArgs):
