@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, time, tzinfo
 from typing import Any
@@ -73,7 +74,9 @@ def _series(data: dict[str, Any], row: Todo | None, now: datetime, tz: ZoneInfo)
         start = datetime.combine(now.astimezone(tz).date(), SERIES_DEFAULT_TIME, tzinfo=tz)
         anchor = recurrence.first_on_or_after(rule, start, tz, now) or start
         data = {**data, "due_at": anchor}
-    return {**data, "recurrence": recurrence.count_as_until(rule, anchor, tz)}
+    with suppress(ValueError, OverflowError):  # a series running past the year 9999: as given
+        rule = recurrence.count_as_until(rule, anchor, tz)
+    return {**data, "recurrence": rule}
 
 
 async def create_todo(
@@ -114,12 +117,13 @@ async def update_todo(
     tz: ZoneInfo | None = None,
 ) -> Todo:
     """Change the fields given. Becoming done goes through `complete_todo` (stamped with
-    `data["completed_at"]` when given, else `now`; the next occurrence comes); archiving an
-    open occurrence skips it (the next one comes); `recurrence: None` is `stop_series`."""
+    `data["completed_at"]` when given, else `now`; the next occurrence comes), and a done todo
+    given `completed_at` again takes it (a correction); archiving an open occurrence skips it
+    (the next one comes); `recurrence: None` is `stop_series`."""
     fields = dict(data)
-    status = fields.get("status")
-    done_at = fields.pop("completed_at", now) if status == "done" else None
-    if status == "done":
+    completing = fields.get("status") == "done"
+    given = fields.pop("completed_at", None) if completing else None
+    if completing:
         del fields["status"]
     stops = "recurrence" in fields and fields["recurrence"] is None
     if stops:
@@ -127,8 +131,12 @@ async def update_todo(
     todo = await _changed(session, todo_id, fields, now, tz)
     if stops:
         todo = await stop_series(session=session, todo_id=todo_id)
-    if done_at is not None:
-        await complete_todo(session=session, todo_id=todo_id, now=done_at, tz=tz)
+    if completing:
+        completed = await complete_todo(session=session, todo_id=todo_id, now=given or now, tz=tz)
+        if completed is None and given is not None:  # already done: a correction of when
+            fields = {"completed_at": given}
+            stmt = update(Todo).where(Todo.id == todo_id).values(**fields)
+            await session.execute(stmt)
         todo = await _fresh(session, todo_id)
     return todo
 
@@ -197,13 +205,16 @@ def _next_moments(
     moments move by the rule in the owner's wall-clock time (18:00 stays 18:00 across DST)."""
     assert todo.recurrence is not None
     anchor = todo.due_at or todo.remind_at or after
-    # A rule stored before COUNT was turned into UNTIL counts from here.
-    rule = recurrence.count_as_until(todo.recurrence, anchor, tz)
-    occurrence = recurrence.next_after(rule, anchor, tz, max(anchor, after))
-    if occurrence is None:
+    try:
+        # A rule stored before COUNT was turned into UNTIL counts from here.
+        rule = recurrence.count_as_until(todo.recurrence, anchor, tz)
+        occurrence = recurrence.next_after(rule, anchor, tz, max(anchor, after))
+        if occurrence is None:
+            return None
+        due = todo.due_at and recurrence.carried(todo.due_at, anchor, occurrence, tz)
+        remind = todo.remind_at and recurrence.carried(todo.remind_at, anchor, occurrence, tz)
+    except (ValueError, OverflowError):  # past the year 9999: the series ends there
         return None
-    due = todo.due_at and recurrence.carried(todo.due_at, anchor, occurrence, tz)
-    remind = todo.remind_at and recurrence.carried(todo.remind_at, anchor, occurrence, tz)
     return rule, due, remind
 
 
