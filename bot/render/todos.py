@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from bot import texts
@@ -21,8 +21,10 @@ def repeat_words(rule: str | None, first: datetime | None, clock: Clock) -> str:
     """ "🔁 chaque lundi à 18:00", or "" for a todo that does not repeat."""
     if not rule:
         return ""
+    # A todo with no moment, or due at midnight (a day picked in the PWA), has no hour.
+    all_day = first is None or first.astimezone(clock.tz).time() == time()
     try:
-        words = recurrence.describe(rule, first or clock.now(), clock.tz, all_day=first is None)
+        words = recurrence.describe(rule, first or clock.now(), clock.tz, all_day=all_day)
     except (ValueError, OverflowError):  # a date past what a calendar holds
         return "🔁"
     return f"🔁 {words}"

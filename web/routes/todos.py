@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from contextlib import suppress
-from datetime import datetime
+from datetime import datetime, time
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -117,6 +117,11 @@ class TodoOut(Out):
     completed_at: datetime | None
 
 
+def _all_day(first: datetime | None, tz: ZoneInfo) -> bool:
+    """A todo with no moment, or due at midnight (a day picked in the PWA), has no hour."""
+    return first is None or first.astimezone(tz).time() == time()
+
+
 def _in_words(todos_out: list[TodoOut], tz: ZoneInfo) -> list[TodoOut]:
     """Each recurring todo's rule in words, from its first moment, so that no client reads
     RRULEs itself."""
@@ -125,7 +130,7 @@ def _in_words(todos_out: list[TodoOut], tz: ZoneInfo) -> list[TodoOut]:
             first = todo.due_at or todo.remind_at
             with suppress(ValueError, OverflowError):  # a date past what a calendar holds
                 todo.recurrence_text = recurrence.describe(
-                    todo.recurrence, first or todo.created_at, tz, all_day=first is None
+                    todo.recurrence, first or todo.created_at, tz, all_day=_all_day(first, tz)
                 )
     return todos_out
 

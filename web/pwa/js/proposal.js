@@ -18,8 +18,11 @@ async function loadProjectNames() {
 
 const project = (id) => (id ? projectNames.get(id) || "un projet" : null);
 
-/** A French line for one action, from its arguments (proposed) or its row (written). */
-export function describe(fn, a = {}) {
+/**
+ * A French line for one action, from its arguments (proposed) or its row (written). `repeat`:
+ * its repetition in words, as the API says it (`recurrence_texts` of the proposal).
+ */
+export function describe(fn, a = {}, { repeat } = {}) {
   switch (fn) {
     case "create_todo":
       return {
@@ -27,6 +30,8 @@ export function describe(fn, a = {}) {
         title: a.title,
         meta: [
           a.due_at ? `échéance ${dueText(a.due_at).text}` : null,
+          a.remind_at ? `⏰ rappel ${dueText(a.remind_at).text}` : null,
+          a.recurrence ? `🔁 ${repeat || "répétée"}` : null,
           a.priority !== undefined && a.priority !== null ? `priorité ${labelOf("priorities", a.priority)}` : null,
           project(a.project_id),
           ...(a.tags || []).map((t) => `#${t}`),
@@ -54,7 +59,7 @@ export function describe(fn, a = {}) {
 }
 
 function actionLine(fn, args, extra = {}) {
-  const d = describe(fn, args);
+  const d = describe(fn, args, { repeat: extra.repeat });
   return h(
     "li",
     { class: `action${extra.cls ? ` ${extra.cls}` : ""}` },
@@ -92,13 +97,14 @@ export async function showProposal(proposal) {
     return;
   }
   const boxes = [];
+  const repeats = proposal.recurrence_texts || {};
   add(
     d.body,
     big(["Tu veux ", "faire", " :"], "big sm"),
     h("ul", { class: "actions", id: "proposed-actions" }, proposal.actions.map((action) => {
       const box = h("input", { class: "check", type: "checkbox", checked: true, "aria-label": "Garder cette action" });
       boxes.push([box, action]);
-      return actionLine(action.fn, action.args, { control: box });
+      return actionLine(action.fn, action.args, { control: box, repeat: repeats[action.id] });
     })),
     proposal.message ? h("p", { class: "muted" }, proposal.message) : null,
     label(proposal.fallback_reason ? `Analyse hors-ligne · ${proposal.model_name}` : `Modèle · ${proposal.model_name}`),
@@ -132,9 +138,9 @@ export async function showProposal(proposal) {
     const body = { proposal_id: proposal.proposal_id };
     if (kept.length !== proposal.actions.length) body.actions = kept;
     try {
-      showResults(d, await request("POST", "/ai/command/confirm", { body }));
+      showResults(d, await request("POST", "/ai/command/confirm", { body }), null, repeats);
     } catch (err) {
-      if (err instanceof ApiError && err.details?.results) showResults(d, err.details, err.message);
+      if (err instanceof ApiError && err.details?.results) showResults(d, err.details, err.message, repeats);
       else {
         clear(d.body, h("p", { class: "error-box" }, err.message));
         clear(d.foot, h("button", { class: "btn primary", type: "button", onclick: () => d.close() }, "Fermer"));
@@ -144,7 +150,7 @@ export async function showProposal(proposal) {
   });
 }
 
-function showResults(d, state, error = null) {
+function showResults(d, state, error = null, repeats = {}) {
   const ok = state.status === "confirmed";
   clear(
     d.body,
@@ -153,6 +159,7 @@ function showResults(d, state, error = null) {
     h("ul", { class: "actions", id: "action-results" }, state.results.map((r) => actionLine(r.fn, r.row || r.args, {
       cls: r.status === "confirmed" ? "ok" : "bad",
       error: r.error,
+      repeat: repeats[r.id],
     }))),
   );
   const close = h("button", { class: "btn primary", type: "button", onclick: () => d.close() }, "Fermer");
