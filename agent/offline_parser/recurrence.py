@@ -300,11 +300,9 @@ def _take_rule(text: Text) -> tuple[str, str | None] | None:
 
 def _take_dated(text: Text, keyword: re.Pattern[str], today: date) -> date | None:
     for match in text.find(keyword):
-        probe = text.copy()
-        found = take_date_at(probe, match.end(), today)
+        found = take_date_at(text, match.end(), today)  # blanks the date only when found
         if found is not None:
-            probe.blank(match)
-            text.folded = probe.folded
+            text.blank(match)
             return found
     return None
 
