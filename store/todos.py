@@ -17,7 +17,7 @@ from datetime import datetime, time, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, case, delete, insert, select, update
+from sqlalchemy import ColumnElement, Select, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -99,13 +99,11 @@ async def get_todo(*, session: AsyncSession, todo_id: uuid.UUID) -> Todo:
     return todo
 
 
-def _completion(data: dict[str, Any], now: datetime) -> dict[str, Any]:
+def _completion(data: dict[str, Any]) -> dict[str, Any]:
     """Leaving done clears `completed_at` (becoming done is `complete_todo`'s)."""
     if "status" not in data or "completed_at" in data:
         return data
-    if data["status"] != "done":
-        return {**data, "completed_at": None}
-    return {**data, "completed_at": case((Todo.status == "done", Todo.completed_at), else_=now)}
+    return {**data, "completed_at": None}
 
 
 async def update_todo(
@@ -134,9 +132,9 @@ async def update_todo(
     if completing:
         completed = await complete_todo(session=session, todo_id=todo_id, now=given or now, tz=tz)
         if completed is None and given is not None:  # already done: a correction of when
-            fields = {"completed_at": given}
-            stmt = update(Todo).where(Todo.id == todo_id).values(**fields)
-            await session.execute(stmt)
+            await session.execute(
+                update(Todo).where(Todo.id == todo_id).values(completed_at=given)
+            )
         todo = await _fresh(session, todo_id)
     return todo
 
@@ -154,7 +152,7 @@ async def _changed(
     was_open = before.status not in CLOSED_TODO_STATUSES
     if data.get("recurrence"):
         data = _series(data, before, now, _zone(now, tz))
-    data = _completion(data, now)
+    data = _completion(data)
     stmt = update(Todo).where(Todo.id == todo_id).values(**data).returning(Todo)
     todo = (await session.execute(stmt, execution_options=_FRESH)).scalar_one()
     if was_open and todo.status == "archived" and todo.recurrence:
