@@ -1,15 +1,16 @@
 // Todos: filters, create (with a reminder and a repetition), complete, stop a series, delete;
 // optimistic, and queued when offline.
 
-import { get, mutate, withQuery } from "../api.js";
-import { overlay, tempId } from "../queue.js";
+import { mutate } from "../api.js";
+import { TODOS, ageSlot, readList, showAge } from "../offline.js";
+import { isTemp, overlay, tempId } from "../queue.js";
 import { dueText, localInstant } from "../dates.js";
 import { big, chip, clear, deleteButton, drop, empty, errorBox, h, label, section, swap, toast } from "../ui.js";
 import { labelOf, values } from "../vocabulary.js";
 
 // The repetitions the form offers, as RFC 5545 rules (the API says any rule in words back, in
 // `recurrence_text`: the PWA never reads a rule itself).
-const REPEATS = [
+export const REPEATS = [
   ["", "Répéter · non"],
   ["FREQ=DAILY", "Chaque jour"],
   ["FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "En semaine"],
@@ -47,7 +48,8 @@ export function todoItem(todo, { onToggle, onDelete, onStop }) {
     h(
       "div",
       { class: "main-col" },
-      h("span", { class: "title" }, todo.title),
+      // The todo's own page (everything it holds, ✨ Enrichir); not for one created offline.
+      isTemp(todo.id) ? h("span", { class: "title" }, todo.title) : h("a", { class: "title", href: `/app/todos/${todo.id}` }, todo.title),
       h(
         "div",
         { class: "sub" },
@@ -139,6 +141,9 @@ export async function todosView(root) {
   const prio = h("select", { class: "select", name: "priority", "aria-label": "Priorité" },
     h("option", { value: "" }, "Priorité"),
     values("priorities").map((p) => h("option", { value: String(p) }, `P${p} · ${labelOf("priorities", p)}`)));
+  // Nothing picked: the Inbox, to sort later (as from Telegram).
+  const statusPick = h("select", { class: "select", name: "status", "aria-label": "Statut" },
+    values("todo_statuses").filter((s) => s !== "archived" && s !== "done").map((s) => h("option", { value: s }, status(s))));
   // The reminder is a wall-clock time in the owner's zone, whatever the device's.
   const remind = h("input", { class: "input", name: "remind", id: "todo-remind", type: "datetime-local" });
   const repeat = h("select", { class: "select", name: "repeat", id: "todo-repeat", "aria-label": "Répéter" },
@@ -146,7 +151,7 @@ export async function todosView(root) {
   const form = h(
     "form",
     { class: "todo-form", id: "todo-form" },
-    h("div", { class: "inline-form stack" }, title, due, prio, h("button", { class: "btn primary", type: "submit" }, "Ajouter")),
+    h("div", { class: "inline-form stack" }, title, due, prio, statusPick, h("button", { class: "btn primary", type: "submit" }, "Ajouter")),
     h("div", { class: "inline-form stack when" },
       h("label", { class: "field-in", for: "todo-remind" }, h("span", { class: "pre" }, "⏰ Rappel"), remind),
       repeat),
@@ -156,7 +161,7 @@ export async function todosView(root) {
     e.preventDefault();
     const text = title.value.trim();
     if (!text) return;
-    const body = { title: text, status: "todo" };
+    const body = { title: text, status: statusPick.value || "inbox" };
     if (due.value) body.due_at = localInstant(due.value);
     if (prio.value !== "") body.priority = Number(prio.value);
     if (remind.value) body.remind_at = localInstant(...remind.value.split("T"));
@@ -195,9 +200,13 @@ export async function todosView(root) {
       : h("li", null, empty(filter === "active" ? "Rien à faire. Profite." : "Aucune tâche ici.")));
   }
 
+  const age = ageSlot();
+
   async function load(opts) {
     try {
-      todos = await overlay("/todos", await get(withQuery("/todos", { limit: 1000 }), opts));
+      const { data, at } = await readList(TODOS, "todos", opts);
+      todos = await overlay("/todos", data);
+      showAge(age, at);
       draw();
     } catch (err) {
       clear(listEl, h("li", null, errorBox(err)));
@@ -206,7 +215,7 @@ export async function todosView(root) {
 
   clear(
     root,
-    h("header", { class: "hero" }, label("Tâches", "[ 02 ]"), big(["Tout ce qui ", "reste", " à faire."])),
+    h("header", { class: "hero" }, label("Tâches", "[ 02 ]"), big(["Tout ce qui ", "reste", " à faire."]), age),
     section("02.1", "Nouvelle tâche", null, h("div", { class: "body" }, form)),
     h("section", { class: "section" }, tabs, listEl),
   );
