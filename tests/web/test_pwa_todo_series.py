@@ -127,3 +127,35 @@ async def test_the_confirm_modal_says_the_rule_in_words(
     [todo] = await rows(sessionmaker, "Appeler maman")
     assert todo.recurrence == "FREQ=WEEKLY;BYDAY=MO"
     assert todo.remind_at == todo.due_at == datetime(2026, 11, 30, 17, tzinfo=UTC)
+
+
+async def test_a_todos_page_sets_its_reminder_and_stops_its_series(
+    page: Page,
+    base_url: str,
+    clock: FrozenClock,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessionmaker.begin() as session:
+        todo = await todos.create_todo(
+            session=session,
+            data={
+                "title": "Payer le loyer",
+                "status": "todo",
+                "due_at": datetime(2026, 12, 5, 9, tzinfo=PARIS),
+                "recurrence": "FREQ=MONTHLY;BYMONTHDAY=5",
+            },
+            now=clock.now(),
+        )
+    await sign_in(page, base_url, f"/app/todos/{todo.id}", ready="#todo-edit-form")
+    assert "chaque mois le 5 à 09:00" in (await page.text_content("#todo-recurrence") or "")
+    # A rule the form does not offer stays selected, in its words.
+    assert await page.input_value("#todo-edit-repeat") == "FREQ=MONTHLY;BYMONTHDAY=5"
+
+    await page.fill("#todo-edit-remind", "2026-12-04T20:00")
+    await page.select_option("#todo-edit-repeat", label="Répéter · non")
+    await page.click("#todo-save")
+    await page.wait_for_selector("text=Tâche enregistrée.")
+
+    [saved] = await rows(sessionmaker, "Payer le loyer")
+    assert saved.remind_at == datetime(2026, 12, 4, 19, tzinfo=UTC)
+    assert saved.recurrence is None
