@@ -124,7 +124,10 @@ def _recurrence_texts(
     for action_id, args in actions:
         rule = getattr(args, "recurrence", None)
         if rule:
-            first = getattr(args, "due_at", None) or getattr(args, "remind_at", None)
+            first = next(
+                (m for k in ("due_at", "starts_at", "remind_at") if (m := getattr(args, k, None))),
+                None,
+            )
             texts[action_id] = recurrence.describe(rule, first or now, tz)
     return texts
 

@@ -125,6 +125,8 @@ def parse_hhmm_list(value: str, *, typed: bool = False) -> tuple[time, ...]:
 # ---------------------------------------------------------------- a weekly moment
 
 WEEKDAY_CODES = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+# An event reminder rings up to a week before it (0: none).
+MAX_EVENT_REMINDER_MINUTES = 7 * 24 * 60
 _FRENCH_WEEKDAY_CODES = ("LUN", "MAR", "MER", "JEU", "VEN", "SAM", "DIM")
 
 

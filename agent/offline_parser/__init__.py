@@ -29,9 +29,10 @@ Default times, all in ``now.tzinfo``:
   "rappelle-moi"; after "rappelle-moi"/"remind me"/"n'oublie pas", a part of the day rings too
   ("rappelle-moi ce soir" at 19:00). A day alone never rings: the morning digest lists it;
 - a repetition ("tous les lundis", "every 2 weeks until June 30"; `recurrence` lists them)
-  leaves the title and becomes the todo's ``recurrence``; its ``due_at`` is the series' first
-  occurrence at or after now, at the time said (09:00 by default): on a Monday at 10:00, "tous
-  les lundis à 18h" is today at 18:00, at 19:00 it is next Monday.
+  leaves the title and becomes the todo's or the event's ``recurrence``; its ``due_at`` (or
+  ``starts_at``) is the series' first occurrence at or after now, at the time said (09:00 by
+  default): on a Monday at 10:00, "tous les lundis à 18h" is today at 18:00, at 19:00 it is
+  next Monday.
 
 Modules, each usable alone: `text` (folding), `lexicon` (the words), `when` (dates and times),
 `recurrence` (repetitions), `classify` (which action a part asks for), `parts` (splitting a

@@ -338,12 +338,16 @@ def _event(text: Text, now: datetime) -> _Found:
     kind = _event_kind(text)
     if kind is None and _TODO_CUE.search(text.folded) is not None:
         return None
+    repeat = take_repeat(text, now.date())  # before the dates: "jusqu'au 5" ends the series
     when = take_when(text, now)
     if kind is None and _EVENT_AFTER_WHEN.search(text.folded) is None:
         return None
     if kind != "strong" and not when.has_time():
         return None  # "déjeuner avec Paul vendredi" may still be a todo
     start = resolve_start(when, now)
+    series = place(repeat, start, now) if repeat is not None else None
+    if series is not None:
+        start = series[1]  # the first occurrence
     location = _take_location(text, when.clock_end) if when.has_time() else None
     title = _title(text)
     if start is None or not title:
@@ -355,6 +359,8 @@ def _event(text: Text, now: datetime) -> _Found:
     }
     if location:
         args["location"] = location
+    if series is not None:
+        args["recurrence"] = series[0]
     return [ParsedAction("create_calendar_event", args)]
 
 

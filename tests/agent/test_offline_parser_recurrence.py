@@ -1,6 +1,6 @@
 """The offline parser's repetitions and reminders: French and English phrasings to a todo's
-`recurrence` (RRULE), its first occurrence as `due_at`, and `remind_at` when a time was said;
-the repetition words leave the title."""
+(or an event's) `recurrence` (RRULE), its first occurrence as `due_at` (`starts_at`), and a
+todo's `remind_at` when a time was said; the repetition words leave the title."""
 
 from __future__ import annotations
 
@@ -11,7 +11,16 @@ import pytest
 
 from agent.actions import validate_args, validation_context
 from agent.offline_parser import ParsedAction, parse
-from tests.agent.test_offline_parser import NOW, OCTOBER, PARIS, SUMMER, Case, at, todo
+from tests.agent.test_offline_parser import (
+    NOW,
+    OCTOBER,
+    PARIS,
+    SUMMER,
+    Case,
+    at,
+    event,
+    todo,
+)
 
 WEEKDAYS = "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
 
@@ -183,6 +192,40 @@ TABLE: list[Case] = [
     ),
     ("todo: écrire le rapport mensuel", [todo("Écrire le rapport mensuel")]),
     ("add a todo write the monthly report", [todo("Write the monthly report")]),
+    # events repeat too: one event, at its first occurrence
+    (
+        "réunion d'équipe tous les lundis à 10h",
+        [
+            event(
+                "Réunion d'équipe",
+                at("2026-03-30T10:00", SUMMER),
+                at("2026-03-30T11:00", SUMMER),
+                recurrence="FREQ=WEEKLY;BYDAY=MO",
+            )
+        ],
+    ),
+    (
+        "rdv kiné tous les mardis et jeudis de 18h à 19h jusqu'au 30 avril",
+        [
+            event(
+                "Rdv kiné",
+                at("2026-03-26T18:00"),
+                at("2026-03-26T19:00"),
+                recurrence="FREQ=WEEKLY;UNTIL=20260430;BYDAY=TU,TH",
+            )
+        ],
+    ),
+    (
+        "meeting every monday at 9am for 4 weeks",
+        [
+            event(
+                "Meeting",
+                at("2026-03-30T09:00", SUMMER),
+                at("2026-03-30T10:00", SUMMER),
+                recurrence="FREQ=WEEKLY;UNTIL=20260426;BYDAY=MO",
+            )
+        ],
+    ),
     # English
     (
         "remind me to call mom every Monday at 6pm",
