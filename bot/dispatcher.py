@@ -21,6 +21,8 @@ from bot.routers import (
     jobs,
     meds,
     proposals,
+    reminders,
+    review,
     settings,
     today,
     todos,
@@ -47,7 +49,7 @@ def create_dispatcher(*, owner_id: int, **workflow_data: Any) -> Dispatcher:
     dp.update.outer_middleware(ProcessOnce(workflow_data["sessionmaker"]))
     dp.update.outer_middleware(dp.fsm)
     dp.errors.register(errors.on_error)
-    features = (commands, today, todos, agenda, meds, jobs, history, settings)
+    features = (commands, today, todos, reminders, agenda, meds, jobs, history, review, settings)
     dp.include_routers(*(m.create_router() for m in features))
     if workflow_data.get("agent") is not None:
         # Last: every message no command took becomes a proposal.

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, case, delete, insert, select, update
+from sqlalchemy import ColumnElement, Select, case, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core import recurrence
 from core.vocabulary import CLOSED_TODO_STATUSES
 from store.errors import NotFoundError
 from store.tables import Todo
+
+_FRESH = {"populate_existing": True}
 
 
 async def create_todo(*, session: AsyncSession, data: dict[str, Any], now: datetime) -> Todo:
@@ -69,7 +75,7 @@ async def list_open_todos(
     stmt = select(Todo).where(Todo.status.not_in(CLOSED_TODO_STATUSES))
     if due_before is not None:
         stmt = stmt.where(Todo.due_at < due_before)
-    stmt = stmt.order_by(Todo.due_at.asc().nulls_last(), Todo.created_at)
+    stmt = stmt.order_by(Todo.due_at.asc().nulls_last(), Todo.created_at, Todo.id)
     return (await session.execute(stmt)).scalars().all()
 
 
@@ -105,3 +111,169 @@ def todos_query(
 async def list_todos(*, session: AsyncSession, **filters: Any) -> list[dict[str, Any]]:
     """`todos_query`'s filters; the page it selects, one dict per todo."""
     return [row._asdict() for row in await session.execute(todos_query(**filters))]
+
+
+async def get_todos(*, session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Todo]:
+    """These todos, in the order given; the ones that no longer exist left out."""
+    rows = (await session.execute(select(Todo).where(Todo.id.in_(list(ids))))).scalars()
+    found = {todo.id: todo for todo in rows}
+    return [found[i] for i in ids if i in found]
+
+
+# ---------------------------------------------------------------- completion and recurrence
+# The smallest version of what the `time-todos` part owns (store.todos.complete_todo and
+# stop_series); the buttons only need these signatures.
+
+
+@dataclass(frozen=True)
+class CompletedTodo:
+    done: Todo
+    next: Todo | None  # the series' next occurrence, when there is one
+
+
+def _anchor(todo: Todo) -> datetime | None:
+    """The moment an occurrence stands for: its due time, else its reminder."""
+    return todo.due_at or todo.remind_at
+
+
+def _same_wall_clock(moment: datetime | None, days: int, tz: ZoneInfo) -> datetime | None:
+    """`moment` moved by whole days in the owner's zone: 18:00 stays 18:00 across DST."""
+    if moment is None:
+        return None
+    local = moment.astimezone(tz)
+    return datetime.combine(local.date() + timedelta(days=days), local.time(), tzinfo=tz)
+
+
+async def complete_todo(
+    *, session: AsyncSession, todo_id: uuid.UUID, now: datetime, tz: ZoneInfo
+) -> CompletedTodo | None:
+    """Mark it done (once: None when it already was) and, for a recurring todo, insert the
+    next occurrence, once (`previous_id` is unique) in the same transaction."""
+    stmt = (
+        update(Todo)
+        .where(Todo.id == todo_id, Todo.status != "done")
+        .values(status="done", completed_at=now)
+        .returning(Todo)
+    )
+    done = (await session.execute(stmt, execution_options=_FRESH)).scalar_one_or_none()
+    if done is None:
+        await get_todo(session=session, todo_id=todo_id)  # NotFoundError when it is gone
+        return None
+    return CompletedTodo(done=done, next=await _insert_next(session, done, tz))
+
+
+async def _insert_next(session: AsyncSession, done: Todo, tz: ZoneInfo) -> Todo | None:
+    anchor = _anchor(done)
+    if done.recurrence is None or anchor is None:
+        return None
+    following = recurrence.next_after(done.recurrence, anchor, tz, anchor)
+    if following is None:  # UNTIL or COUNT reached: the series ends here
+        return None
+    days = (following.astimezone(tz).date() - anchor.astimezone(tz).date()).days
+    values = {
+        "title": done.title,
+        "description": done.description,
+        "priority": done.priority,
+        "tags": done.tags,
+        "project_id": done.project_id,
+        "energy": done.energy,
+        "context": done.context,
+        "recurrence": done.recurrence,
+        "status": "todo",
+        "due_at": _same_wall_clock(done.due_at, days, tz),
+        "remind_at": _same_wall_clock(done.remind_at, days, tz),
+        "previous_id": done.id,
+    }
+    stmt = (
+        pg_insert(Todo)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[Todo.previous_id])
+        .returning(Todo)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def stop_series(*, session: AsyncSession, todo_id: uuid.UUID) -> Todo | None:
+    """End the series at this occurrence (it stays, nothing comes after it); None when it is
+    not recurring or already ends here."""
+    todo = await get_todo(session=session, todo_id=todo_id)
+    anchor = _anchor(todo)
+    if todo.recurrence is None or anchor is None:
+        return None
+    ended = recurrence.until_rule(todo.recurrence, anchor)
+    if ended == todo.recurrence:
+        return None
+    stmt = (
+        update(Todo)
+        .where(Todo.id == todo_id, Todo.recurrence == todo.recurrence)
+        .values(recurrence=ended)
+        .returning(Todo)
+    )
+    return (await session.execute(stmt, execution_options=_FRESH)).scalar_one_or_none()
+
+
+# ---------------------------------------------------------------- reminders and postponing
+
+
+async def move_reminder(
+    *,
+    session: AsyncSession,
+    todo_id: uuid.UUID,
+    remind_at: datetime,
+    now: datetime,
+    current: datetime | None = None,
+) -> Todo | None:
+    """Ring again at `remind_at` (after `now`). With `current`, only if the reminder is still
+    the one rung then: a second press of the same ⏰ button changes nothing (None)."""
+    where = [Todo.id == todo_id, Todo.status.not_in(CLOSED_TODO_STATUSES)]
+    if current is not None:
+        where.append(Todo.remind_at == current)
+    stmt = update(Todo).where(*where).values(remind_at=max(remind_at, now)).returning(Todo)
+    return (await session.execute(stmt, execution_options=_FRESH)).scalar_one_or_none()
+
+
+async def postpone_to(
+    *, session: AsyncSession, todo_id: uuid.UUID, day: date, tz: ZoneInfo, at: time
+) -> Todo | None:
+    """Due on `day` (at its own time of day, or `at` for an undated todo), its reminder moved
+    with it when it would ring before; None when it is closed or already due that day or later."""
+    todo = await get_todo(session=session, todo_id=todo_id)
+    start = datetime.combine(day, time(), tzinfo=tz)
+    if todo.status in CLOSED_TODO_STATUSES or (todo.due_at is not None and todo.due_at >= start):
+        return None
+    due = todo.due_at.astimezone(tz).time() if todo.due_at else at
+    values: dict[str, Any] = {"due_at": datetime.combine(day, due, tzinfo=tz)}
+    if todo.remind_at is not None and todo.remind_at < start:
+        ring = todo.remind_at.astimezone(tz).time()
+        values["remind_at"] = datetime.combine(day, ring, tzinfo=tz)
+    stmt = (
+        update(Todo)
+        .where(Todo.id == todo_id, Todo.due_at.is_not_distinct_from(todo.due_at))
+        .values(**values)
+        .returning(Todo)
+    )
+    return (await session.execute(stmt, execution_options=_FRESH)).scalar_one_or_none()
+
+
+async def reminders_between(
+    *, session: AsyncSession, start: datetime, end: datetime
+) -> Sequence[Todo]:
+    """Open todos whose reminder falls in (start, end], soonest first."""
+    stmt = (
+        select(Todo)
+        .where(
+            Todo.remind_at > start,
+            Todo.remind_at <= end,
+            Todo.status.not_in(CLOSED_TODO_STATUSES),
+        )
+        .order_by(Todo.remind_at, Todo.id)
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def next_reminder(*, session: AsyncSession, after: datetime) -> datetime | None:
+    """The soonest reminder of an open todo after `after`."""
+    stmt = select(func.min(Todo.remind_at)).where(
+        Todo.remind_at > after, Todo.status.not_in(CLOSED_TODO_STATUSES)
+    )
+    return (await session.execute(stmt)).scalar_one()

@@ -38,10 +38,10 @@ async def _seed(session: AsyncSession, clock: FrozenClock) -> None:
         )
     portfolio = await projects.create_project(session=session, data={"name": "Portfolio"})
     await projects.add_step(
-        session=session, project_id=portfolio.id, title="Déployer", status="doing"
+        session=session, project_id=portfolio.id, title="Déployer", status="doing", now=now
     )
     await projects.add_step(
-        session=session, project_id=portfolio.id, title="Idée", status="backlog"
+        session=session, project_id=portfolio.id, title="Idée", status="backlog", now=now
     )
 
 
