@@ -61,7 +61,8 @@ async def build_digest(
     if todos.more:
         todo_lines.append(f"… et {todos.more} de plus (➕)")
     steps = await digest.steps_in_progress(session=session)
-    jobs = await _new_jobs(session=session, now=clock.now(), day=day)
+    again = day.isoformat() if todo_ids is not None else None
+    jobs = await _new_jobs(session=session, now=clock.now(), redrawn=again)
     plural = "s" if len(jobs) > 1 else ""
     sections = [
         *_section("📅 Aujourd'hui", [event_line(e, clock) for e in events]),
@@ -96,12 +97,13 @@ async def redraw_digest(
     return Outgoing(built.text, built.reply_markup)
 
 
-async def _new_jobs(*, session: AsyncSession, now: datetime, day: date) -> list[Job]:
+async def _new_jobs(*, session: AsyncSession, now: datetime, redrawn: str | None) -> list[Job]:
+    """Offers first seen since the last digest was sent; for a digest drawn again after it
+    was sent (`redrawn`: its slot), since the one before it, so that it says the same."""
     criteria = await digest.active_criteria(session=session)
     if not criteria:
         return []
-    # Since the digest before this day's: drawn again after it was sent, it says the same.
-    sent = await digest.last_sent(session=session, kind=DIGEST_KIND, before_slot=day.isoformat())
+    sent = await digest.last_sent(session=session, kind=DIGEST_KIND, before_slot=redrawn)
     since = sent or now - timedelta(days=1)
     return rank_jobs(await digest.jobs_seen_since(session=session, since=since), criteria)
 

@@ -24,6 +24,8 @@ async def test_get_and_put_settings(
     assert await response.json() == {
         "digest_time": "07:30",
         "med_reminder_times": ["09:00", "13:00", "20:00"],
+        "event_reminder_minutes": 30,
+        "weekly_review": "SUN 18:00",
         "timezone": "Europe/Paris",
         "language": "fr",
         "owner_name": None,
