@@ -31,10 +31,11 @@ from bot.storage import PostgresStorage
 from bot.transport import KeepResponseModels, RetryTransient
 
 
-def create_bot(token: str, *, api_base: str) -> Bot:
+def create_bot(token: str, *, api_base: str, retry_delay: float = 0.5) -> Bot:
+    """`retry_delay`: the first wait before a transient error is retried (tests shorten it)."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_base))
     session.middleware(KeepResponseModels())
-    session.middleware(RetryTransient())
+    session.middleware(RetryTransient(base_delay=retry_delay))
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
