@@ -64,7 +64,7 @@ async def build_review(*, session: AsyncSession, clock: Clock, day: date | None 
     week_start = datetime.combine(first, time(), tzinfo=clock.tz)
     next_week = datetime.combine(first + timedelta(days=7), time(), tzinfo=clock.tz)
     sections = [
-        *await _done(session, week_start, min(now, next_week)),
+        *await _done(session, week_start, next_week),
         *await _overdue(session, clock),
         *await _next_week(session, clock, next_week),
         await _meds(session, first, min(day, clock.today())),
