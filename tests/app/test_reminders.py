@@ -225,6 +225,28 @@ async def test_plus_one_hour_and_tomorrow_ring_again_then_once(
     assert len(texts(tg, "⏰ Garage")) == 3
 
 
+async def test_a_timer_is_set_at_the_next_reminder_and_follows_a_moved_one(
+    schedulers: SchedulerFactory, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # APScheduler's timers run on the real clock: this frozen one starts at the real now.
+    clock = FrozenClock(PARIS, datetime.now(UTC).replace(microsecond=0))
+    soon = clock.now() + timedelta(hours=2)
+    todo = await _todo(sessionmaker, clock, title="Appeler maman", remind_at=soon)
+    await _event(sessionmaker, clock, "Dentiste", soon + timedelta(minutes=45))
+    scheduler = schedulers(clock)
+    await scheduler.start()
+    await until(lambda: scheduler.is_leader)
+    assert scheduler.next_run_time("next-reminder") == soon
+    assert scheduler.next_run_time("minute") is not None
+    async with sessionmaker.begin() as s:
+        await todos.move_reminder(
+            session=s, todo_id=todo.id, remind_at=soon + timedelta(hours=1), now=clock.now()
+        )
+    await scheduler.reschedule()
+    # Now the event's (30 minutes before it) comes first.
+    assert scheduler.next_run_time("next-reminder") == soon + timedelta(minutes=15)
+
+
 # ---------------------------------------------------------------- events
 
 
