@@ -12,9 +12,14 @@ from typing import Any
 
 import pytest
 from aiogram import Bot
+from aiohttp.test_utils import TestClient, TestServer
+from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.main import create_app
+from app.scheduler import SCHEDULER
+from app.settings import Settings
 from bot.keyboards import ReminderCb
 from store import agenda, owner, reminders, sendlog, todos
 from store.clock import FrozenClock
@@ -29,7 +34,7 @@ from tests.app.conftest import (
     texts,
 )
 from tests.conftest import PARIS, until
-from tests.fakes.telegram import OWNER_ID, FakeTelegram
+from tests.fakes.telegram import BOT_TOKEN, OWNER_ID, FakeTelegram
 
 _updates = itertools.count(5000)
 
@@ -223,6 +228,35 @@ async def test_plus_one_hour_and_tomorrow_ring_again_then_once(
     assert len(await scheduler.tick()) == 1
     assert await scheduler.tick() == []
     assert len(texts(tg, "⏰ Garage")) == 3
+
+
+async def test_in_the_running_app_a_reminder_rings_and_its_button_is_answered(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """The whole service (polling bot, scheduler, database), as `ordinarthur-os run` starts it."""
+    clock = FrozenClock(PARIS, at(2026, 11, 25, 17, 59))
+    todo = await _todo(sessionmaker, clock, title="Appeler maman", remind_at=at(2026, 11, 25, 18))
+    async with FakeTelegram.start(poll_wait=0.05) as tg:
+        configured = settings.model_copy(
+            update={
+                "telegram_bot_token": SecretStr(BOT_TOKEN),
+                "telegram_owner_id": OWNER_ID,
+                "telegram_api_base": tg.url,
+            }
+        )
+        app = create_app(configured, clock=clock, run_migrations=False)
+        async with TestClient(TestServer(app)):
+            scheduler = app[SCHEDULER]
+            await until(lambda: scheduler.is_leader)
+            assert delivered(tg, "⏰") == []
+            clock.set(at(2026, 11, 25, 18, 0))
+            await scheduler.tick()  # what its timer does at 18:00
+            assert delivered(tg, "⏰") == ["⏰ Appeler maman"]
+            card = last_message_id(tg)
+            done = buttons(tg.messages[(OWNER_ID, card)])["✅ Fait"]
+            tg.push_update(tg.press(next(_updates), OWNER_ID, card, done))
+            await until(lambda: "✅ Fait." in str(tg.messages[(OWNER_ID, card)]["text"]))
+    assert (await _get(sessionmaker, todo.id)).status == "done"
 
 
 async def test_a_timer_is_set_at_the_next_reminder_and_follows_a_moved_one(

@@ -171,3 +171,14 @@ async def test_today_carries_the_same_buttons_and_more(
     assert (await _press(chat, chat.card_id(), "✅ T9")).startswith("✅ Terminé")
     assert chat.last_text() == "<b>✅ À faire (suite)</b>\n• T8 — 10:08\n• T9 — 10:09"
     assert _message(chat, chat.card_id())["text"].endswith("✓ <s>T9</s>")
+
+
+async def test_a_button_sent_before_lists_could_be_redrawn_still_works(
+    chat: Conversation, sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenClock
+) -> None:
+    [todo] = await _todos(sessionmaker, clock, ["Pain"])
+    legacy = f"todo:done:{todo.id.hex}"  # what /todos sent until now: no view
+    assert TodoCb.unpack(legacy) == TodoCb(op="done", todo=todo.id.hex)
+    await chat.press(legacy)
+    assert chat.sent("answerCallbackQuery")[-1]["text"] == "✅ Terminé : Pain"
+    assert (await _get(sessionmaker, todo.id)).status == "done"
