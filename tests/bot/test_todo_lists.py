@@ -179,6 +179,6 @@ async def test_a_button_sent_before_lists_could_be_redrawn_still_works(
     [todo] = await _todos(sessionmaker, clock, ["Pain"])
     legacy = f"todo:done:{todo.id.hex}"  # what /todos sent until now: no view
     assert TodoCb.unpack(legacy) == TodoCb(op="done", todo=todo.id.hex)
-    await chat.press(legacy)
+    await chat.press(legacy, message_id=1)
     assert chat.sent("answerCallbackQuery")[-1]["text"] == "✅ Terminé : Pain"
     assert (await _get(sessionmaker, todo.id)).status == "done"
