@@ -235,20 +235,23 @@ async def move_reminder(
 async def postpone_to(
     *, session: AsyncSession, todo_id: uuid.UUID, day: date, tz: ZoneInfo, at: time
 ) -> Todo | None:
-    """Due on `day` (at its own time of day, or `at` for an undated todo), its reminder moved
-    with it when it would ring before; None when it is closed or already due that day or later."""
+    """Due on `day`, at its own time of day (`at` for an undated todo), and its reminder, if it
+    has one, on that day too; None when it is closed or already due that day."""
     todo = await get_todo(session=session, todo_id=todo_id)
-    start = datetime.combine(day, time(), tzinfo=tz)
-    if todo.status in CLOSED_TODO_STATUSES or (todo.due_at is not None and todo.due_at >= start):
+    due = todo.due_at.astimezone(tz) if todo.due_at is not None else None
+    if todo.status in CLOSED_TODO_STATUSES or (due is not None and due.date() == day):
         return None
-    due = todo.due_at.astimezone(tz).time() if todo.due_at else at
-    values: dict[str, Any] = {"due_at": datetime.combine(day, due, tzinfo=tz)}
-    if todo.remind_at is not None and todo.remind_at < start:
+    values: dict[str, Any] = {"due_at": datetime.combine(day, due.time() if due else at, tz)}
+    if todo.remind_at is not None:
         ring = todo.remind_at.astimezone(tz).time()
         values["remind_at"] = datetime.combine(day, ring, tzinfo=tz)
     stmt = (
         update(Todo)
-        .where(Todo.id == todo_id, Todo.due_at.is_not_distinct_from(todo.due_at))
+        .where(
+            Todo.id == todo_id,
+            Todo.status.not_in(CLOSED_TODO_STATUSES),
+            Todo.due_at.is_not_distinct_from(todo.due_at),
+        )
         .values(**values)
         .returning(Todo)
     )

@@ -182,3 +182,29 @@ async def test_a_button_sent_before_lists_could_be_redrawn_still_works(
     await chat.press(legacy, message_id=1)
     assert chat.sent("answerCallbackQuery")[-1]["text"] == "✅ Terminé : Pain"
     assert (await _get(sessionmaker, todo.id)).status == "done"
+
+
+async def test_tomorrow_moves_a_later_or_undated_todo_and_its_reminder_to_tomorrow(
+    chat: Conversation, sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenClock
+) -> None:
+    later = clock.now() + timedelta(days=3, hours=8)  # Saturday 18:00
+    async with sessionmaker.begin() as s:
+        dated = await todos.create_todo(
+            session=s,
+            data={"title": "Garage", "status": "todo", "due_at": later, "remind_at": later},
+            now=clock.now(),
+        )
+    [undated] = await _todos(sessionmaker, clock, ["Sans date"])
+    await chat.feed(message_update(chat.update_id(), text="/todos"))
+    card = chat.card_id()
+    keyboard = _message(chat, card)["reply_markup"]["inline_keyboard"]
+    for row in keyboard:
+        await chat.feed(chat.tg.press(chat.update_id(), OWNER_ID, card, row[1]["callback_data"]))
+    moved, fresh = await _get(sessionmaker, dated.id), await _get(sessionmaker, undated.id)
+    assert moved.due_at == moved.remind_at == datetime(2026, 11, 26, 18, 0, tzinfo=PARIS)
+    assert fresh.due_at == datetime(2026, 11, 26, 9, 0, tzinfo=PARIS)
+    # The lines keep the message's order (dated first, as it was sent), with their new dates.
+    assert _message(chat, card)["text"].split("\n")[1:] == [
+        "• Garage — demain à 18:00",
+        "• Sans date — demain à 09:00",
+    ]
