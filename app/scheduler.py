@@ -38,14 +38,12 @@ from core.vocabulary import WEEKDAY_CODES, WeeklyTime, hhmm
 from integrations.google import GoogleAgenda
 from store import health, owner, reminders, sendlog
 from store.clock import Clock
-from store.db import to_libpq_url
+from store.leader import LeaderLock
 from store.reminders import Ring
 from web.appkeys import CLOCK, GOOGLE, SCHEDULING, SESSIONMAKER
 
 log = logging.getLogger(__name__)
 
-# Any constant works as long as every replica uses the same one: "ordinarthur-os scheduler".
-LEADER_LOCK_KEY = 0x6F7264_5343
 # The digest, the weekly review and a snooze are still worth sending this late.
 CATCH_UP = timedelta(hours=3)
 # A todo or event reminder is worth sending this late, no later (the moment has passed).
@@ -138,12 +136,11 @@ class Scheduler:
         self.sessionmaker = sessionmaker
         self.clock = clock
         self.defaults = defaults
-        self.dsn = to_libpq_url(database_url)
+        self.lock = LeaderLock(database_url)
         self.telegram = telegram
         self.google = google
         self.timing = timing
         self._aps: AsyncIOScheduler | None = None
-        self._lock_conn: asyncpg.Connection | None = None
         self._task: asyncio.Task[None] | None = None
         self._leading = False
         # A timer and the minute tick may wake it at once: one tick at a time in a process.
@@ -340,7 +337,7 @@ class Scheduler:
     async def _lead(self) -> None:
         while True:
             try:
-                if self._lock_conn is None:
+                if not self.lock.held:
                     await self._try_lead()
                 elif not await self._still_connected():
                     log.warning("scheduler lost its database connection; stepping down")
@@ -352,14 +349,12 @@ class Scheduler:
 
     async def _try_lead(self) -> None:
         try:
-            conn = await asyncpg.connect(self.dsn)
+            acquired = await self.lock.try_acquire()
         except (OSError, asyncpg.PostgresError) as exc:
             log.warning("scheduler cannot reach the database: %s", exc)
             return
-        if not await conn.fetchval("select pg_try_advisory_lock($1)", LEADER_LOCK_KEY):
-            await conn.close()
+        if not acquired:
             return
-        self._lock_conn = conn
         self._aps = AsyncIOScheduler(timezone=self.clock.tz)
         self._aps.start()
         await self.reschedule()
@@ -368,22 +363,14 @@ class Scheduler:
         self._leading = True
 
     async def _still_connected(self) -> bool:
-        assert self._lock_conn is not None
-        try:
-            await self._lock_conn.fetchval("select 1")
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-            return False
-        return True
+        return await self.lock.still_held()
 
     async def _step_down(self) -> None:
         self._leading = False
         if self._aps is not None:
             self._aps.shutdown(wait=False)
             self._aps = None
-        if self._lock_conn is not None:
-            with contextlib.suppress(Exception):
-                await self._lock_conn.close()
-            self._lock_conn = None
+        await self.lock.release()
 
 
 # Timers only wake tick(); a late wake-up is still useful and two at once are harmless.

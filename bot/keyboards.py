@@ -60,6 +60,14 @@ class ReminderCb(CallbackData, prefix="rem"):
     at: int
 
 
+class EnrichCb(CallbackData, prefix="enrich"):
+    """✨ on a /todos line (`ask`, `id` the todo), then the draft's card (`ok` applies, `no`
+    drops; `id` the draft)."""
+
+    op: str
+    id: str
+
+
 class JobCb(CallbackData, prefix="job"):
     op: str
     job: str
@@ -116,21 +124,25 @@ def voice_retry(record_id: uuid.UUID) -> InlineKeyboardMarkup:
 ListedTodo = tuple[uuid.UUID, str, bool]
 
 
-def todo_rows(todos: Sequence[ListedTodo], view: str) -> list[list[InlineKeyboardButton]]:
-    """One row per todo: ✅ and ⏰ Demain while open; a done one keeps a ✓ button (which
-    answers "déjà fait") so that the message still knows every todo it lists."""
+def todo_rows(
+    todos: Sequence[ListedTodo], view: str, *, enrich: bool = False
+) -> list[list[InlineKeyboardButton]]:
+    """One row per todo: ✅ and ⏰ Demain while open (and ✨ Enrichir with `enrich`); a done
+    one keeps a ✓ button (which answers "déjà fait") so that the message still knows every
+    todo it lists."""
     rows = []
     for ident, title, done in todos:
         todo = short(ident)
         if done:
             rows.append([_button(f"✓ {title[:40]}", TodoCb(op="done", todo=todo, view=view))])
             continue
-        rows.append(
-            [
-                _button(f"✅ {title[:30]}", TodoCb(op="done", todo=todo, view=view)),
-                _button("⏰ Demain", TodoCb(op="tomorrow", todo=todo, view=view)),
-            ]
-        )
+        row = [
+            _button(f"✅ {title[:30]}", TodoCb(op="done", todo=todo, view=view)),
+            _button("⏰ Demain", TodoCb(op="tomorrow", todo=todo, view=view)),
+        ]
+        if enrich:
+            row.append(_button("✨ Enrichir", EnrichCb(op="ask", id=todo)))
+        rows.append(row)
     return rows
 
 
@@ -138,8 +150,10 @@ def more_row(view: str, count: int) -> list[InlineKeyboardButton]:
     return [_button(f"➕ {count} de plus", MoreTodosCb(view=view))]
 
 
-def todo_list(todos: Sequence[ListedTodo], view: str, more: int = 0) -> InlineKeyboardMarkup:
-    rows = todo_rows(todos, view)
+def todo_list(
+    todos: Sequence[ListedTodo], view: str, more: int = 0, *, enrich: bool = False
+) -> InlineKeyboardMarkup:
+    rows = todo_rows(todos, view, enrich=enrich)
     if more:
         rows.append(more_row(view, more))
     return InlineKeyboardMarkup(inline_keyboard=rows)
@@ -180,6 +194,18 @@ def todo_reminder(todo_id: uuid.UUID, rung: datetime, *, recurring: bool) -> Inl
     if recurring:
         rows.append([_button("🔁 Arrêter la série", ReminderCb(op="stop", todo=t, at=at))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def enrich_card(draft_id: uuid.UUID) -> InlineKeyboardMarkup:
+    d = short(draft_id)
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                _button("✅ Appliquer", EnrichCb(op="ok", id=d)),
+                _button("❌ Ignorer", EnrichCb(op="no", id=d)),
+            ]
+        ]
+    )
 
 
 def job_buttons(job_id: uuid.UUID, *, starred: bool) -> InlineKeyboardMarkup:

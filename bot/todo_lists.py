@@ -127,18 +127,28 @@ async def list_message(
     ids: Sequence[uuid.UUID] | None = None,
     *,
     with_more: bool = True,
+    enrich: bool = False,
 ) -> Outgoing | None:
-    """A /todos message (view l or L), or a day's rest (c): None when there is nothing to list."""
+    """A /todos message (view l or L), or a day's rest (c): None when there is nothing to list.
+    `enrich`: /todos offers ✨ Enrichir on each open todo (only with a language model)."""
     part = await section(session, view, clock, ids, with_more=with_more and view.kind == "l")
     if not part.shown:
         return None
     count = len(await current(session, view, clock)) if view.kind == "l" else 0
     text = "\n".join([_heading(view, count), *lines(part.shown, view, clock)])
-    return Outgoing(text, todo_list(listed(part.shown), view.code, part.more))
+    keyboard = todo_list(
+        listed(part.shown), view.code, part.more, enrich=enrich and not view.is_day
+    )
+    return Outgoing(text, keyboard)
 
 
 async def rest(
-    session: AsyncSession, view: View, clock: Clock, shown: Sequence[uuid.UUID]
+    session: AsyncSession,
+    view: View,
+    clock: Clock,
+    shown: Sequence[uuid.UUID],
+    *,
+    enrich: bool = False,
 ) -> list[Outgoing]:
     """What ➕ sends: the view's todos the message does not show, PER_MESSAGE per message."""
     left = [t for t in await current(session, view, clock) if t.id not in set(shown)]
@@ -146,7 +156,8 @@ async def rest(
     messages = []
     for page in pages[:MAX_REST_MESSAGES]:
         text = "\n".join([_heading(view.rest, 0), *lines(page, view.rest, clock)])
-        messages.append(Outgoing(text, todo_list(listed(page), view.rest.code)))
+        keyboard = todo_list(listed(page), view.rest.code, enrich=enrich and not view.is_day)
+        messages.append(Outgoing(text, keyboard))
     return messages
 
 

@@ -1,5 +1,6 @@
 """/todos, and the buttons of every todo list (/todos, the digest, /today): ✅ done,
-⏰ Demain, ➕ the rest. A press redraws its message from the database."""
+⏰ Demain, ➕ the rest, and on /todos ✨ to enrich one (bot/routers/enrich.py). A press
+redraws its message from the database."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from agent.service import AgentService
 from bot import texts, todo_lists
 from bot.digest import redraw_digest
 from bot.keyboards import MoreTodosCb, TodoCb, has_more, todo_ids
+from bot.routers.enrich import enrich_available
 from bot.sending import Outgoing, edit
 from bot.todo_lists import View, parse_view
 from store import todos
@@ -25,10 +28,14 @@ DEFAULT_DUE_TIME = time(9)
 
 
 async def list_todos(
-    message: Message, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock
+    message: Message,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    agent: AgentService | None = None,
 ) -> None:
+    enrich = enrich_available(agent)
     async with sessionmaker() as session:
-        out = await todo_lists.list_message(session, View("l"), clock)
+        out = await todo_lists.list_message(session, View("l"), clock, enrich=enrich)
     if out is None:
         await message.answer(texts.NO_TODOS)
         return
@@ -41,6 +48,7 @@ async def mark_done(
     bot: Bot,
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock,
+    agent: AgentService | None = None,
 ) -> None:
     todo_id = uuid.UUID(hex=callback_data.todo)
     try:
@@ -55,7 +63,8 @@ async def mark_done(
         await query.answer(texts.ALREADY_HANDLED)
         return
     await query.answer(texts.TODO_DONE.format(title=done.done.title)[:200])
-    await redraw(query, bot, sessionmaker, clock, parse_view(callback_data.view))
+    view = parse_view(callback_data.view)
+    await redraw(query, bot, sessionmaker, clock, view, enrich=enrich_available(agent))
 
 
 async def postpone(
@@ -64,6 +73,7 @@ async def postpone(
     bot: Bot,
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock,
+    agent: AgentService | None = None,
 ) -> None:
     """⏰ Demain: due tomorrow (the press's tomorrow, whatever day the message is from)."""
     todo_id = uuid.UUID(hex=callback_data.todo)
@@ -80,7 +90,8 @@ async def postpone(
         await query.answer(texts.ALREADY_HANDLED)
         return
     await query.answer(texts.TODO_POSTPONED.format(title=moved.title)[:200])
-    await redraw(query, bot, sessionmaker, clock, parse_view(callback_data.view))
+    view = parse_view(callback_data.view)
+    await redraw(query, bot, sessionmaker, clock, view, enrich=enrich_available(agent))
 
 
 async def show_more(
@@ -89,6 +100,7 @@ async def show_more(
     bot: Bot,
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock,
+    agent: AgentService | None = None,
 ) -> None:
     """➕: the list's other todos, in messages of their own; the ➕ leaves the first one."""
     view = parse_view(callback_data.view)
@@ -96,12 +108,14 @@ async def show_more(
     if view is None or not isinstance(message, Message):
         await query.answer(texts.NOT_FOUND)
         return
+    enrich = enrich_available(agent)
+    shown = todo_ids(message.reply_markup)
     async with sessionmaker() as session:
-        pages = await todo_lists.rest(session, view, clock, todo_ids(message.reply_markup))
+        pages = await todo_lists.rest(session, view, clock, shown, enrich=enrich)
     await query.answer()
     for page in pages:
         await bot.send_message(message.chat.id, page.text, reply_markup=page.reply_markup)
-    await redraw(query, bot, sessionmaker, clock, view, with_more=False)
+    await redraw(query, bot, sessionmaker, clock, view, with_more=False, enrich=enrich)
 
 
 async def redraw(
@@ -112,6 +126,7 @@ async def redraw(
     view: View | None,
     *,
     with_more: bool | None = None,
+    enrich: bool = False,
 ) -> None:
     """Draw the pressed message again from the database (its todos: those its buttons name)."""
     message = query.message
@@ -125,7 +140,9 @@ async def redraw(
                 session=session, clock=clock, day=view.day, todo_ids=ids, with_more=more
             )
         else:
-            out = await todo_lists.list_message(session, view, clock, ids, with_more=more)
+            out = await todo_lists.list_message(
+                session, view, clock, ids, with_more=more, enrich=enrich
+            )
     if out is not None:
         await edit(bot, message, out)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from playwright.async_api import Browser, Page
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from store.clock import FrozenClock
@@ -56,6 +57,15 @@ async def seed(sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenCloc
                     tags=["boulot"],
                     due_at=at(today - timedelta(days=1), 18),
                     created_at=now,
+                    # Everything its own page shows (/app/todos/{id}).
+                    description="Pour le comité de lundi.",
+                    checklist=[{"text": "Plan", "done": True}, {"text": "Relire", "done": False}],
+                    energy="med",
+                    context="@office",
+                    ticket_url="https://tickets.example/42",
+                    verification_steps=["Envoyé à Léa"],
+                    recurrence="FREQ=WEEKLY;BYDAY=FR",
+                    ai_enriched=True,
                 ),
                 Todo(
                     title="Appeler le plombier",
@@ -161,11 +171,20 @@ async def close_dialog(page: Page) -> None:
     await page.wait_for_selector(".overlay", state="detached")
 
 
-def views(project_id: str) -> list[tuple[str, str, str]]:
+async def report_id(sessionmaker: async_sessionmaker[AsyncSession]) -> str:
+    """The seeded todo that holds every field."""
+    async with sessionmaker() as session:
+        todo = await session.scalar(select(Todo).where(Todo.title == "Rendre le rapport"))
+    assert todo is not None
+    return str(todo.id)
+
+
+def views(project_id: str, todo_id: str) -> list[tuple[str, str, str]]:
     """(name, path, what shows once its data is drawn)."""
     return [
         ("dashboard", "/app/", "#today-todos li.todo"),
         ("todos", "/app/todos", "#todo-list li.todo"),
+        ("todo", f"/app/todos/{todo_id}", "#todo-checklist li.done"),
         ("projects", "/app/projects", "#project-list li.item"),
         ("kanban", f"/app/projects/{project_id}", "#board .card"),
         ("agenda", "/app/agenda", "#week .ev"),
@@ -175,14 +194,22 @@ def views(project_id: str) -> list[tuple[str, str, str]]:
     ]
 
 
+async def enrich_draft_open(page: Page) -> None:
+    """The todo's page, then ✨ Enrichir: the model's draft for review."""
+    await page.click("#todo-enrich")
+    await page.wait_for_selector("#enrich-draft")
+
+
 async def test_axe_finds_nothing_serious_on_any_view_phone_or_desktop(
     browser: Browser,
-    base_url: str,
+    model_base_url: str,  # a language model (the fake Mistral), for ✨ Enrichir's draft
     clock: FrozenClock,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
+    base_url = model_base_url
     source = axe_source()
     project_id = await seed(sessionmaker, clock)
+    todo_id = await report_id(sessionmaker)
     found: dict[str, list[dict[str, Any]]] = {}
 
     async def audit(page: Page, name: str) -> None:
@@ -210,10 +237,14 @@ async def test_axe_finds_nothing_serious_on_any_view_phone_or_desktop(
                 await opening(page)
                 await audit(page, name)
             await close_dialog(page)
-            for name, path, ready in views(project_id):
+            for name, path, ready in views(project_id, todo_id):
                 await go(page, path)
                 await page.wait_for_selector(ready)
                 await audit(page, name)
+                if name == "todo":
+                    await enrich_draft_open(page)
+                    await audit(page, "enrich-draft")
+                    await close_dialog(page)
 
     if os.environ.get("AXE_REPORT"):
         counts = {
@@ -230,7 +261,7 @@ async def test_axe_finds_nothing_serious_on_any_view_phone_or_desktop(
         for view, violations in found.items()
     }
     assert {view: v for view, v in blocking.items() if v} == {}
-    assert len(found) == 2 * 12  # every view was audited at both widths
+    assert len(found) == 2 * 14  # every view was audited at both widths
 
 
 # ---------------------------------------------------------------- the keyboard alone
@@ -280,7 +311,7 @@ async def test_every_control_reached_with_tab_shows_its_focus(
 ) -> None:
     project_id = await seed(sessionmaker, clock)
     await sign_in(page, base_url, ready="#today-todos li.todo")
-    for _name, path, ready in views(project_id):
+    for _name, path, ready in views(project_id, await report_id(sessionmaker)):
         if path == "/app/settings":
             ready = "#settings-form"  # the agent's journal is empty here
         await go(page, path)

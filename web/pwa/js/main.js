@@ -14,6 +14,7 @@ import { jobsView } from "./views/jobs.js";
 import { notFoundView } from "./views/notfound.js";
 import { projectView, projectsView } from "./views/projects.js";
 import { settingsView } from "./views/settings.js";
+import { todoView } from "./views/todo.js";
 import { todosView } from "./views/todos.js";
 import { loadVocabulary } from "./vocabulary.js";
 import { startVoice } from "./voice.js";
@@ -21,6 +22,7 @@ import { startVoice } from "./voice.js";
 const ROUTES = [
   [/^\/app\/?$/, "dashboard", dashboardView, "Aujourd'hui"],
   [/^\/app\/todos\/?$/, "todos", todosView, "Tâches"],
+  [/^\/app\/todos\/([^/]+)\/?$/, "todos", todoView, "Tâche"],
   [/^\/app\/projects\/?$/, "projects", projectsView, "Projets"],
   [/^\/app\/projects\/([^/]+)\/?$/, "projects", projectView, "Projet"],
   [/^\/app\/agenda\/?$/, "agenda", agendaView, "Agenda"],

@@ -48,6 +48,8 @@ export function describe(fn, a = {}) {
         title: a.meds_taken === false ? "Médocs décochés" : "Médocs du jour cochés",
         meta: [a.note],
       };
+    case "enrich_todo":
+      return { kind: "Enrichissement", title: a.title, meta: [a.energy ? labelOf("energies", a.energy) : null, a.context] };
     default:
       return { kind: fn, title: JSON.stringify(a), meta: [] };
   }

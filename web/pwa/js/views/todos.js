@@ -1,7 +1,7 @@
 // Todos: filters, create, complete, delete; optimistic, and queued when offline.
 
 import { get, mutate, withQuery } from "../api.js";
-import { overlay, tempId } from "../queue.js";
+import { isTemp, overlay, tempId } from "../queue.js";
 import { dueText, localInstant } from "../dates.js";
 import { big, chip, clear, deleteButton, drop, empty, errorBox, h, label, section, swap, toast } from "../ui.js";
 import { labelOf, values } from "../vocabulary.js";
@@ -27,7 +27,8 @@ export function todoItem(todo, { onToggle, onDelete }) {
     h(
       "div",
       { class: "main-col" },
-      h("span", { class: "title" }, todo.title),
+      // The todo's own page (everything it holds, ✨ Enrichir); not for one created offline.
+      isTemp(todo.id) ? h("span", { class: "title" }, todo.title) : h("a", { class: "title", href: `/app/todos/${todo.id}` }, todo.title),
       h(
         "div",
         { class: "sub" },
