@@ -223,11 +223,12 @@ async def move_reminder(
     now: datetime,
     current: datetime | None = None,
 ) -> Todo | None:
-    """Ring again at `remind_at` (after `now`). With `current`, only if the reminder is still
-    the one rung then: a second press of the same ⏰ button changes nothing (None)."""
+    """Ring again at `remind_at` (not before `now`). With `current`, only if the reminder is
+    still the one rung then (to the minute): a second press of the same ⏰ button changes
+    nothing (None)."""
     where = [Todo.id == todo_id, Todo.status.not_in(CLOSED_TODO_STATUSES)]
-    if current is not None:
-        where.append(Todo.remind_at == current)
+    if current is not None:  # a card names its reminder to the minute
+        where.append(func.date_trunc("minute", Todo.remind_at) == current)
     stmt = update(Todo).where(*where).values(remind_at=max(remind_at, now)).returning(Todo)
     return (await session.execute(stmt, execution_options=_FRESH)).scalar_one_or_none()
 
