@@ -40,7 +40,7 @@ from store import health, owner, reminders, sendlog
 from store.clock import Clock
 from store.leader import LeaderLock
 from store.reminders import Ring
-from web.appkeys import CLOCK, GOOGLE, SCHEDULING, SESSIONMAKER
+from web.appkeys import CLOCK, GOOGLE, SCHEDULER_STATE, SCHEDULING, SESSIONMAKER, SchedulerState
 
 log = logging.getLogger(__name__)
 
@@ -310,6 +310,14 @@ class Scheduler:
         trigger = DateTrigger(run_date=max(until, self.clock.now()), timezone=self.clock.tz)
         self._aps.add_job(self._safe_tick, trigger, id="snooze", **_JOB_OPTIONS)
 
+    def next_runs(self) -> dict[str, datetime]:
+        """When each timer fires next, by job id (none unless this replica leads)."""
+        jobs = self._aps.get_jobs() if self._aps is not None else []
+        return {job.id: job.next_run_time for job in jobs if job.next_run_time is not None}
+
+    def state(self) -> SchedulerState:
+        return SchedulerState(leader=self.is_leader, next_runs=self.next_runs())
+
     def next_run_time(self, job_id: str) -> datetime | None:
         job = self._aps.get_job(job_id) if self._aps is not None else None
         return job.next_run_time if job is not None else None
@@ -406,6 +414,7 @@ async def scheduler_ctx(
         timing=app.get(SCHEDULER_TIMING) or Timing(),
     )
     app[SCHEDULER] = scheduler
+    app[SCHEDULER_STATE] = scheduler.state
     app[SCHEDULING].changed = scheduler.reschedule
     await scheduler.start()
     try:

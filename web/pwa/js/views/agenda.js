@@ -1,16 +1,21 @@
-// Agenda: a week, Monday to Sunday; create and delete events.
+// Agenda: a week, Monday to Sunday, or one day by the hour; create and delete events.
 
-import { get, mutate, withQuery } from "../api.js";
+import { mutate, withQuery } from "../api.js";
 import {
-  addDays, dayMonth, dayNumber, dayOf, hhmm, instantAt, localInstant, noon, time, today, weekStart,
+  addDays, dayMonth, dayNumber, dayOf, hhmm, instantAt, localInstant, longDay, noon, time, today, weekStart,
 } from "../dates.js";
+import { ageSlot, readList, showAge } from "../offline.js";
 import { overlay, tempId } from "../queue.js";
 import { big, clear, deleteButton, errorBox, h, label, section, swap, toast } from "../ui.js";
+import { dayTimeline } from "./agenda_day.js";
 
 const WEEKDAYS = ["Lun", "Mar", "Mer", "Jeu", "Ven", "Sam", "Dim"];
 // The Monday ("YYYY-MM-DD", owner's calendar) of the week on screen; kept while the app is
 // open: back from another page, same week.
 let shownWeek = null;
+// "week" or "day", and the day the day view shows (in `shownWeek`); kept like the week.
+let shownMode = "week";
+let shownDay = null;
 
 export async function agendaView(root) {
   shownWeek ??= weekStart();
@@ -63,6 +68,7 @@ export async function agendaView(root) {
     f.title.value = "";
     f.location.value = "";
     shownWeek = weekStart(day);
+    shownDay = day;
     drawWeek();
     try {
       const r = await mutate("POST", "/agenda/events", body, { temp });
@@ -89,6 +95,7 @@ export async function agendaView(root) {
   }
 
   function drawWeek() {
+    if (shownMode === "day") return drawDay();
     titleEl.textContent = `Semaine du ${dayMonth(noon(shownWeek))} au ${dayMonth(noon(addDays(shownWeek, 6)))}`;
     const now = today();
     clear(weekEl, WEEKDAYS.map((name, i) => {
@@ -118,9 +125,11 @@ export async function agendaView(root) {
   async function load(opts) {
     const from = shownWeek;
     try {
-      const list = await get(withQuery("/agenda/events", { from: localInstant(from), to: localInstant(addDays(from, 7)) }), opts);
+      const path = withQuery("/agenda/events", { from: localInstant(from), to: localInstant(addDays(from, 7)) });
+      const { data: list, at } = await readList(path, "agenda", { ...opts, pick: keptWeek(from) });
       if (from !== shownWeek) return; // the owner moved on meanwhile
       events = await overlay("/agenda/events", list);
+      showAge(age, at);
       drawWeek();
     } catch (err) {
       clear(weekEl, errorBox(err));
@@ -134,18 +143,75 @@ export async function agendaView(root) {
     load();
   };
 
+  // ------------------------------------------------------------ the day view
+
+  const age = ageSlot();
+  const dayEl = h("div", { id: "day" });
+  const modeButtons = [["week", "Semaine"], ["day", "Jour"]].map(([mode, name]) => h("button", {
+    type: "button", dataset: { mode }, onclick: () => setMode(mode),
+  }, name));
+  const prevBtn = h("button", { class: "btn sm", type: "button", onclick: () => step(-1) }, "←");
+  const nextBtn = h("button", { class: "btn sm", type: "button", onclick: () => step(1) }, "→");
+  const todayBtn = h("button", { class: "btn sm", type: "button", id: "agenda-today", onclick: () => step(0) }, "Aujourd'hui");
+
+  function drawDay() {
+    titleEl.textContent = longDay(noon(shownDay)).replace(/^./, (c) => c.toUpperCase());
+    clear(dayEl, dayTimeline(shownDay, events, { onDelete: remove }));
+  }
+
+  function setMode(mode) {
+    shownMode = mode;
+    if (mode === "day") shownDay = shownWeek === weekStart() ? today() : shownWeek;
+    drawMode();
+    drawWeek();
+  }
+
+  function drawMode() {
+    const day = shownMode === "day";
+    for (const b of modeButtons) b.setAttribute("aria-pressed", String(b.dataset.mode === shownMode));
+    prevBtn.setAttribute("aria-label", day ? "Jour précédent" : "Semaine précédente");
+    nextBtn.setAttribute("aria-label", day ? "Jour suivant" : "Semaine suivante");
+    weekEl.hidden = day;
+    dayEl.hidden = !day;
+  }
+
+  /** ← and →: a day or a week; 0: back to today. The week's events are loaded as before. */
+  function step(direction) {
+    if (shownMode === "week") return go(direction === 0 ? null : 7 * direction)();
+    shownDay = direction === 0 ? today() : addDays(shownDay, direction);
+    if (weekStart(shownDay) === shownWeek) return drawDay();
+    shownWeek = weekStart(shownDay);
+    events = [];
+    drawDay();
+    return load();
+  }
+
   clear(
     root,
     h("header", { class: "hero" }, label("Agenda", "[ 04 ]"), big(["La semaine, ", "d'un coup d'œil", "."])),
     section("04.1", titleEl, [
-      h("button", { class: "btn sm", type: "button", onclick: go(-7), "aria-label": "Semaine précédente" }, "←"),
-      h("button", { class: "btn sm", type: "button", onclick: go(null) }, "Aujourd'hui"),
-      h("button", { class: "btn sm", type: "button", onclick: go(7), "aria-label": "Semaine suivante" }, "→"),
+      h("div", { class: "tabs inline", role: "toolbar", "aria-label": "Vue" }, modeButtons),
+      prevBtn, todayBtn, nextBtn,
     ]),
+    age,
     weekEl,
+    dayEl,
     section("04.2", "Nouvel événement", null, h("div", { class: "body" }, form)),
   );
+  shownDay ??= today();
+  drawMode();
   drawWeek();
   await load();
   return { refresh: load };
+}
+
+/** Offline: the week from `from` out of the kept agenda window (undefined when outside it). */
+function keptWeek(from) {
+  return (events, kept) => {
+    const { window } = kept;
+    if (window && (from < window.from || addDays(from, 7) > window.to)) return undefined;
+    const start = instantAt(from);
+    const end = instantAt(addDays(from, 7));
+    return events.filter((ev) => new Date(ev.starts_at) < end && new Date(ev.ends_at) >= start);
+  };
 }
