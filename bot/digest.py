@@ -54,7 +54,7 @@ async def build_digest(
     day = day or clock.today()
     start = datetime.combine(day, time(), tzinfo=clock.tz)
     end = datetime.combine(day + timedelta(days=1), time(), tzinfo=clock.tz)
-    events = await agenda.list_events(session=session, start=start, end=end)
+    events = await agenda.list_occurrences(session=session, start=start, end=end, tz=clock.tz)
     view = todo_lists.View("d", day)
     todos = await todo_lists.section(session, view, clock, todo_ids, with_more=with_more)
     todo_lines = todo_lists.lines(todos.shown, view, clock)

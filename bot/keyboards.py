@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Self
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 
 class ActionCb(CallbackData, prefix="act"):
@@ -240,3 +240,9 @@ def meds_toggle(day: str, *, taken: bool, op: str = "toggle") -> InlineKeyboardM
 def meds_button(day: str, *, taken: bool, op: str = "toggle") -> InlineKeyboardButton:
     label = "↩️ Pas encore pris" if taken else "💊 Pris"
     return _button(label, MedsCb(op=op, day=day))
+
+
+def open_app(url: str, text: str) -> InlineKeyboardMarkup:
+    """One button that opens the PWA inside Telegram, signed in (a `web_app` button)."""
+    button = InlineKeyboardButton(text=text, web_app=WebAppInfo(url=url))
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])

@@ -24,7 +24,8 @@ HELP = (
     "/jobs — dernières offres d'emploi\n"
     "/history — dernières actions de l'IA\n"
     "/review — le bilan de la semaine\n"
-    "/settings — heures du résumé, des rappels et du bilan\n\n"
+    "/settings — heures du résumé, des rappels et du bilan\n"
+    "/app — ouvrir l'app dans Telegram\n\n"
     "Tout autre message (texte ou vocal) devient une proposition à confirmer."
 )
 
@@ -39,7 +40,16 @@ COMMANDS = {
     "history": "Dernières actions de l'IA",
     "review": "Le bilan de la semaine",
     "settings": "Heures du résumé, des rappels et du bilan",
+    "app": "Ouvrir l'app",
 }
+
+# The Telegram Mini App (the PWA opened inside Telegram): the menu button and /app.
+APP_BUTTON = "Ouvrir"
+APP_OPEN = "📱 Ton OS, dans Telegram : tâches, projets, agenda, santé, offres."
+APP_NOT_CONFIGURED = (
+    "📱 L'app n'est pas encore ouverte dans Telegram : il faut définir <code>PUBLIC_URL</code> "
+    "(l'adresse https de l'app) sur le serveur, puis le redémarrer."
+)
 
 NO_TODOS = "✨ Aucune tâche ouverte."
 NO_EVENTS = "📅 Rien de prévu aujourd'hui ni dans les 7 prochains jours."

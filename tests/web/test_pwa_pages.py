@@ -15,7 +15,7 @@ from playwright.async_api import Page
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from migrations import alembic_config
+import migrations
 from store.clock import FrozenClock
 from store.tables import (
     CalendarEvent,
@@ -340,8 +340,9 @@ async def test_an_action_edited_in_the_modal_is_written_as_edited(
 # ---------------------------------------------------------------- 6. account
 
 
-def migration_head() -> str:
-    head = ScriptDirectory.from_config(alembic_config("")).get_current_head()
+def head_revision() -> str:
+    """The newest migration, the one the schema is at."""
+    head = ScriptDirectory.from_config(migrations.alembic_config("")).get_current_head()
     assert head is not None
     return head
 
@@ -358,7 +359,7 @@ async def test_the_account_page_shows_the_status(page: Page, base_url: str) -> N
         "GOOGLE_OAUTH_CLIENT_ID",
         "PLANIFICATEUR",
         "POSTGRESQL EXTERNE",
-        migration_head().upper(),  # the database is at the latest migration, whichever it is
+        head_revision().upper(),
     ):
         assert expected in text.upper(), expected
     await shot(page, "account")

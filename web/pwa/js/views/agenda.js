@@ -1,4 +1,5 @@
-// Agenda: a week, Monday to Sunday, or one day by the hour; create and delete events.
+// Agenda: a week, Monday to Sunday, or one day by the hour; create and delete events. A series
+// comes as its occurrences (same id, each its own `occurrence_start`), marked 🔁 with its rule.
 
 import { mutate, withQuery } from "../api.js";
 import {
@@ -6,7 +7,7 @@ import {
 } from "../dates.js";
 import { ageSlot, readList, showAge } from "../offline.js";
 import { overlay, tempId } from "../queue.js";
-import { big, clear, deleteButton, errorBox, h, label, section, swap, toast } from "../ui.js";
+import { big, clear, deleteButton, dialog, errorBox, h, label, section, swap, toast } from "../ui.js";
 import { dayTimeline } from "./agenda_day.js";
 
 const WEEKDAYS = ["Lun", "Mar", "Mer", "Jeu", "Ven", "Sam", "Dim"];
@@ -80,19 +81,38 @@ export async function agendaView(root) {
     load();
   });
 
-  async function remove(ev) {
-    events = events.filter((x) => x !== ev);
+  // `occurrence`: only that one of a series; otherwise the event, every occurrence of it.
+  async function remove(ev, occurrence = null) {
+    const gone = (x) => (occurrence ? x === ev : x.id === ev.id);
+    const removed = events.filter(gone);
+    events = events.filter((x) => !gone(x));
     drawWeek();
     try {
-      await mutate("DELETE", `/agenda/events/${ev.id}`);
+      const path = `/agenda/events/${ev.id}`;
+      await mutate("DELETE", occurrence ? withQuery(path, { occurrence }) : path);
     } catch (err) {
       if (err.status !== 404) {
-        events.push(ev);
+        events.push(...removed);
         toast(`Événement non supprimé : ${err.message}`, { error: true });
         drawWeek();
       }
     }
   }
+
+  // A series asks which: this occurrence, or the whole series.
+  function askRemove(ev) {
+    const d = dialog({ title: `Supprimer « ${ev.title} »` });
+    const choose = (occurrence) => () => { d.close(); remove(ev, occurrence); };
+    d.body.append(h("p", null, `🔁 ${ev.recurrence_text}`));
+    d.foot.append(
+      h("button", { class: "btn", type: "button", onclick: choose(ev.occurrence_start) }, "Cette occurrence"),
+      h("button", { class: "btn danger", type: "button", onclick: choose(null) }, "Toute la série"),
+    );
+  }
+
+  const removeButton = (ev) => (ev.recurrence
+    ? h("button", { class: "x-btn", type: "button", "aria-label": `Supprimer « ${ev.title} »`, title: "Supprimer", onclick: () => askRemove(ev) }, "×")
+    : deleteButton(() => remove(ev), `Supprimer « ${ev.title} »`));
 
   function drawWeek() {
     if (shownMode === "day") return drawDay();
@@ -114,8 +134,9 @@ export async function agendaView(root) {
           { class: `ev${ev.source === "google" ? " google" : ""}${ev.pending ? " pending" : ""}` },
           h("div", { class: "top" },
             h("span", { class: "tm" }, ev.all_day ? "JOURNÉE" : `${time(ev.starts_at)}–${time(ev.ends_at)}`),
-            deleteButton(() => remove(ev), `Supprimer « ${ev.title} »`)),
+            removeButton(ev)),
           h("span", null, ev.title),
+          ev.recurrence ? h("span", { class: "rule" }, `🔁 ${ev.recurrence_text}`) : null,
           ev.location ? h("span", { class: "tm" }, ev.location) : null,
         ))),
       );
@@ -156,7 +177,7 @@ export async function agendaView(root) {
 
   function drawDay() {
     titleEl.textContent = longDay(noon(shownDay)).replace(/^./, (c) => c.toUpperCase());
-    clear(dayEl, dayTimeline(shownDay, events, { onDelete: remove }));
+    clear(dayEl, dayTimeline(shownDay, events, { onDelete: (ev) => (ev.recurrence ? askRemove(ev) : remove(ev)) }));
   }
 
   function setMode(mode) {

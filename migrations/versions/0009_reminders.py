@@ -1,7 +1,7 @@
 """reminders: a failed scheduled send is retried in its window; a step's last move is dated
 
-Revision ID: 0007_reminders
-Revises: 0006_time
+Revision ID: 0009_reminders
+Revises: 0008_sessions
 Create Date: 2026-11-30 19:00:00.000000
 
 `sent_log` rows become leases: `retry_at` is when the claim may be taken again if it is still
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_reminders"
-down_revision: str | None = "0006_time"
+revision: str = "0009_reminders"
+down_revision: str | None = "0008_sessions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
