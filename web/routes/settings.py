@@ -1,4 +1,5 @@
-"""GET/PUT /settings: the digest time and medication reminder times, changed at run time; and
+"""GET/PUT /settings: the digest time, medication reminder times, how many minutes before an
+event it rings and when the weekly review comes, changed at run time; and
 what the PWA needs to know of the environment: the owner's time zone (every date it shows and
 every "today" it computes), name, and whether Google Calendar sync is configured."""
 
@@ -9,7 +10,14 @@ from typing import Annotated
 from aiohttp import web
 from pydantic import Field
 
-from core.vocabulary import HHMM_PATTERN, hhmm, parse_hhmm
+from core.vocabulary import (
+    HHMM_PATTERN,
+    MAX_EVENT_REMINDER_MINUTES,
+    WEEKLY_PATTERN,
+    hhmm,
+    parse_hhmm,
+    parse_weekly,
+)
 from store import owner
 from web.api import Api
 from web.appkeys import CONFIG, GOOGLE, SCHEDULING, SESSIONMAKER
@@ -18,6 +26,22 @@ from web.models import In, Out
 api = Api("settings")
 
 HHMM = Annotated[str, Field(pattern=HHMM_PATTERN, examples=["07:30"])]
+Weekly = Annotated[
+    str,
+    Field(
+        pattern=WEEKLY_PATTERN,
+        examples=["SUN 18:00"],
+        description="a day (MON…SUN) and a time in TIMEZONE",
+    ),
+]
+EventMinutes = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=MAX_EVENT_REMINDER_MINUTES,
+        description="minutes before each event (unless the event says otherwise); 0: none",
+    ),
+]
 
 
 class GoogleStatus(Out):
@@ -28,6 +52,8 @@ class GoogleStatus(Out):
 class SettingsOut(Out):
     digest_time: str
     med_reminder_times: list[str]
+    event_reminder_minutes: EventMinutes
+    weekly_review: Weekly
     timezone: str = Field(description="TIMEZONE: the PWA shows every time and 'today' in it")
     language: str
     owner_name: str | None = Field(description="OWNER_NAME, for the greeting; null when unset")
@@ -37,6 +63,8 @@ class SettingsOut(Out):
 class SettingsPut(In):
     digest_time: HHMM | None = None
     med_reminder_times: list[HHMM] | None = Field(default=None, min_length=1, max_length=12)
+    event_reminder_minutes: EventMinutes | None = None
+    weekly_review: Weekly | None = None
 
 
 async def _current(request: web.Request) -> SettingsOut:
@@ -48,6 +76,8 @@ async def _current(request: web.Request) -> SettingsOut:
     return SettingsOut(
         digest_time=hhmm(schedule.digest_time),
         med_reminder_times=[hhmm(t) for t in schedule.med_reminder_times],
+        event_reminder_minutes=schedule.event_reminder_minutes,
+        weekly_review=str(schedule.weekly_review),
         timezone=config.tz.key,
         language=schedule.language,
         owner_name=config.owner_name,
@@ -62,7 +92,10 @@ async def get_settings(request: web.Request) -> SettingsOut:
     return await _current(request)
 
 
-@api.put("/settings", summary="Change the digest or reminder times (no restart needed)")
+@api.put(
+    "/settings",
+    summary="Change the digest, reminder or weekly review times (no restart needed)",
+)
 async def put_settings(request: web.Request, body: SettingsPut) -> SettingsOut:
     reminders = body.med_reminder_times
     async with request.app[SESSIONMAKER].begin() as session:
@@ -70,6 +103,8 @@ async def put_settings(request: web.Request, body: SettingsPut) -> SettingsOut:
             session=session,
             digest_time=parse_hhmm(body.digest_time) if body.digest_time else None,
             med_reminder_times=tuple(parse_hhmm(t) for t in reminders) if reminders else None,
+            event_reminder_minutes=body.event_reminder_minutes,
+            weekly_review=parse_weekly(body.weekly_review) if body.weekly_review else None,
         )
     # After the commit, so the scheduler reads the new times.
     await request.app[SCHEDULING].changed()
