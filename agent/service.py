@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 from pydantic_ai.models import Model
@@ -72,6 +73,7 @@ from agent.proposals import (
 from agent.situation import ProjectRef, Situation
 from agent.tools import ProposeAgent
 from agent.usage import Gate, UsageMeter
+from core import recurrence
 from core.audio import ogg_opus_seconds
 from integrations.groq import SpeechToText
 from store import actions as actions_q
@@ -127,6 +129,22 @@ def _with_notice(proposal: Proposal, notice: str | None, source: str | None) -> 
         return proposal
     message = "\n\n".join(m for m in (notice, proposal.message) if m)
     return proposal.model_copy(update={"message": message})
+
+
+def _recurrence_texts(
+    actions: Sequence[tuple[uuid.UUID, ActionArgs]], *, now: datetime, tz: ZoneInfo
+) -> dict[uuid.UUID, str]:
+    """The rules of the recurring actions in words, by action id, from their first moment."""
+    texts = {}
+    for action_id, args in actions:
+        rule = getattr(args, "recurrence", None)
+        if rule:
+            first = next(
+                (m for k in ("due_at", "starts_at", "remind_at") if (m := getattr(args, k, None))),
+                None,
+            )
+            texts[action_id] = recurrence.describe(rule, first or now, tz)
+    return texts
 
 
 def _with_aliases(args: Mapping[str, Any] | None, situation: Situation) -> dict[str, Any]:
@@ -402,6 +420,11 @@ class AgentService:
             model_requests=run.requests,
             revision_of=revision_of,
             project_names=_project_names(run.actions, situation),
+            recurrence_texts=_recurrence_texts(
+                [(i, args) for i, (_, args) in zip(ids, run.actions, strict=True)],
+                now=now,
+                tz=self._clock.tz,
+            ),
         )
 
     async def _supersede(

@@ -237,7 +237,9 @@ class UsageMeter:
         today = self._clock.today()
         month = f"{today:%Y-%m}"
         async with autocommit(self._sessionmaker) as session:  # one INSERT
-            claim_id = await sendlog.claim(session=session, kind=BUDGET_KIND, slot=month)
+            claim_id = await sendlog.claim(
+                session=session, kind=BUDGET_KIND, slot=month, now=self._clock.now()
+            )
         if claim_id is None:
             return None
         following = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
@@ -253,14 +255,21 @@ class UsageMeter:
         try:
             if self.notify is not None:
                 message_id = await self.notify(notice)
-        except Exception as exc:  # the API answer still carries it
+        except Exception as exc:
+            # Given up, not retried: the request's answer carries the notice all the same, and
+            # "once" matters more than a second channel.
             log.error("the AI budget notice could not be sent: %s", exc)
             async with self._sessionmaker.begin() as session:
-                await sendlog.mark_failed(session=session, claim_id=claim_id, error=str(exc)[:500])
+                await sendlog.give_up(
+                    session=session, claim_id=claim_id, error=str(exc)[:500], now=self._clock.now()
+                )
             return
         async with self._sessionmaker.begin() as session:
             await sendlog.mark_sent(
-                session=session, claim_id=claim_id, telegram_message_id=message_id
+                session=session,
+                claim_id=claim_id,
+                now=self._clock.now(),
+                telegram_message_id=message_id,
             )
 
     # ------------------------------------------------------------ reading

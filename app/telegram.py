@@ -20,9 +20,12 @@ from app.scheduler import OWNER_MESSAGES, SCHEDULER
 from app.settings import Settings, SettingsError
 from bot.digest import send_digest
 from bot.dispatcher import create_bot, create_dispatcher, register_commands, set_menu_button
-from bot.reminders import REMINDER_KIND, SNOOZE_KIND, send_med_reminder
+from bot.reminders import REMINDER_KIND, SNOOZE_KIND, send_med_reminder, send_reminder
 from bot.render.escape import esc
+from bot.review import send_review
+from bot.sending import Outcome
 from store.clock import Clock
+from store.reminders import Ring
 from web.appkeys import (
     AGENT,
     CLOCK,
@@ -59,23 +62,47 @@ class TelegramMessages:
     chat_id: int
 
     async def digest(self, day: date) -> bool:
-        return await send_digest(
+        outcome = await send_digest(
             bot=self.bot,
             sessionmaker=self.sessionmaker,
             clock=self.clock,
             chat_id=self.chat_id,
             day=day,
         )
+        return outcome is Outcome.SENT
 
     async def med_reminder(self, day: date, slot: str, *, snoozed: bool) -> bool:
-        return await send_med_reminder(
+        outcome = await send_med_reminder(
             bot=self.bot,
             sessionmaker=self.sessionmaker,
+            clock=self.clock,
             chat_id=self.chat_id,
             day=day,
             slot=slot,
             kind=SNOOZE_KIND if snoozed else REMINDER_KIND,
         )
+        return outcome is Outcome.SENT
+
+    async def reminder(self, ring: Ring, *, default_minutes: int) -> bool:
+        outcome = await send_reminder(
+            bot=self.bot,
+            sessionmaker=self.sessionmaker,
+            clock=self.clock,
+            chat_id=self.chat_id,
+            ring=ring,
+            default_minutes=default_minutes,
+        )
+        return outcome is Outcome.SENT
+
+    async def weekly_review(self, day: date) -> bool:
+        outcome = await send_review(
+            bot=self.bot,
+            sessionmaker=self.sessionmaker,
+            clock=self.clock,
+            chat_id=self.chat_id,
+            day=day,
+        )
+        return outcome is Outcome.SENT
 
 
 def build(app: web.Application, settings: Settings) -> Telegram:

@@ -23,6 +23,8 @@ from bot.routers import (
     meds,
     miniapp,
     proposals,
+    reminders,
+    review,
     settings,
     today,
     todos,
@@ -32,10 +34,11 @@ from bot.storage import PostgresStorage
 from bot.transport import KeepResponseModels, RetryTransient
 
 
-def create_bot(token: str, *, api_base: str) -> Bot:
+def create_bot(token: str, *, api_base: str, retry_delay: float = 0.5) -> Bot:
+    """`retry_delay`: the first wait before a transient error is retried (tests shorten it)."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_base))
     session.middleware(KeepResponseModels())
-    session.middleware(RetryTransient())
+    session.middleware(RetryTransient(base_delay=retry_delay))
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
@@ -51,7 +54,20 @@ def create_dispatcher(*, owner_id: int, **workflow_data: Any) -> Dispatcher:
     dp.update.outer_middleware(ProcessOnce(workflow_data["sessionmaker"]))
     dp.update.outer_middleware(dp.fsm)
     dp.errors.register(errors.on_error)
-    features = (commands, today, todos, enrich, agenda, meds, jobs, history, settings, miniapp)
+    features = (
+        commands,
+        today,
+        todos,
+        reminders,
+        enrich,
+        agenda,
+        meds,
+        jobs,
+        history,
+        review,
+        settings,
+        miniapp,
+    )
     dp.include_routers(*(m.create_router() for m in features))
     if workflow_data.get("agent") is not None:
         dp.include_router(usage.create_router())

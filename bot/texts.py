@@ -23,8 +23,9 @@ HELP = (
     "/meds — cocher les médicaments du jour\n"
     "/jobs — dernières offres d'emploi\n"
     "/history — dernières actions de l'IA\n"
+    "/review — le bilan de la semaine\n"
     "/usage — ce que coûte l'IA\n"
-    "/settings — heure du résumé et des rappels, budget IA\n"
+    "/settings — heures du résumé, des rappels et du bilan, budget IA\n"
     "/app — ouvrir l'app dans Telegram\n\n"
     "Tout autre message (texte ou vocal) devient une proposition à confirmer."
 )
@@ -38,8 +39,9 @@ COMMANDS = {
     "meds": "Médicaments du jour",
     "jobs": "Dernières offres d'emploi",
     "history": "Dernières actions de l'IA",
+    "review": "Le bilan de la semaine",
     "usage": "Ce que coûte l'IA",
-    "settings": "Heure du résumé et des rappels, budget IA",
+    "settings": "Heures du résumé, des rappels et du bilan, budget IA",
     "app": "Ouvrir l'app",
 }
 
@@ -56,6 +58,10 @@ NO_EVENTS = "📅 Rien de prévu aujourd'hui ni dans les 7 prochains jours."
 NO_JOBS = "💼 Aucune offre pour l'instant."
 NO_HISTORY = "🕰 Aucune action de l'IA pour l'instant."
 TODO_DONE = "✅ Terminé : {title}"
+TODO_DONE_NEXT = "✅ Terminé : {title} · 🔁 prochaine fois {when}"
+TODO_POSTPONED = "⏰ Reporté : {title}"
+REMINDER_MOVED = "⏰ C'est noté."
+SERIES_STOPPED = "🔁 Série arrêtée."
 ALREADY_HANDLED = "Déjà fait 👍"
 NOT_FOUND = "Introuvable (supprimé entre-temps ?)"
 
@@ -66,21 +72,23 @@ MEDS_SNOOZED = "⏰ Je te le rappelle dans 30 minutes."
 MEDS_SKIPPED = "⏭️ D'accord, plus de rappel aujourd'hui."
 MEDS_OK = "✅ Noté, médicaments pris. Plus de rappel aujourd'hui."
 
+SETTINGS_EXAMPLES = (
+    "<code>/settings resume 07:00</code>\n"
+    "<code>/settings rappels 09:00,13:00,20:00</code>\n"
+    "<code>/settings agenda 15</code> (minutes avant un événement, 0 : aucun rappel)\n"
+    "<code>/settings bilan dim 18:00</code>"
+)
 SETTINGS = (
     "<b>Réglages</b>\n"
     "Résumé du matin : <b>{digest}</b>\n"
     "Rappels médicaments : <b>{reminders}</b>\n"
+    "Rappel avant un événement : <b>{event_reminder}</b>\n"
+    "Bilan de la semaine : <b>{review}</b>\n"
     "Fuseau horaire : {tz}\n\n"
-    "Pour changer :\n"
-    "<code>/settings resume 07:00</code>\n"
-    "<code>/settings rappels 09:00,13:00,20:00</code>"
+    "Pour changer :\n" + SETTINGS_EXAMPLES
 )
 SETTINGS_SAVED = "✅ C'est noté."
-SETTINGS_USAGE = (
-    "Je n'ai pas compris. Exemples :\n"
-    "<code>/settings resume 07:00</code>\n"
-    "<code>/settings rappels 09:00,13:00,20:00</code>"
-)
+SETTINGS_USAGE = "Je n'ai pas compris. Exemples :\n" + SETTINGS_EXAMPLES
 
 USAGE_TITLE = "💶 <b>Ce que coûte l'IA</b>"
 USAGE_MONTH = "<b>{label}</b> ({month}) : <b>{cost}</b>"

@@ -185,6 +185,8 @@ class ProjectStep(Base):
     status: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'backlog'"))
     position: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
     created_at: Mapped[datetime] = _created_at()
+    # service: when it last changed column or place (the weekly review's stalled projects).
+    moved_at: Mapped[datetime] = _created_at()
 
 
 class ProjectIdea(Base):
@@ -438,7 +440,9 @@ class ClientMutation(Base):
 
 class SentLog(Base):
     """service: exactly-once sends. A digest or reminder is claimed here under (kind, slot)
-    before it goes out; a second claimer (replica, restart, retry) gets no row back."""
+    before it goes out; a second claimer (replica, restart, retry) gets no row back. An unsent
+    claim may be taken again from `retry_at` on (a failed send, or a sender that died), until
+    its window ends; `given_up_at` closes it for good."""
 
     __tablename__ = "sent_log"
     __table_args__ = (UniqueConstraint("kind", "slot"),)
@@ -450,6 +454,9 @@ class SentLog(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
+    retry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    given_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class TelegramUpdate(Base):

@@ -1,5 +1,5 @@
-"""/settings: the digest time, the medication reminder times and the AI's monthly budget,
-changed without a restart."""
+"""/settings: the digest time, the medication reminder times, how long before an event it rings,
+when the weekly review comes and the AI's monthly budget, changed without a restart."""
 
 from __future__ import annotations
 
@@ -17,7 +17,13 @@ from agent.service import AgentService
 from bot import texts
 from bot.render.settings import settings_text
 from bot.render.usage import budget_line
-from core.vocabulary import parse_hhmm, parse_hhmm_list
+from core.vocabulary import (
+    MAX_EVENT_REMINDER_MINUTES,
+    WeeklyTime,
+    parse_hhmm,
+    parse_hhmm_list,
+    parse_weekly,
+)
 from store import owner
 from store.clock import Clock
 
@@ -29,6 +35,24 @@ BUDGET_WORDS = {"budget", "ia", "ai"}
 # Back to AI_MONTHLY_BUDGET_EUR (no cap, unless the environment sets one).
 NO_BUDGET_WORDS = {"aucun", "aucune", "non", "off", "none", "défaut", "defaut"}
 _EUROS = re.compile(r"(\d{1,8}(?:[.,]\d{1,2})?)\s*(?:€|eur|euros?)?")
+EVENT_WORDS = {"agenda", "evenements", "événements", "evenement", "événement", "events", "rdv"}
+REVIEW_WORDS = {"bilan", "review", "revue", "semaine"}
+NO_REMINDER = {"0", "aucun", "non", "off", "jamais"}
+_MINUTES = re.compile(r"(\d{1,5})\s*(?:min|mn|m)?|(\d{1,3})\s*h")
+
+
+def parse_minutes(value: str) -> int:
+    """'15', '15 min', '2h', 'aucun' → minutes; ValueError for anything else."""
+    value = value.strip().lower()
+    if value in NO_REMINDER:
+        return 0
+    match = _MINUTES.fullmatch(value)
+    if match is None:
+        raise ValueError(value)
+    minutes = int(match[1]) if match[1] else int(match[2]) * 60
+    if minutes > MAX_EVENT_REMINDER_MINUTES:
+        raise ValueError(value)
+    return minutes
 
 
 async def settings(
@@ -91,19 +115,29 @@ async def _change(
     word, _, value = args.strip().lower().partition(" ")
     digest: time | None = None
     reminders: tuple[time, ...] | None = None
+    event_minutes: int | None = None
+    review: WeeklyTime | None = None
     try:
         if word in DIGEST_WORDS:
             digest = parse_hhmm(value, typed=True)
         elif word in REMINDER_WORDS:
             reminders = parse_hhmm_list(value, typed=True) or None
-        if digest is None and reminders is None:
+        elif word in EVENT_WORDS:
+            event_minutes = parse_minutes(value)
+        elif word in REVIEW_WORDS:
+            review = parse_weekly(value)
+        if digest is None and reminders is None and event_minutes is None and review is None:
             raise ValueError(args)
     except ValueError:
         await message.answer(texts.SETTINGS_USAGE)
         return False
     async with sessionmaker.begin() as session:
         await owner.update_schedule(
-            session=session, digest_time=digest, med_reminder_times=reminders
+            session=session,
+            digest_time=digest,
+            med_reminder_times=reminders,
+            event_reminder_minutes=event_minutes,
+            weekly_review=review,
         )
     await message.answer(texts.SETTINGS_SAVED)
     return True

@@ -1,7 +1,7 @@
 """ai usage: what each paid model call cost, and the owner's monthly cap
 
-Revision ID: 0009_ai_usage
-Revises: 0008_sessions
+Revision ID: 0010_ai_usage
+Revises: 0009_reminders
 Create Date: 2026-12-01 09:00:00.000000
 
 `ai_usage` holds one row per chat run or transcription: model, requests, tokens, seconds of
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_ai_usage"
-down_revision: str | None = "0008_sessions"
+revision: str = "0010_ai_usage"
+down_revision: str | None = "0009_reminders"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
