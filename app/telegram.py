@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -16,13 +15,17 @@ from aiogram.exceptions import AiogramError, TelegramAPIError, TelegramNetworkEr
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.agent import OWNER_NOTICE, OwnerNotice
 from app.scheduler import OWNER_MESSAGES, SCHEDULER
 from app.settings import Settings, SettingsError
 from bot.digest import send_digest
-from bot.dispatcher import create_bot, create_dispatcher, register_commands
-from bot.reminders import REMINDER_KIND, SNOOZE_KIND, send_med_reminder
-from bot.sending import send_once
+from bot.dispatcher import create_bot, create_dispatcher, register_commands, set_menu_button
+from bot.reminders import REMINDER_KIND, SNOOZE_KIND, send_med_reminder, send_reminder
+from bot.render.escape import esc
+from bot.review import send_review
+from bot.sending import Outcome, Outgoing, send_once
 from store.clock import Clock
+from store.reminders import Ring
 from web.appkeys import (
     AGENT,
     CLOCK,
@@ -59,33 +62,59 @@ class TelegramMessages:
     chat_id: int
 
     async def digest(self, day: date) -> bool:
-        return await send_digest(
+        outcome = await send_digest(
             bot=self.bot,
             sessionmaker=self.sessionmaker,
             clock=self.clock,
             chat_id=self.chat_id,
             day=day,
         )
+        return outcome is Outcome.SENT
 
     async def med_reminder(self, day: date, slot: str, *, snoozed: bool) -> bool:
-        return await send_med_reminder(
+        outcome = await send_med_reminder(
             bot=self.bot,
             sessionmaker=self.sessionmaker,
+            clock=self.clock,
             chat_id=self.chat_id,
             day=day,
             slot=slot,
             kind=SNOOZE_KIND if snoozed else REMINDER_KIND,
         )
+        return outcome is Outcome.SENT
 
-    async def notice(self, kind: str, slot: str, text: str) -> bool:
-        return await send_once(
+    async def reminder(self, ring: Ring, *, default_minutes: int) -> bool:
+        outcome = await send_reminder(
             bot=self.bot,
             sessionmaker=self.sessionmaker,
+            clock=self.clock,
+            chat_id=self.chat_id,
+            ring=ring,
+            default_minutes=default_minutes,
+        )
+        return outcome is Outcome.SENT
+
+    async def weekly_review(self, day: date) -> bool:
+        outcome = await send_review(
+            bot=self.bot,
+            sessionmaker=self.sessionmaker,
+            clock=self.clock,
+            chat_id=self.chat_id,
+            day=day,
+        )
+        return outcome is Outcome.SENT
+
+    async def notice(self, kind: str, slot: str, text: str) -> bool:
+        outcome = await send_once(
+            bot=self.bot,
+            sessionmaker=self.sessionmaker,
+            clock=self.clock,
             chat_id=self.chat_id,
             kind=kind,
             slot=slot,
-            text=html.escape(text, quote=False),
+            message=Outgoing(esc(text)),
         )
+        return outcome is Outcome.SENT
 
 
 def build(app: web.Application, settings: Settings) -> Telegram:
@@ -114,8 +143,18 @@ def build(app: web.Application, settings: Settings) -> Telegram:
         schedule_defaults=settings.schedule_defaults,
         on_schedule_change=schedule_changed,
         on_snooze=snoozed,
+        mini_app_url=settings.mini_app_url,
     )
     return Telegram(bot=bot, dispatcher=dispatcher)
+
+
+def owner_notice(bot: Bot, chat_id: int) -> OwnerNotice:
+    """A plain notice to the owner (the AI budget reached); its message id."""
+
+    async def send(text: str) -> int | None:
+        return (await bot.send_message(chat_id, esc(text))).message_id
+
+    return send
 
 
 async def telegram_ctx(app: web.Application, settings: Settings) -> AsyncIterator[None]:
@@ -129,8 +168,11 @@ async def telegram_ctx(app: web.Application, settings: Settings) -> AsyncIterato
         clock=app[CLOCK],
         chat_id=settings.telegram_owner_id,
     )
+    app[OWNER_NOTICE] = owner_notice(tg.bot, settings.telegram_owner_id)
     # In the background: Telegram slow or down at start must not keep the service from serving.
-    commands = asyncio.create_task(_register_commands(tg.bot))
+    commands = asyncio.create_task(
+        _register_at_start(tg.bot, settings.telegram_owner_id, settings.mini_app_url)
+    )
     polling: asyncio.Task[None] | None = None
     if settings.telegram_webhook_url:
         secret = settings.telegram_webhook_secret
@@ -160,11 +202,26 @@ async def telegram_ctx(app: web.Application, settings: Settings) -> AsyncIterato
         await tg.bot.session.close()
 
 
+async def _register_at_start(bot: Bot, owner_id: int, mini_app_url: str | None) -> None:
+    await _register_commands(bot)
+    if mini_app_url is not None:  # without PUBLIC_URL, app/main.py's start logs say why not
+        await _register_menu_button(bot, owner_id, mini_app_url)
+
+
 async def _register_commands(bot: Bot) -> None:
     try:
         await register_commands(bot)
     except Exception as exc:
         log.warning("could not register bot commands: %s", exc)
+
+
+async def _register_menu_button(bot: Bot, owner_id: int, url: str) -> None:
+    try:
+        await set_menu_button(bot, chat_id=owner_id, url=url)
+    except Exception as exc:
+        log.warning("could not set the Telegram menu button to %s: %s", url, exc)
+    else:
+        log.info("telegram menu button opens %s", url)
 
 
 async def _poll(tg: Telegram) -> None:

@@ -261,3 +261,9 @@ async def delete_override(
         now=now,
     )
     await delete_event(session=session, event_id=event.id)
+
+
+async def longest_reminder(*, session: AsyncSession) -> int:
+    """The most minutes any event asks to be reminded before it (0 when none asks)."""
+    stmt = select(func.max(CalendarEvent.reminder_minutes))
+    return (await session.execute(stmt)).scalar_one() or 0

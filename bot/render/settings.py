@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.render.dates import when
 from bot.render.escape import esc
-from core.vocabulary import hhmm
+from core.french import DAYS
+from core.vocabulary import WeeklyTime, hhmm
 from store.owner import Schedule
 from store.status import GoogleLink
 
@@ -20,9 +21,21 @@ def times(values: tuple[time, ...]) -> str:
     return ", ".join(hhmm(t) for t in values) or "aucun"
 
 
+def minutes_before(minutes: int) -> str:
+    return f"{minutes} min avant" if minutes else "aucun"
+
+
+def weekly(moment: WeeklyTime) -> str:
+    return f"{DAYS[moment.weekday]} {hhmm(moment.at)}"
+
+
 def settings_text(schedule: Schedule, tz: ZoneInfo, google: GoogleLink | None = None) -> str:
     text = texts.SETTINGS.format(
-        digest=hhmm(schedule.digest_time), reminders=times(schedule.med_reminder_times), tz=tz.key
+        digest=hhmm(schedule.digest_time),
+        reminders=times(schedule.med_reminder_times),
+        event_reminder=minutes_before(schedule.event_reminder_minutes),
+        review=weekly(schedule.weekly_review),
+        tz=tz.key,
     )
     if google is None or not google.connected:
         return text

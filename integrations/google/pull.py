@@ -130,6 +130,7 @@ async def _revive_occurrences(
             "source": series.source,
             "recurring_event_id": series.id,
             "original_start": original,
+            "reminder_minutes": series.reminder_minutes,
             "google_event_id": item["id"],
         }
         await agenda.create_event(session=session, data=data, now=context.now)
@@ -291,6 +292,7 @@ async def _apply_exceptions(
                 "source": series.source,
                 "recurring_event_id": series.id,
                 "original_start": original,
+                "reminder_minutes": series.reminder_minutes,  # rings like its series
             }
             await _create(session, item, context, extra)
             result.pulled += 1

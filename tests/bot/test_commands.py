@@ -120,6 +120,29 @@ async def test_settings_changes_the_digest_time(
     assert row is not None and str(row.digest_time) == "06:45:00"
 
 
+async def test_settings_changes_event_reminders_and_the_weekly_review(
+    chat: Conversation, sessionmaker: async_sessionmaker[AsyncSession], hooks: Hooks
+) -> None:
+    await chat.feed(message_update(chat.update_id(), text="/settings"))
+    assert "Rappel avant un événement : <b>30 min avant</b>" in chat.last_text()
+    assert "Bilan de la semaine : <b>dimanche 18:00</b>" in chat.last_text()
+    await chat.feed(message_update(chat.update_id(), text="/settings agenda 15 min"))
+    assert "Rappel avant un événement : <b>15 min avant</b>" in chat.last_text()
+    await chat.feed(message_update(chat.update_id(), text="/settings bilan ven 17h30"))
+    assert "Bilan de la semaine : <b>vendredi 17:30</b>" in chat.last_text()
+    await chat.feed(message_update(chat.update_id(), text="/settings agenda aucun"))
+    assert "Rappel avant un événement : <b>aucun</b>" in chat.last_text()
+    for wrong in ("/settings agenda beaucoup", "/settings bilan demain", "/settings agenda 99999"):
+        await chat.feed(message_update(chat.update_id(), text=wrong))
+        assert "Je n'ai pas compris" in chat.last_text()
+    assert hooks.schedule_changes == 3
+    async with sessionmaker() as s:
+        row = await s.get(OwnerSettings, 1)
+    assert row is not None
+    assert (row.event_reminder_minutes, row.weekly_review_day) == (0, 4)
+    assert str(row.weekly_review_time) == "17:30:00"
+
+
 async def test_settings_shows_the_google_link_and_each_event_google_refused(
     chat: Conversation, sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenClock
 ) -> None:

@@ -11,6 +11,7 @@ import os
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from store.clock import FrozenClock
 from store.tables import (
+    AiUsage,
     CalendarEvent,
     DailyCheckin,
     Job,
@@ -83,6 +85,8 @@ async def seed(
                     status="doing",
                     priority=1,
                     due_at=at(today, 17, 30),
+                    remind_at=at(today, 17, 15),  # a reminder and a series: their chips, and
+                    recurrence="FREQ=WEEKLY",  # the "Arrêter la série" button, audited too
                     created_at=now,
                 ),
                 Todo(
@@ -146,6 +150,27 @@ async def seed(
                     starred=True,
                     first_seen_at=now,
                     last_seen_at=now,
+                ),
+                *(  # the AI's cost, charted on the settings page (one unknown model too)
+                    AiUsage(
+                        at=now - timedelta(days=n),
+                        kind="chat",
+                        provider="mistral",
+                        model="mistral-small-latest" if n else "mistral-inconnu",
+                        requests=n + 1,
+                        input_tokens=900 * (n + 1),
+                        output_tokens=120 * (n + 1),
+                        cost_usd=Decimal("0.0002") * (n + 1) if n else None,
+                    )
+                    for n in (0, 1, 3, 8, 20)
+                ),
+                AiUsage(
+                    at=now,
+                    kind="transcription",
+                    provider="groq",
+                    model="whisper-large-v3-turbo",
+                    audio_seconds=12.5,
+                    cost_usd=Decimal("0.00013889"),
                 ),
                 Job(
                     source="wttj",
@@ -324,7 +349,8 @@ async def test_axe_finds_nothing_serious_on_any_view_phone_or_desktop(
 # ---------------------------------------------------------------- the keyboard alone
 
 # Where the focus is, and whether it shows: a 2px outline, or an inset ring (inputs). The
-# picker button inside a date or time input takes the focus without its input matching :focus, and
+# picker button inside a date, time or datetime-local input takes the focus without its input
+# matching :focus, and
 # computed styles do not show a pseudo-element's focus: there, app.css must style it.
 _FOCUSED = """() => {
   const el = document.activeElement;
@@ -332,7 +358,7 @@ _FOCUSED = """() => {
   const css = getComputedStyle(el);
   const styled = (rule) => /calendar-picker-indicator:focus-visible/.test(rule.selectorText)
     && /outline: 2px solid/.test(rule.cssText);
-  const picker = ["date", "time"].includes(el.type) && !el.matches(":focus")
+  const picker = ["date", "time", "datetime-local"].includes(el.type) && !el.matches(":focus")
     && [...document.styleSheets].flatMap((sheet) => [...sheet.cssRules]).some(styled);
   const ring = picker || (css.outlineStyle !== "none" && parseFloat(css.outlineWidth) >= 2);
   const name = el.id ? `#${el.id}` : `${el.tagName.toLowerCase()}.${el.className}`;

@@ -1,9 +1,11 @@
 // The confirm modal: what the agent proposes (nothing is written yet), Confirmer / Annuler,
-// then what was written, read back from the database, with ↩ to undo.
+// then what was written, read back from the database, with ↩ to undo. Inside Telegram its
+// MainButton is the ✅ too.
 
 import { actionForm, loadSchemas } from "./action_form.js";
 import { ApiError, get, request } from "./api.js";
 import { dueText, shortDay, time } from "./dates.js";
+import { mainButton, mainButtonBusy } from "./telegram.js";
 import { add, big, chip, clear, dialog, h, label, toast } from "./ui.js";
 import { labelOf } from "./vocabulary.js";
 
@@ -19,8 +21,11 @@ async function loadProjectNames() {
 
 const project = (id) => (id ? projectNames.get(id) || "un projet" : null);
 
-/** A French line for one action, from its arguments (proposed) or its row (written). */
-export function describe(fn, a = {}) {
+/**
+ * A French line for one action, from its arguments (proposed) or its row (written). `repeat`:
+ * its repetition in words, as the API says it (`recurrence_texts` of the proposal).
+ */
+export function describe(fn, a = {}, { repeat } = {}) {
   switch (fn) {
     case "create_todo":
       return {
@@ -28,6 +33,8 @@ export function describe(fn, a = {}) {
         title: a.title,
         meta: [
           a.due_at ? `échéance ${dueText(a.due_at).text}` : null,
+          a.remind_at ? `⏰ rappel ${dueText(a.remind_at).text}` : null,
+          a.recurrence ? `🔁 ${repeat || "répétée"}` : null,
           a.priority !== undefined && a.priority !== null ? `priorité ${labelOf("priorities", a.priority)}` : null,
           project(a.project_id),
           ...(a.tags || []).map((t) => `#${t}`),
@@ -41,7 +48,7 @@ export function describe(fn, a = {}) {
       return {
         kind: "Événement",
         title: a.title,
-        meta: [a.starts_at ? `${shortDay(a.starts_at)} ${time(a.starts_at)}–${time(a.ends_at)}` : null, a.location],
+        meta: [a.starts_at ? `${shortDay(a.starts_at)} ${time(a.starts_at)}–${time(a.ends_at)}` : null, a.recurrence ? `🔁 ${repeat || "répété"}` : null, a.location],
       };
     case "toggle_daily_checkin":
       return {
@@ -57,7 +64,7 @@ export function describe(fn, a = {}) {
 }
 
 function actionLine(fn, args, extra = {}) {
-  const d = describe(fn, args);
+  const d = describe(fn, args, { repeat: extra.repeat });
   return h(
     "li",
     { class: `action${extra.cls ? ` ${extra.cls}` : ""}` },
@@ -74,11 +81,13 @@ const changed = () => window.dispatchEvent(new CustomEvent("data-changed"));
 export async function showProposal(proposal) {
   await loadProjectNames();
   let decided = false;
+  let releaseMain = () => {};
   const pending = proposal.proposal_id && proposal.actions.length;
   const d = dialog({
     title: proposal.transcript ? "Mémo vocal · proposition" : "Proposition de l'agent",
     className: "proposal",
     onClose: ({ replaced }) => {
+      releaseMain();
       // Closed without a choice: the proposal is declined, as Annuler would.
       if (pending && !decided && !replaced) {
         request("POST", "/ai/command/cancel", { body: { proposal_id: proposal.proposal_id } }).catch(() => {});
@@ -95,6 +104,7 @@ export async function showProposal(proposal) {
     return;
   }
   const boxes = [];
+  const repeats = proposal.recurrence_texts || {};
   const forms = new Map(); // action id → its edit form, once opened
   const problem = h("p", { class: "error-box", id: "proposal-error", role: "alert", hidden: true });
   add(
@@ -103,7 +113,7 @@ export async function showProposal(proposal) {
     h("ul", { class: "actions", id: "proposed-actions" }, proposal.actions.map((action) => {
       const box = h("input", { class: "check", type: "checkbox", checked: true, "aria-label": "Garder cette action" });
       boxes.push([box, action]);
-      const line = actionLine(action.fn, action.args, { control: box });
+      const line = actionLine(action.fn, action.args, { control: box, repeat: repeats[action.id] });
       line.append(editButton(action, line, forms));
       return line;
     })),
@@ -115,8 +125,10 @@ export async function showProposal(proposal) {
   const confirm = h("button", { class: "btn accent", type: "button", id: "proposal-confirm" }, "Confirmer");
   d.foot.append(cancel, confirm);
   confirm.focus();
+  releaseMain = mainButton("✅ Confirmer", () => confirm.click());
 
   cancel.addEventListener("click", async () => {
+    releaseMain();
     decided = true;
     cancel.disabled = confirm.disabled = true;
     try {
@@ -136,12 +148,14 @@ export async function showProposal(proposal) {
       return;
     }
     decided = true;
+    mainButtonBusy();
     cancel.disabled = confirm.disabled = true;
     confirm.textContent = "…";
     const body = { proposal_id: proposal.proposal_id };
     if (kept.length !== proposal.actions.length || forms.size) body.actions = kept;
     try {
-      showResults(d, await request("POST", "/ai/command/confirm", { body }));
+      showResults(d, await request("POST", "/ai/command/confirm", { body }), null, repeats);
+      releaseMain();
     } catch (err) {
       if (err instanceof ApiError && err.status === 422) {
         // An edit the server refused: nothing was written, the proposal still waits.
@@ -150,9 +164,11 @@ export async function showProposal(proposal) {
         problem.textContent = `Modification refusée : ${editError(err)}`;
         cancel.disabled = confirm.disabled = false;
         confirm.textContent = "Confirmer";
+        mainButtonBusy(false); // Telegram's ✅ stays, ready for the corrected proposal
         return;
       }
-      if (err instanceof ApiError && err.details?.results) showResults(d, err.details, err.message);
+      releaseMain();
+      if (err instanceof ApiError && err.details?.results) showResults(d, err.details, err.message, repeats);
       else {
         clear(d.body, h("p", { class: "error-box" }, err.message));
         clear(d.foot, h("button", { class: "btn primary", type: "button", onclick: () => d.close() }, "Fermer"));
@@ -198,7 +214,7 @@ function editError(err) {
   return where ? `${where} : ${first.msg || err.message}` : first.msg || err.message;
 }
 
-function showResults(d, state, error = null) {
+function showResults(d, state, error = null, repeats = {}) {
   const ok = state.status === "confirmed";
   clear(
     d.body,
@@ -207,6 +223,7 @@ function showResults(d, state, error = null) {
     h("ul", { class: "actions", id: "action-results" }, state.results.map((r) => actionLine(r.fn, r.row || r.args, {
       cls: r.status === "confirmed" ? "ok" : "bad",
       error: r.error,
+      repeat: repeats[r.id],
     }))),
   );
   const close = h("button", { class: "btn primary", type: "button", onclick: () => d.close() }, "Fermer");

@@ -87,6 +87,16 @@ export function micIcon(size = 18) {
   return svg;
 }
 
+/** `h` for SVG (a chart): attributes are set as they are, children appended alike. */
+export function svg(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value !== null && value !== undefined && value !== false) el.setAttribute(key, String(value));
+  }
+  append(el, children);
+  return el;
+}
+
 export const chip = (text, cls = "") => h("span", { class: `chip ${cls}` }, text);
 export const empty = (text) => h("p", { class: "empty" }, text);
 export const errorBox = (err) => h("p", { class: "error-box" }, err?.message || String(err));
@@ -165,6 +175,7 @@ export function dialog({ title, onClose, className = "" } = {}) {
     document.removeEventListener("keydown", onKey, true);
     if (!replaced && previous && previous.isConnected && previous.focus) previous.focus();
     if (onClose) onClose({ replaced });
+    if (!replaced) dialogChanged();
   };
   const onKey = (e) => {
     if (e.key === "Escape") {
@@ -187,6 +198,7 @@ export function dialog({ title, onClose, className = "" } = {}) {
   });
   const handle = { el: box, body, foot, close, overlay, previous };
   openDialog = handle;
+  dialogChanged();
   return handle;
 }
 
@@ -212,3 +224,7 @@ function trapTab(e, box) {
 
 let openDialog = null;
 export const dialogOpen = () => openDialog !== null;
+/** Close the open dialog, as Esc would (Telegram's back button). */
+export const closeDialog = () => openDialog?.close();
+// Telegram's back button closes a dialog before it leaves a page: it listens for this.
+const dialogChanged = () => window.dispatchEvent(new CustomEvent("dialog-changed"));
