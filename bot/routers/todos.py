@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import texts
 from bot.keyboards import TodoCb, todo_done
 from bot.render.todos import todo_line
+from bot.sending import answer
 from store import todos
 from store.clock import Clock
 from store.errors import NotFoundError
@@ -30,8 +31,8 @@ async def list_todos(
     shown = open_todos[:SHOWN]
     lines = [f"<b>📋 Tâches ouvertes ({len(open_todos)})</b>"]
     lines += [todo_line(t, clock) for t in shown]
-    await message.answer(
-        "\n".join(lines), reply_markup=todo_done([(t.id, t.title) for t in shown])
+    await answer(
+        message, "\n".join(lines), reply_markup=todo_done([(t.id, t.title) for t in shown])
     )
 
 

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -210,6 +211,8 @@ class FakeTelegram(FakeServer):
 
     async def _dispatch(self, method: str, params: JsonDict, token: str) -> Any:
         name = method.lower()
+        if name in ("sendmessage", "editmessagetext") and "text" in params:
+            _check_text(str(params["text"]), params.get("parse_mode"))
         if name == "getupdates":
             return await self._get_updates(params)
         if handler := self._simple_handlers().get(name):
@@ -336,6 +339,84 @@ class FakeTelegram(FakeServer):
         if "allowed_updates" in self.webhook:
             info["allowed_updates"] = self.webhook["allowed_updates"]
         return info
+
+
+# Telegram's HTML parse mode: these tags only, balanced and nested; four named entities and
+# the numeric ones; at most 4096 characters once parsed (counted in UTF-16 code units, as the
+# entity offsets are). What Telegram answers otherwise, word for word.
+TEXT_LIMIT = 4096
+_HTML_TAGS = frozenset(
+    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
+     "code", "pre", "blockquote", "tg-emoji"}
+)  # fmt: skip
+_HTML_TOKEN = re.compile(
+    r"<(?P<end>/)?(?P<name>[^\s<>/]*)(?P<attrs>[^<>]*)>"
+    r"|&(?P<entity>lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});"
+    r"|(?P<lone><)"
+)
+_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+
+
+def _check_text(text: str, parse_mode: Any) -> None:
+    shown = parse_html(text) if str(parse_mode).upper() == "HTML" else text
+    if not shown.strip():
+        raise _BotApiError(400, "Bad Request: message text is empty")
+    if len(shown.encode("utf-16-le")) // 2 > TEXT_LIMIT:
+        raise _BotApiError(400, "Bad Request: message is too long")
+
+
+def parse_html(text: str) -> str:
+    """The text Telegram shows; raises what it answers when it cannot parse the entities."""
+    shown: list[str] = []
+    open_tags: list[str] = []
+    position = 0
+    for token in _HTML_TOKEN.finditer(text):
+        shown.append(text[position : token.start()])
+        position = token.end()
+        offset = len(text[: token.start()].encode())
+        if token["lone"]:
+            _refuse(f"Unsupported start tag at byte offset {offset}")
+        elif token["entity"]:
+            shown.append(_entity(token["entity"]))
+        elif token["end"]:
+            _close(open_tags, token["name"].lower(), offset)
+        else:
+            _open(open_tags, token["name"].lower(), token["attrs"], offset)
+    shown.append(text[position:])
+    if open_tags:
+        _refuse(f'Can\'t find end tag corresponding to start tag "{open_tags[-1]}"')
+    return "".join(shown)
+
+
+def _entity(entity: str) -> str:
+    if entity.startswith("#x"):
+        return chr(int(entity[2:], 16))
+    if entity.startswith("#"):
+        return chr(int(entity[1:]))
+    return _ENTITIES[entity]
+
+
+def _open(open_tags: list[str], name: str, attrs: str, offset: int) -> None:
+    if name not in _HTML_TAGS:
+        _refuse(f'Unsupported start tag "{name}" at byte offset {offset}')
+    if name == "span" and "tg-spoiler" not in attrs:
+        _refuse(f'Tag "span" must have class "tg-spoiler" at byte offset {offset}')
+    open_tags.append(name)
+
+
+def _close(open_tags: list[str], name: str, offset: int) -> None:
+    if not open_tags:
+        _refuse(f"Unexpected end tag at byte offset {offset}")
+    if open_tags[-1] != name:
+        _refuse(
+            f'Unmatched end tag at byte offset {offset}, expected "</{open_tags[-1]}>", '
+            f'found "</{name}>"'
+        )
+    open_tags.pop()
+
+
+def _refuse(reason: str) -> None:
+    raise _BotApiError(400, f"Bad Request: can't parse entities: {reason}")
 
 
 class _BotApiError(Exception):
