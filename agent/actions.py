@@ -29,7 +29,14 @@ from pydantic import (
     model_validator,
 )
 
-from core.vocabulary import HIGHEST_PRIORITY, LOWEST_PRIORITY, PRIORITY_LABELS, StepStatus
+from core.recurrence import RRule
+from core.vocabulary import (
+    HIGHEST_PRIORITY,
+    LOWEST_PRIORITY,
+    MAX_EVENT_REMINDER_MINUTES,
+    PRIORITY_LABELS,
+    StepStatus,
+)
 
 
 class ValidationContext(TypedDict, total=False):
@@ -136,13 +143,24 @@ class AddProjectStepArgs(ActionArgs):
 
 
 class CreateCalendarEventArgs(ActionArgs):
-    """Crée un événement dans l'agenda."""
+    """Crée un événement dans l'agenda (avec recurrence : une série)."""
 
     title: Title
-    starts_at: AwareDatetime
+    starts_at: AwareDatetime = Field(description="début (de la première occurrence)")
     ends_at: AwareDatetime
     location: Title | None = None
     description: LongText | None = None
+    recurrence: RRule | None = Field(
+        None,
+        description="si ça se répète : RRULE RFC 5545 (FREQ=WEEKLY;BYDAY=MO, "
+        "FREQ=MONTHLY;BYDAY=1MO, …;UNTIL=AAAAMMJJ ou ;COUNT=n)",
+    )
+    reminder_minutes: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_EVENT_REMINDER_MINUTES,
+        description="rappel N minutes avant, seulement si demandé (0 : aucun)",
+    )
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> CreateCalendarEventArgs:

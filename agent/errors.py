@@ -58,3 +58,28 @@ class UndoExpiredError(AgentError):
 class SpeechToTextDisabledError(AgentError):
     def __init__(self) -> None:
         super().__init__("speech-to-text is disabled: GROQ_API_KEY is not set")
+
+
+class EnrichUnavailableError(AgentError):
+    """No language model to enrich a todo with (no MISTRAL_API_KEY): no draft is invented."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class EnrichFailedError(AgentError):
+    """The language model gave no usable draft (down, timing out, answering nonsense)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the model gave no draft: {reason}")
+        self.reason = reason
+
+
+class DraftMismatchError(AgentError):
+    """A draft id that is not an enrichment draft of this todo."""
+
+    def __init__(self, draft_id: uuid.UUID, todo_id: uuid.UUID) -> None:
+        super().__init__(f"{draft_id} is not an enrichment draft of todo {todo_id}")
+        self.draft_id = draft_id
+        self.todo_id = todo_id

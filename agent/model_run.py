@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from pydantic import ValidationError
 from pydantic_ai import DeferredToolRequests
@@ -35,6 +37,8 @@ from agent.situation import Situation
 from agent.tools import Deps, ProposeAgent, build_agent
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 _TRANSIENT = (
     ModelRateLimitError,
@@ -68,7 +72,24 @@ def _transient(exc: Exception) -> bool:
     return isinstance(exc, ModelHTTPError) and (exc.status_code == 429 or exc.status_code >= 500)
 
 
-def _describe(exc: Exception) -> str:
+async def with_retries(retry: RetryPolicy, attempt: Callable[[], Awaitable[T]]) -> T:
+    """`attempt()` again after a transient failure (timeout, 429, 5xx), with backoff, up to
+    `retry.attempts` times; any other failure, or the last one, is raised."""
+    tries = 1
+    while True:
+        try:
+            return await attempt()
+        except AgentRunError as exc:
+            if tries >= retry.attempts or not _transient(exc):
+                raise
+            delay = retry.delay(tries, exc)
+            log.info("model attempt %d failed (%s), retrying in %.1fs", tries, exc, delay)
+            await asyncio.sleep(delay)
+            tries += 1
+
+
+def describe_failure(exc: Exception) -> str:
+    """Why the model gave no usable answer, in French, for the owner."""
     if isinstance(exc, ModelHTTPError):
         return f"{exc.model_name} a répondu HTTP {exc.status_code}"
     if isinstance(exc, ModelConnectionError | ModelRequestTimeout):
@@ -108,7 +129,7 @@ class ModelRunner:
             try:
                 return await self._with_retries(self.model, prompt, deps, instructions, started)
             except AgentRunError as exc:
-                fallback_reason = _describe(exc)
+                fallback_reason = describe_failure(exc)
                 log.warning("model failed, the offline parser answers: %s", fallback_reason)
         offline = offline_model(offline_text, now=situation.now, projects=situation.projects)
         answer = await self._once(offline, prompt, deps, instructions, started)
@@ -118,17 +139,9 @@ class ModelRunner:
     async def _with_retries(
         self, model: Model, prompt: str, deps: Deps, instructions: str, started: float
     ) -> Answer:
-        attempt = 1
-        while True:
-            try:
-                return await self._once(model, prompt, deps, instructions, started)
-            except AgentRunError as exc:
-                if attempt >= self.retry.attempts or not _transient(exc):
-                    raise
-                delay = self.retry.delay(attempt, exc)
-                log.info("model attempt %d failed (%s), retrying in %.1fs", attempt, exc, delay)
-                await asyncio.sleep(delay)
-                attempt += 1
+        return await with_retries(
+            self.retry, lambda: self._once(model, prompt, deps, instructions, started)
+        )
 
     async def _once(
         self, model: Model, prompt: str, deps: Deps, instructions: str, started: float

@@ -35,6 +35,9 @@ sans fin indiquée : 1 h.
 - Une chose à faire → create_todo ; un rendez-vous, une réunion, un créneau → \
 create_calendar_event ; une idée pour un projet → add_project_idea ; une étape d'un projet → \
 add_project_step ; médicaments pris → toggle_daily_checkin.
+- Événement qui se répète ("tous les lundis", "chaque 1er du mois") : un seul \
+create_calendar_event, starts_at = la première occurrence, recurrence = la règle ; rappel \
+demandé ("préviens-moi 1 h avant") : reminder_minutes.
 - project_id : seulement un id de la liste des projets (p1…). Projet inconnu : pas de project_id.
 - priority seulement si le message l'indique ; tags : mots-clés cités (#courses → courses).
 - Si rien ne correspond à une action, n'appelle aucun outil et réponds en une phrase en français.

@@ -43,6 +43,7 @@ from agent.actions import (
     validate_args,
     validation_context,
 )
+from agent.enricher import TodoEnricher
 from agent.errors import (
     EmptyMessageError,
     InvalidEditError,
@@ -144,6 +145,8 @@ class AgentService:
         )
         self.stt = stt
         self.undo_window = undo_window
+        # A todo's enrichment: its drafts use the same model, retries and audit trail.
+        self.enricher = TodoEnricher(sessionmaker=sessionmaker, clock=clock, runner=self._runner)
 
     @property
     def agent(self) -> ProposeAgent:

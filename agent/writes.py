@@ -23,7 +23,7 @@ from agent.actions import (
     CreateTodoArgs,
     ToggleDailyCheckinArgs,
 )
-from store import agenda, health, projects, todos
+from store import agenda, enrichment, health, projects, todos
 from store.errors import NotFoundError
 from store.tables import Base
 
@@ -86,8 +86,14 @@ async def execute(
 
 
 async def undo(session: AsyncSession, result: JsonDict) -> None:
-    """Remove what `execute` created, or put the check-in back as it was."""
+    """Remove what `execute` created, or put the check-in back as it was, or the fields of an
+    enriched todo (agent/enricher.py) as they were before."""
     table, row = result["table"], result["row"]
+    if "enriched_from" in result:
+        await enrichment.set_fields(
+            session=session, todo_id=uuid.UUID(row["id"]), values=result["enriched_from"]
+        )
+        return
     if table == "daily_checkins":
         previous = result.get("previous") or {"meds_taken": False, "note": None}
         await health.restore_checkin(

@@ -20,9 +20,11 @@ from web.app import create_web_app
 from web.appkeys import (
     CLOCK,
     SCHEDULING,
+    SERVICE_FACTS,
     SESSIONMAKER,
     TELEGRAM_SET_WEBHOOK,
     Scheduling,
+    ServiceFacts,
     WebConfig,
     WebhookRegistration,
 )
@@ -59,6 +61,7 @@ def create_app(
     app[SETTINGS] = settings
     app[CLOCK] = clock or Clock(settings.tz)
     app[SCHEDULING] = Scheduling(defaults=settings.schedule_defaults)
+    app[SERVICE_FACTS] = service_facts(settings)
 
     async def register_webhook() -> WebhookRegistration:
         # aiogram is slow to import: only when asked.
@@ -124,6 +127,21 @@ async def database_ctx(app: web.Application, *, run_migrations: bool) -> AsyncIt
         app[ENGINE] = db.engine
         app[SESSIONMAKER] = db.sessionmaker
         yield
+
+
+def service_facts(settings: Settings) -> ServiceFacts:
+    """What GET /status may say of the settings: what is set, never a secret."""
+    bot = settings.telegram_bot_token is not None
+    return ServiceFacts(
+        telegram_configured=bot,
+        telegram_webhook=bot and settings.telegram_webhook_url is not None,
+        telegram_owner_id=settings.telegram_owner_id,
+        model_configured=settings.mistral_api_key is not None,
+        model_name=settings.mistral_model,
+        stt_configured=settings.groq_api_key is not None,
+        stt_model=settings.groq_stt_model,
+        database_embedded=settings.database_url is None,
+    )
 
 
 def disabled_parts(settings: Settings) -> list[str]:

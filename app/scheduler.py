@@ -34,13 +34,11 @@ from core.vocabulary import hhmm
 from integrations.google import GoogleAgenda
 from store import health, owner
 from store.clock import Clock
-from store.db import to_libpq_url
-from web.appkeys import CLOCK, GOOGLE, SCHEDULING, SESSIONMAKER
+from store.leader import LeaderLock
+from web.appkeys import CLOCK, GOOGLE, SCHEDULER_STATE, SCHEDULING, SESSIONMAKER, SchedulerState
 
 log = logging.getLogger(__name__)
 
-# Any constant works as long as every replica uses the same one: "ordinarthur-os scheduler".
-LEADER_LOCK_KEY = 0x6F7264_5343
 CATCH_UP = timedelta(hours=3)
 
 
@@ -102,12 +100,11 @@ class Scheduler:
         self.sessionmaker = sessionmaker
         self.clock = clock
         self.defaults = defaults
-        self.dsn = to_libpq_url(database_url)
+        self.lock = LeaderLock(database_url)
         self.telegram = telegram
         self.google = google
         self.timing = timing
         self._aps: AsyncIOScheduler | None = None
-        self._lock_conn: asyncpg.Connection | None = None
         self._task: asyncio.Task[None] | None = None
         self._leading = False
 
@@ -192,6 +189,14 @@ class Scheduler:
         trigger = DateTrigger(run_date=max(until, self.clock.now()), timezone=self.clock.tz)
         self._aps.add_job(self._safe_tick, trigger, id="snooze", **_JOB_OPTIONS)
 
+    def next_runs(self) -> dict[str, datetime]:
+        """When each timer fires next, by job id (none unless this replica leads)."""
+        jobs = self._aps.get_jobs() if self._aps is not None else []
+        return {job.id: job.next_run_time for job in jobs if job.next_run_time is not None}
+
+    def state(self) -> SchedulerState:
+        return SchedulerState(leader=self.is_leader, next_runs=self.next_runs())
+
     def next_run_time(self, job_id: str) -> datetime | None:
         job = self._aps.get_job(job_id) if self._aps is not None else None
         return job.next_run_time if job is not None else None
@@ -219,7 +224,7 @@ class Scheduler:
     async def _lead(self) -> None:
         while True:
             try:
-                if self._lock_conn is None:
+                if not self.lock.held:
                     await self._try_lead()
                 elif not await self._still_connected():
                     log.warning("scheduler lost its database connection; stepping down")
@@ -231,14 +236,12 @@ class Scheduler:
 
     async def _try_lead(self) -> None:
         try:
-            conn = await asyncpg.connect(self.dsn)
+            acquired = await self.lock.try_acquire()
         except (OSError, asyncpg.PostgresError) as exc:
             log.warning("scheduler cannot reach the database: %s", exc)
             return
-        if not await conn.fetchval("select pg_try_advisory_lock($1)", LEADER_LOCK_KEY):
-            await conn.close()
+        if not acquired:
             return
-        self._lock_conn = conn
         self._aps = AsyncIOScheduler(timezone=self.clock.tz)
         self._aps.start()
         await self.reschedule()
@@ -247,22 +250,14 @@ class Scheduler:
         self._leading = True
 
     async def _still_connected(self) -> bool:
-        assert self._lock_conn is not None
-        try:
-            await self._lock_conn.fetchval("select 1")
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-            return False
-        return True
+        return await self.lock.still_held()
 
     async def _step_down(self) -> None:
         self._leading = False
         if self._aps is not None:
             self._aps.shutdown(wait=False)
             self._aps = None
-        if self._lock_conn is not None:
-            with contextlib.suppress(Exception):
-                await self._lock_conn.close()
-            self._lock_conn = None
+        await self.lock.release()
 
 
 # Timers only wake tick(); a late wake-up is still useful and two at once are harmless.
@@ -298,6 +293,7 @@ async def scheduler_ctx(
         timing=app.get(SCHEDULER_TIMING) or Timing(),
     )
     app[SCHEDULER] = scheduler
+    app[SCHEDULER_STATE] = scheduler.state
     app[SCHEDULING].changed = scheduler.reschedule
     await scheduler.start()
     try:

@@ -1,4 +1,5 @@
-"""Size of the first model request of a proposal: system prompt + user message + tool schemas.
+"""Size of the first model request of a proposal: system prompt + user message + tool schemas;
+and of a todo's enrichment request (its one request: instructions, the todo, the draft schema).
 
     .venv/bin/python -m bench.agent_prompt
 
@@ -22,6 +23,7 @@ from agent.service import AgentService
 from bench._agent import clock, database
 from integrations.mistral import mistral_model
 from store import projects as projects_q
+from store import todos as todos_q
 from store.db import create_engine, create_sessionmaker
 from tests.fakes.mistral import FakeMistral, ToolCalls
 
@@ -119,12 +121,67 @@ async def measure(url: str, tekken: Counter | None) -> None:
         )
 
 
+# The enrichment's one request (POST /todos/{id}/ai-enrich): a typical todo, and one holding as
+# much as the prompt shows of a todo (a long description, many steps).
+ENRICH_TODOS = {
+    "typical todo": {
+        "title": "Déclaration d'impôts 2025",
+        "description": "Avant le 28 mai. Penser aux frais réels cette année.",
+        "checklist": [{"text": "Retrouver le numéro fiscal", "done": True}],
+        "tags": ["admin", "impots"],
+    },
+    "largest todo": {
+        "title": "Refonte du site " * 20,
+        "description": "Notes de réunion. " * 300,
+        "checklist": [{"text": f"Étape numéro {i} du chantier", "done": False} for i in range(40)],
+        "verification_steps": [f"Vérification {i}" for i in range(40)],
+        "tags": [f"tag{i}" for i in range(40)],
+        "energy": "high",
+        "context": "@laptop",
+    },
+}
+
+
+async def enrich_request(url: str, todo: dict[str, Any]) -> dict[str, Any]:
+    engine = create_engine(url)
+    sessionmaker = create_sessionmaker(engine)
+    try:
+        async with sessionmaker() as session, session.begin():
+            now = clock().now()
+            row = await todos_q.create_todo(session=session, data=dict(todo), now=now)
+        async with FakeMistral.start() as fake:
+            fake.push(ToolCalls([("final_result", {"energy": "med"})]))
+            model = mistral_model(
+                api_key=fake.api_key, model_name="mistral-small-latest", base_url=fake.url
+            )
+            service = AgentService(sessionmaker=sessionmaker, clock=clock(), model=model)
+            with override_allow_model_requests(True):
+                async with model:
+                    await service.enricher.draft(row.id)
+            return fake.requests[0]
+    finally:
+        await engine.dispose()
+
+
+async def measure_enrich(url: str, tekken: Counter | None) -> None:
+    for name, todo in ENRICH_TODOS.items():
+        body = await enrich_request(url, todo)
+        tokens = tekken(body) if tekken else chars_counter(body)
+        schema = len(json.dumps(body["tools"], ensure_ascii=False))
+        print(  # noqa: T201
+            f"enrich, {name}: the request {tokens:5d} tokens "
+            f"({'Tekken' if tekken else 'chars/4'}) | draft schema {schema} chars | "
+            f"chars/4 estimate {chars_counter(body)}"
+        )
+
+
 def main() -> None:
     tekken = tekken_counter()
     if tekken is None:
         print("mistral-common is not installed: tokens ESTIMATED as characters / 4")  # noqa: T201
     with database() as url:
         asyncio.run(measure(url, tekken))
+        asyncio.run(measure_enrich(url, tekken))
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ async def build_digest(*, session: AsyncSession, clock: Clock, day: date | None 
     day = day or clock.today()
     start = datetime.combine(day, time(), tzinfo=clock.tz)
     end = datetime.combine(day + timedelta(days=1), time(), tzinfo=clock.tz)
-    events = await agenda.list_events(session=session, start=start, end=end)
+    events = await agenda.list_occurrences(session=session, start=start, end=end, tz=clock.tz)
     todos = await digest.todos_due(session=session, before=end)
     steps = await digest.steps_in_progress(session=session)
     jobs = await _new_jobs(session=session, now=clock.now())

@@ -16,6 +16,7 @@ from bot.middlewares import OwnerOnly, ProcessOnce
 from bot.routers import (
     agenda,
     commands,
+    enrich,
     errors,
     history,
     jobs,
@@ -47,7 +48,7 @@ def create_dispatcher(*, owner_id: int, **workflow_data: Any) -> Dispatcher:
     dp.update.outer_middleware(ProcessOnce(workflow_data["sessionmaker"]))
     dp.update.outer_middleware(dp.fsm)
     dp.errors.register(errors.on_error)
-    features = (commands, today, todos, agenda, meds, jobs, history, settings)
+    features = (commands, today, todos, enrich, agenda, meds, jobs, history, settings)
     dp.include_routers(*(m.create_router() for m in features))
     if workflow_data.get("agent") is not None:
         # Last: every message no command took becomes a proposal.

@@ -31,6 +31,14 @@ class TodoCb(CallbackData, prefix="todo"):
     todo: str
 
 
+class EnrichCb(CallbackData, prefix="enrich"):
+    """✨ on a /todos line (`ask`, `id` the todo), then the draft's card (`ok` applies, `no`
+    drops; `id` the draft)."""
+
+    op: str
+    id: str
+
+
 class JobCb(CallbackData, prefix="job"):
     op: str
     job: str
@@ -86,6 +94,29 @@ def voice_retry(record_id: uuid.UUID) -> InlineKeyboardMarkup:
 def todo_done(todos: Sequence[tuple[uuid.UUID, str]]) -> InlineKeyboardMarkup:
     rows = [[_button(f"✅ {label[:40]}", TodoCb(op="done", todo=short(i)))] for i, label in todos]
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def with_enrich_buttons(
+    markup: InlineKeyboardMarkup, todo_ids: Sequence[uuid.UUID]
+) -> InlineKeyboardMarkup:
+    """A /todos keyboard (one row per todo, in order) with ✨ at the end of each row."""
+    rows = [
+        [*row, _button("✨ Enrichir", EnrichCb(op="ask", id=short(todo_id)))]
+        for row, todo_id in zip(markup.inline_keyboard, todo_ids, strict=True)
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def enrich_card(draft_id: uuid.UUID) -> InlineKeyboardMarkup:
+    d = short(draft_id)
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                _button("✅ Appliquer", EnrichCb(op="ok", id=d)),
+                _button("❌ Ignorer", EnrichCb(op="no", id=d)),
+            ]
+        ]
+    )
 
 
 def job_buttons(job_id: uuid.UUID, *, starred: bool) -> InlineKeyboardMarkup:

@@ -82,3 +82,11 @@ UNDO_TOO_LATE = "Trop tard pour annuler (10 minutes) : modifie ou supprime depui
 ASK_CORRECTION = "✏️ Qu'est-ce que je dois changer ?"
 OOPS = "😕 Oups, quelque chose s'est mal passé de mon côté. Rien n'a été enregistré ; réessaie."
 UNSUPPORTED = "Je comprends le texte et les notes vocales ; ceci, je ne sais pas encore le lire."
+
+ENRICH_WORKING = "✨ Je prépare une proposition…"
+ENRICH_UNAVAILABLE = (
+    "✨ L'enrichissement a besoin du modèle de langue (MISTRAL_API_KEY) : "
+    "sans lui, je ne propose rien."
+)
+ENRICH_FAILED = "😕 Le modèle n'a pas pu proposer d'enrichissement ({reason}). Réessaie plus tard."
+ENRICH_DROPPED = "❌ Ignoré : la tâche n'a pas changé."

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr  # type: ignore[import-untyped]
 from icalendar import vRecur
+from pydantic import AfterValidator, Field
 
 from core.french import DAYS, MONTHS
 
@@ -54,6 +55,18 @@ def normalize(text: str) -> str:
     except (ValueError, TypeError) as exc:
         raise InvalidRecurrenceError(f"not an RFC 5545 RRULE: {exc}") from None
     return canonical
+
+
+RRule = Annotated[
+    str,
+    AfterValidator(normalize),
+    Field(
+        max_length=MAX_RULE_LENGTH + len("RRULE:"),
+        description="an RFC 5545 RRULE, without the RRULE: prefix (e.g. FREQ=WEEKLY;BYDAY=MO)",
+    ),
+]
+"""A validated rule, for every pydantic model that takes one (the agent's tool arguments, the
+REST bodies): an invalid rule is a validation error located at the field, with the reason."""
 
 
 def _parts(rule: str) -> dict[str, list[Any]]:
@@ -229,3 +242,30 @@ def _weekday_index(day: str) -> int:
 
 def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+
+
+# ---------------------------------------------------------------- for calendar apps
+
+
+def calendar_rule(rule: str, tz: ZoneInfo, *, all_day: bool) -> str:
+    """The rule as written next to a DTSTART (iCal feed, Google): RFC 5545 wants UNTIL as a
+    DATE beside a DATE, and in UTC beside a time with a zone; a rule typed "UNTIL=20261224"
+    for a timed series ends with that whole day, as `expand` reads it."""
+    parts = _parts(rule)
+    if "UNTIL" not in parts:
+        return rule
+    until = parts["UNTIL"][0]
+    value: date | datetime
+    if all_day:
+        value = _local_day(until, tz)
+    elif isinstance(until, datetime):
+        value = (until if until.tzinfo else until.replace(tzinfo=tz)).astimezone(UTC)
+    else:
+        value = datetime.combine(until, time(23, 59, 59), tzinfo=tz).astimezone(UTC)
+    return _text(parts | {"UNTIL": [value]})
+
+
+def _local_day(moment: date, tz: ZoneInfo) -> date:
+    if isinstance(moment, datetime):
+        return moment.astimezone(tz).date() if moment.tzinfo else moment.date()
+    return moment

@@ -46,6 +46,15 @@ HIGHEST_PRIORITY = len(PRIORITY_LABELS) - 1
 Energy = Literal["low", "med", "high"]
 ENERGIES: tuple[Energy, ...] = get_args(Energy)
 ENERGY_LABELS: Mapping[str, str] = {"low": "faible", "med": "moyenne", "high": "élevée"}
+# Where, or with what, a todo gets done: the contexts offered first (the owner and the
+# enrichment may write any other "@word").
+CONTEXT_LABELS: Mapping[str, str] = {
+    "@home": "à la maison",
+    "@laptop": "sur l'ordi",
+    "@phone": "au téléphone",
+    "@errands": "en course",
+    "@office": "au bureau",
+}
 
 RemoteType = Literal["remote", "hybrid", "onsite"]
 REMOTE_TYPES: tuple[RemoteType, ...] = get_args(RemoteType)
@@ -116,6 +125,8 @@ def parse_hhmm_list(value: str, *, typed: bool = False) -> tuple[time, ...]:
 # ---------------------------------------------------------------- a weekly moment
 
 WEEKDAY_CODES = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+# An event reminder rings up to a week before it (0: none).
+MAX_EVENT_REMINDER_MINUTES = 7 * 24 * 60
 _FRENCH_WEEKDAY_CODES = ("LUN", "MAR", "MER", "JEU", "VEN", "SAM", "DIM")
 
 

@@ -6,16 +6,22 @@ last exchange with Google. Keyword-only; never commit.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, DateTime, any_, delete, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.recurrence import next_after
 from store.tables import CalendarEvent, GoogleOAuthState, GoogleOAuthToken, GoogleSyncState
+
+# The id Google gives one occurrence of a series: "<series id>_<original start>".
+_OCCURRENCE_SUFFIX = re.compile(r"_\d{8}(T\d{6}Z)?")
 
 # ---------------------------------------------------------------- OAuth states
 
@@ -153,11 +159,13 @@ async def changed_events(
     *, session: AsyncSession, ending_after: datetime
 ) -> Sequence[CalendarEvent]:
     """Events to send: changed here since their last exchange (never sent included), except
-    never-sent ones that ended before `ending_after`."""
+    never-sent ones that ended before `ending_after` (a series goes whatever its first
+    occurrence's end)."""
     linked = CalendarEvent.google_event_id.is_not(None)
+    series = CalendarEvent.recurrence.is_not(None)
     stmt = (
         select(CalendarEvent)
-        .where(_changed_here(), or_(linked, CalendarEvent.ends_at > ending_after))
+        .where(_changed_here(), or_(linked, series, CalendarEvent.ends_at > ending_after))
         .order_by(CalendarEvent.starts_at, CalendarEvent.id)
     )
     return (await session.execute(stmt)).scalars().all()
@@ -187,21 +195,75 @@ async def take_remote(*, session: AsyncSession, event_id: uuid.UUID, data: dict[
 
 
 async def delete_vanished(
-    *, session: AsyncSession, kept_google_ids: Collection[str], ending_after: datetime
+    *,
+    session: AsyncSession,
+    kept_google_ids: Collection[str],
+    ending_after: datetime,
+    tz: ZoneInfo,
 ) -> list[str]:
-    """After a full listing: delete the linked rows Google no longer has (unless changed here
-    since); returns their Google ids."""
+    """After a full listing (of what ends after `ending_after`): delete the linked rows Google
+    no longer has (unless changed here since); returns their Google ids. A series is one of
+    them while it has an occurrence left after `ending_after`."""
+    stmt = select(CalendarEvent).where(
+        CalendarEvent.google_event_id.is_not(None),
+        CalendarEvent.google_event_id.not_in(list(kept_google_ids)),
+        or_(CalendarEvent.ends_at > ending_after, CalendarEvent.recurrence.is_not(None)),
+        ~_changed_here(),
+    )
+    rows = (await session.execute(stmt)).scalars().all()
+    vanished = [row.id for row in rows if _ends_after(row, ending_after, tz)]
+    return await _delete_linked(session, vanished)
+
+
+def _ends_after(event: CalendarEvent, moment: datetime, tz: ZoneInfo) -> bool:
+    if event.ends_at > moment or event.recurrence is None:
+        return event.ends_at > moment
+    length = event.ends_at - event.starts_at
+    after = moment - length
+    found = next_after(
+        event.recurrence, event.starts_at, tz, after, exdates=event.recurrence_exdates
+    )
+    return found is not None
+
+
+async def _delete_linked(session: AsyncSession, event_ids: Collection[uuid.UUID]) -> list[str]:
+    if not event_ids:
+        return []
     stmt = (
         delete(CalendarEvent)
-        .where(
-            CalendarEvent.google_event_id.is_not(None),
-            CalendarEvent.google_event_id.not_in(list(kept_google_ids)),
-            CalendarEvent.ends_at > ending_after,
-            ~_changed_here(),
-        )
+        .where(CalendarEvent.id.in_(list(event_ids)))
         .returning(CalendarEvent.google_event_id)
     )
     return [gid for gid in (await session.execute(stmt)).scalars() if gid is not None]
+
+
+async def delete_occurrence_rows(*, session: AsyncSession, series_google_id: str) -> list[str]:
+    """Delete the rows linked to single occurrences of a Google series (how its occurrences
+    were stored before series were synced as series); returns their Google ids."""
+    prefix = CalendarEvent.google_event_id.startswith(f"{series_google_id}_", autoescape=True)
+    stmt = select(CalendarEvent.id, CalendarEvent.google_event_id).where(prefix)
+    found = (await session.execute(stmt)).all()
+    occurrences = [
+        event_id
+        for event_id, google_id in found
+        if google_id and _OCCURRENCE_SUFFIX.fullmatch(google_id[len(series_google_id) :])
+    ]
+    return await _delete_linked(session, occurrences)
+
+
+async def skip_remote_occurrence(
+    *, session: AsyncSession, event_id: uuid.UUID, occurrence_start: datetime
+) -> None:
+    """An occurrence cancelled in Google becomes an exception date here; not a change made
+    here (the sync marks stay), so it is not sent back."""
+    moment = occurrence_start.astimezone(UTC)
+    known = literal(moment, DateTime(timezone=True)) == any_(CalendarEvent.recurrence_exdates)
+    stmt = (
+        update(CalendarEvent)
+        .where(CalendarEvent.id == event_id, ~known)
+        .values(recurrence_exdates=func.array_append(CalendarEvent.recurrence_exdates, moment))
+    )
+    await session.execute(stmt)
 
 
 async def mark_sent(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import datetime
 from ipaddress import IPv4Network, IPv6Network
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -81,3 +82,34 @@ class WebhookRegistration:
 # `ordinarthur-os set-webhook` as a call (app/telegram.py), for `POST /telegram/set-webhook`.
 RegisterWebhook = Callable[[], Coroutine[Any, Any, WebhookRegistration]]
 TELEGRAM_SET_WEBHOOK: web.AppKey[RegisterWebhook] = web.AppKey("telegram_set_webhook")
+
+
+@dataclass(frozen=True)
+class ServiceFacts:
+    """What the composition root knows of the environment, for `GET /status`. Only whether
+    a secret is set, never its value."""
+
+    telegram_configured: bool = False
+    telegram_webhook: bool = False  # False: long polling
+    telegram_owner_id: int | None = None
+    model_configured: bool = False
+    model_name: str | None = None
+    stt_configured: bool = False
+    stt_model: str | None = None
+    database_embedded: bool = True
+
+
+SERVICE_FACTS = web.AppKey("service_facts", ServiceFacts)
+
+
+@dataclass(frozen=True)
+class SchedulerState:
+    """The scheduler as `GET /status` shows it: leader or not, and when each timer fires next
+    (by job id; whatever jobs the scheduler has)."""
+
+    leader: bool
+    next_runs: dict[str, datetime]
+
+
+# Set by the composition root once the scheduler runs (app/scheduler.py).
+SCHEDULER_STATE: web.AppKey[Callable[[], SchedulerState]] = web.AppKey("scheduler_state")

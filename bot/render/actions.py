@@ -24,6 +24,7 @@ FUNCTIONS = {
     "add_project_step": "étape",
     "create_calendar_event": "événement",
     "toggle_daily_checkin": "médicaments",
+    "enrich_todo": "enrichissement",
 }
 
 

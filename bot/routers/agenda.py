@@ -22,7 +22,7 @@ async def show_agenda(
     start = datetime.combine(clock.today(), time(), tzinfo=clock.tz)
     end = datetime.combine(clock.today() + timedelta(days=8), time(), tzinfo=clock.tz)
     async with sessionmaker() as session:
-        events = list(await agenda.list_events(session=session, start=start, end=end))
+        events = await agenda.list_occurrences(session=session, start=start, end=end, tz=clock.tz)
     if not events:
         await message.answer(texts.NO_EVENTS)
         return

@@ -1,4 +1,4 @@
-"""/todos: open todos with a ✅ button each."""
+"""/todos: open todos with a ✅ button each, and ✨ to enrich one (bot/routers/enrich.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from agent.service import AgentService
 from bot import texts
-from bot.keyboards import TodoCb, todo_done
+from bot.keyboards import TodoCb, todo_done, with_enrich_buttons
 from bot.render.todos import todo_line
+from bot.routers.enrich import enrich_available
 from bot.sending import answer
 from store import todos
 from store.clock import Clock
@@ -21,7 +23,10 @@ SHOWN = 20
 
 
 async def list_todos(
-    message: Message, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock
+    message: Message,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    agent: AgentService | None = None,
 ) -> None:
     async with sessionmaker() as session:
         open_todos = list(await todos.list_open_todos(session=session))
@@ -31,9 +36,10 @@ async def list_todos(
     shown = open_todos[:SHOWN]
     lines = [f"<b>📋 Tâches ouvertes ({len(open_todos)})</b>"]
     lines += [todo_line(t, clock) for t in shown]
-    await answer(
-        message, "\n".join(lines), reply_markup=todo_done([(t.id, t.title) for t in shown])
-    )
+    markup = todo_done([(t.id, t.title) for t in shown])
+    if enrich_available(agent):
+        markup = with_enrich_buttons(markup, [t.id for t in shown])
+    await answer(message, "\n".join(lines), reply_markup=markup)
 
 
 async def mark_done(

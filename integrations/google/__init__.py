@@ -16,11 +16,16 @@ load only with the modules that do the work:
     410, everything that ends after now - 30 days; then linked rows Google no longer has are
     deleted). Events are matched by `google_event_id`; new ones come in with source 'google',
     cancelled ones are deleted here. An all-day event (`date`) runs from local midnight to
-    local midnight in TIMEZONE; a timed one keeps its instant, whatever its zone.
+    local midnight in TIMEZONE; a timed one keeps its instant, whatever its zone. A series
+    comes once (`singleEvents=False`), its RRULE and EXDATE lines into `recurrence` and
+    `recurrence_exdates`; an occurrence cancelled there becomes an exception date here; a
+    changed or moved occurrence is logged and left (the series shows it at its original time).
   - push: every row changed here since its last exchange (see `store.google`), new ones with a
     Google id made from their own uuid: a push whose answer was lost is found again (409)
-    rather than duplicated. Then the ids of rows deleted here, which a trigger records
-    (migration 0002) whatever deleted them: the route, the agent's undo, the bot.
+    rather than duplicated. A series goes as one recurring event (RRULE, EXDATE in TIMEZONE,
+    the start's `timeZone` TIMEZONE so that Google repeats it at the same wall-clock time).
+    Then the ids of rows deleted here, which a trigger records (migration 0002) whatever
+    deleted them: the route, the agent's undo, the bot.
   - conflict (changed on both sides since the last exchange): the later change wins, Google's
     `updated` against our `updated_at`; checked at pull, and at push against Google's copy.
   Each phase writes in one transaction after its network calls: a failure keeps every local

@@ -36,7 +36,7 @@ CALENDAR_NAME = "ordinarthur-os"
 # httplib2 waits for ever by default; a hung Google must not hold the sync lock for ever.
 HTTP_TIMEOUT = 30
 # What a push writes; the rest of Google's copy (reminders, colour, guests) is kept.
-MANAGED = frozenset({"summary", "description", "location", "start", "end", "status"})
+MANAGED = frozenset({"summary", "description", "location", "start", "end", "status", "recurrence"})
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -101,7 +101,9 @@ class Remote:
             answer = self.events.list(
                 calendarId=calendar_id,
                 showDeleted=True,
-                singleEvents=True,
+                # Series as one event each (with their RRULE), and their changed or cancelled
+                # occurrences as exceptions: a series is one row here.
+                singleEvents=False,
                 maxResults=250,
                 pageToken=page,
                 **params,

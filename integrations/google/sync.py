@@ -124,6 +124,7 @@ class GoogleCalendarLink:
                     session=session,
                     kept_google_ids=[item["id"] for item in changes.items],
                     ending_after=since,
+                    tz=self.tz,
                 )
             # The deletion trigger took these for deletions to send: Google has them deleted.
             await google_store.forget_deletions(

@@ -10,6 +10,7 @@ from aiohttp import FormData, web
 from aiohttp.test_utils import TestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from agent.actions import ARGS_MODELS
 from store.clock import FrozenClock
 from store.tables import AiAction, Todo
 from tests.agent.conftest import all_rows, count
@@ -196,6 +197,20 @@ async def test_openapi_describes_the_ai_routes_with_the_argument_models(
     ):
         assert name in schemas
     assert schemas["CreateTodoArgs"]["properties"]["priority"]["anyOf"][0]["maximum"] == 3
+
+
+async def test_the_action_schemas_are_the_argument_models_edits_are_checked_with(
+    client: Client, auth: dict[str, str]
+) -> None:
+    assert (await client.get("/ai/action-schemas")).status == 401
+    response = await client.get("/ai/action-schemas", headers=auth)
+    assert response.status == 200
+    schemas = await response.json()
+    assert schemas == {fn: model.model_json_schema() for fn, model in ARGS_MODELS.items()}
+    todo = schemas["create_todo"]
+    assert todo["required"] == ["title"]
+    assert todo["properties"]["due_at"]["anyOf"][0]["format"] == "date-time"
+    assert todo["additionalProperties"] is False
 
 
 def test_a_browser_blob_gets_a_file_name_groq_can_read() -> None:

@@ -109,7 +109,9 @@ async def test_without_telegram_the_leader_still_syncs_google(
     async with sessionmaker() as session:
         events = await agenda.list_events(session=session)
     assert [(e.title, e.starts_at, e.source) for e in events] == [("Dentiste", start, "google")]
-    skipped = [r.message for r in caplog.records if "skipped" in r.message]
+    skipped = [
+        r.message for r in caplog.records if r.name == "app.scheduler" and "skipped" in r.message
+    ]
     assert skipped == [
         "scheduler: morning digest skipped, no Telegram bot (TELEGRAM_BOT_TOKEN is not set)",
         "scheduler: medication reminders skipped, no Telegram bot (TELEGRAM_BOT_TOKEN is not set)",

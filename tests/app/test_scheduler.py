@@ -178,9 +178,9 @@ async def test_two_schedulers_send_once_and_the_survivor_takes_over(
     assert (len(digests(tg)), len(reminders(tg))) == (1, 1)
 
     # The leader's process dies: its loop stops and its database connection goes with it.
-    assert first._task is not None and first._lock_conn is not None
+    assert first._task is not None and first.lock.conn is not None
     first._task.cancel()
-    pid = first._lock_conn.get_server_pid()
+    pid = first.lock.conn.get_server_pid()
     admin = await asyncpg.connect(to_libpq_url(pg_url))
     await admin.execute("select pg_terminate_backend($1)", pid)
     await admin.close()
@@ -195,14 +195,12 @@ async def test_a_leader_that_loses_its_connection_steps_down(
     scheduler = make_scheduler(clock)
     await scheduler.start()
     await until(lambda: scheduler.is_leader)
-    assert scheduler._lock_conn is not None
-    pid = scheduler._lock_conn.get_server_pid()
+    assert scheduler.lock.conn is not None
+    pid = scheduler.lock.conn.get_server_pid()
     admin = await asyncpg.connect(to_libpq_url(pg_url))
     await admin.execute("select pg_terminate_backend($1)", pid)
     await admin.close()
-    await until(
-        lambda: scheduler._lock_conn is None or scheduler._lock_conn.get_server_pid() != pid
-    )
+    await until(lambda: scheduler.lock.conn is None or scheduler.lock.conn.get_server_pid() != pid)
     await until(lambda: scheduler.is_leader)  # alone, it takes the lock back
 
 

@@ -11,11 +11,14 @@ import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from playwright.async_api import Browser, Page, async_playwright
+from pydantic import SecretStr
+from pydantic_ai.models import override_allow_model_requests
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.main import create_app
 from app.settings import Settings
 from store.clock import FrozenClock
+from tests.fakes.mistral import Behaviour, FakeMistral, ToolCalls
 from tests.web.browser import ARGS, chromium_or_fail, open_page, serving
 
 Client = TestClient[web.Request, web.Application]
@@ -96,3 +99,48 @@ async def page(browser: Browser, clock: FrozenClock) -> AsyncIterator[Page]:
     """A desktop-sized page in Paris, at the clock fixture's "now"."""
     async with open_page(browser, clock) as page:
         yield page
+
+
+# ---------------------------------------------------------------- the PWA with a language model
+
+# What the fake Mistral drafts for any todo (`POST /todos/{id}/ai-enrich`).
+ENRICH_DRAFT = {
+    "description": "Relire les chiffres du **trimestre** avant l'envoi.",
+    "checklist": ["Exporter les chiffres", "Relire avec Léa"],
+    "energy": "high",
+    "context": "@laptop",
+    "tags": ["rapport"],
+    "verification_steps": ["Léa a accusé réception"],
+}
+
+
+def model_answer(request: dict[str, Any]) -> Behaviour:
+    """An enrichment draft when asked for one (the output tool `final_result`), else one todo
+    for whatever the palette or 🎤 sent."""
+    tools = {t["function"]["name"] for t in request.get("tools") or []}
+    if "final_result" in tools:
+        return ToolCalls([("final_result", ENRICH_DRAFT)])
+    todo = {"title": "Acheter du pain", "due_at": "2026-11-26T09:00:00+01:00"}
+    return ToolCalls([("create_todo", todo)])
+
+
+@pytest.fixture
+async def mistral() -> AsyncIterator[FakeMistral]:
+    async with FakeMistral.start(responder=model_answer) as fake:
+        yield fake
+
+
+@pytest.fixture
+async def model_base_url(
+    settings: Settings,
+    clock: FrozenClock,
+    sessionmaker: async_sessionmaker[AsyncSession],  # noqa: ARG001 - starts from an empty db
+    mistral: FakeMistral,
+) -> AsyncIterator[str]:
+    """The real app on a loopback port, with Mistral (the fake) as its language model."""
+    settings = settings.model_copy(
+        update={"mistral_api_key": SecretStr(mistral.api_key), "mistral_base_url": mistral.url}
+    )
+    with override_allow_model_requests(True):
+        async with serving(create_app(settings, clock=clock, run_migrations=False)) as url:
+            yield url

@@ -272,3 +272,33 @@ def png_size(data: bytes) -> tuple[int, int]:
         pos += 12 + length
     assert zlib.decompress(idat)
     return size
+
+
+# ---------------------------------------------------------------- fonts
+
+FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}")
+
+
+async def test_the_fonts_are_ours_latin_swapped_served_and_precached(client: Client) -> None:
+    css = await (await client.get("/app/app.css")).text()
+    faces = FONT_FACE.findall(css)
+    families = {re.search(r'font-family:\s*"([^"]+)"', f).group(1) for f in faces}  # type: ignore[union-attr]
+    assert families == {"Inter Tight", "Space Mono"}
+    assert all("font-display: swap" in f for f in faces)
+    urls = [re.search(r"url\(([^)]+)\)", f).group(1) for f in faces]  # type: ignore[union-attr]
+    assert all(
+        u.startswith("/app/fonts/") and "-latin-" in u and "-latin-ext-" not in u for u in urls
+    )
+    assert "http" not in css  # no CDN
+    sw = await (await client.get("/app/sw.js")).text()
+    precache = json.loads(sw.partition("\n")[0].removeprefix("const BUILD = ").removesuffix(";"))
+    for url in urls:
+        body = await fetch_bytes(client, url, "font/woff2")
+        assert body[:4] == b"wOF2", url
+        assert url in precache["precache"], url
+    on_disk = sorted(p.name for p in (PWA_DIR / "fonts").glob("*.woff2"))
+    assert sorted(PurePosixPath(u).name for u in urls) == on_disk  # every file is used
+    assert sum((PWA_DIR / "fonts" / name).stat().st_size for name in on_disk) < 150_000
+    for licence in ("LICENSE-inter-tight.txt", "LICENSE-space-mono.txt"):
+        text = await (await client.get(f"/app/fonts/{licence}")).text()
+        assert "SIL Open Font License" in text

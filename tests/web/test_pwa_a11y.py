@@ -15,10 +15,20 @@ from pathlib import Path
 from typing import Any
 
 from playwright.async_api import Browser, Page
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from store.clock import FrozenClock
-from store.tables import CalendarEvent, DailyCheckin, Job, Project, ProjectIdea, ProjectStep, Todo
+from store.tables import (
+    CalendarEvent,
+    DailyCheckin,
+    Job,
+    JobSearchCriteria,
+    Project,
+    ProjectIdea,
+    ProjectStep,
+    Todo,
+)
 from tests.conftest import PARIS
 from tests.web.browser import (
     DESKTOP,
@@ -34,9 +44,11 @@ from tests.web.browser import (
 BLOCKING = {"serious", "critical"}
 
 
-async def seed(sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenClock) -> str:
+async def seed(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenClock
+) -> tuple[str, str]:
     """A bit of everything each view can show (late, done, starred, Google, skipped…); the
-    project's id."""
+    project's id and a job offer's."""
     now = clock.now()
     today = now.date()
 
@@ -56,6 +68,15 @@ async def seed(sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenCloc
                     tags=["boulot"],
                     due_at=at(today - timedelta(days=1), 18),
                     created_at=now,
+                    # Everything its own page shows (/app/todos/{id}).
+                    description="Pour le comité de lundi.",
+                    checklist=[{"text": "Plan", "done": True}, {"text": "Relire", "done": False}],
+                    energy="med",
+                    context="@office",
+                    ticket_url="https://tickets.example/42",
+                    verification_steps=["Envoyé à Léa"],
+                    recurrence="FREQ=WEEKLY;BYDAY=FR",
+                    ai_enriched=True,
                 ),
                 Todo(
                     title="Appeler le plombier",
@@ -110,11 +131,13 @@ async def seed(sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenCloc
                     )
                     for n in range(1, 12)
                 ),
-                Job(
+                JobSearchCriteria(name="Python", titles=["python"], remote_types=["remote"]),
+                starred := Job(
                     source="wttj",
                     source_url="https://example.org/1",
                     title="Dev Python",
                     company="Acme",
+                    description="Une équipe de cinq.\n\nDu Python, du PostgreSQL.",
                     location="Paris",
                     remote_type="remote",
                     salary_min=55000,
@@ -136,7 +159,7 @@ async def seed(sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenCloc
                 ),
             ]
         )
-    return str(project.id)
+    return str(project.id), str(starred.id)
 
 
 async def palette_open(page: Page) -> None:
@@ -151,6 +174,11 @@ async def modal_open(page: Page) -> None:
     await page.wait_for_selector("#proposed-actions")
 
 
+async def modal_edit(page: Page) -> None:
+    await page.click("#proposed-actions .edit-btn")
+    await page.wait_for_selector("#proposed-actions .edit-form")
+
+
 async def modal_done(page: Page) -> None:
     await page.click("#proposal-confirm")
     await page.wait_for_selector("#action-results")
@@ -161,28 +189,79 @@ async def close_dialog(page: Page) -> None:
     await page.wait_for_selector(".overlay", state="detached")
 
 
-def views(project_id: str) -> list[tuple[str, str, str]]:
+async def report_id(sessionmaker: async_sessionmaker[AsyncSession]) -> str:
+    """The seeded todo that holds every field."""
+    async with sessionmaker() as session:
+        todo = await session.scalar(select(Todo).where(Todo.title == "Rendre le rapport"))
+    assert todo is not None
+    return str(todo.id)
+
+
+def views(project_id: str, todo_id: str, job_id: str) -> list[tuple[str, str, str]]:
     """(name, path, what shows once its data is drawn)."""
     return [
         ("dashboard", "/app/", "#today-todos li.todo"),
         ("todos", "/app/todos", "#todo-list li.todo"),
+        ("todo", f"/app/todos/{todo_id}", "#todo-checklist li.done"),
         ("projects", "/app/projects", "#project-list li.item"),
         ("kanban", f"/app/projects/{project_id}", "#board .card"),
         ("agenda", "/app/agenda", "#week .ev"),
         ("health", "/app/health", "#heatmap .cell.on"),
-        ("jobs", "/app/jobs", "#job-list li.job"),
+        ("jobs", "/app/jobs", "#place-chips [data-place]"),
+        ("job", f"/app/jobs/{job_id}", "#job-description"),
         ("settings", "/app/settings", "#journal"),
+        ("criteria", "/app/settings/jobs", "#criteria-list li.item"),
+        ("account", "/app/settings/account", "#status .meta"),
     ]
+
+
+async def enrich_draft_open(page: Page) -> None:
+    """The todo's page, then ✨ Enrichir: the model's draft for review."""
+    await page.click("#todo-enrich")
+    await page.wait_for_selector("#enrich-draft")
+
+
+async def agenda_day(page: Page) -> None:
+    await go(page, "/app/agenda")
+    await page.click("[data-mode=day]")
+    await page.wait_for_selector("#dayview .slot")
+    await page.wait_for_selector("#now-line")
+
+
+async def agenda_week(page: Page) -> None:
+    await page.click("[data-mode=week]")  # the mode is kept while the app is open
+
+
+async def todos_offline(page: Page) -> None:
+    """A list read offline, with its age."""
+    await page.wait_for_function("() => document.documentElement.dataset.listsKept")
+    await page.context.set_offline(True)
+    await go(page, "/app/todos")
+    await page.wait_for_selector("#data-age .stale")
+
+
+async def back_online(page: Page) -> None:
+    await page.context.set_offline(False)
+
+
+Step = Callable[[Page], Awaitable[None]]
+# States reached by doing something, after the views: (name, how, and how to leave it).
+STATES: list[tuple[str, Step, Step]] = [
+    ("agenda-day", agenda_day, agenda_week),
+    ("todos-offline", todos_offline, back_online),
+]
 
 
 async def test_axe_finds_nothing_serious_on_any_view_phone_or_desktop(
     browser: Browser,
-    base_url: str,
+    model_base_url: str,  # a language model (the fake Mistral), for ✨ Enrichir's draft
     clock: FrozenClock,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
+    base_url = model_base_url
     source = axe_source()
-    project_id = await seed(sessionmaker, clock)
+    project_id, job_id = await seed(sessionmaker, clock)
+    todo_id = await report_id(sessionmaker)
     found: dict[str, list[dict[str, Any]]] = {}
 
     async def audit(page: Page, name: str) -> None:
@@ -200,6 +279,7 @@ async def test_axe_finds_nothing_serious_on_any_view_phone_or_desktop(
         dialogs: list[tuple[str, Callable[[Page], Awaitable[None]]]] = [
             ("palette", palette_open),
             ("modal", modal_open),
+            ("modal-edit", modal_edit),
             ("modal-done", modal_done),
         ]
         for viewport in (PHONE, DESKTOP):
@@ -210,10 +290,18 @@ async def test_axe_finds_nothing_serious_on_any_view_phone_or_desktop(
                 await opening(page)
                 await audit(page, name)
             await close_dialog(page)
-            for name, path, ready in views(project_id):
+            for name, path, ready in views(project_id, todo_id, job_id):
                 await go(page, path)
                 await page.wait_for_selector(ready)
                 await audit(page, name)
+                if name == "todo":
+                    await enrich_draft_open(page)
+                    await audit(page, "enrich-draft")
+                    await close_dialog(page)
+            for name, reach, leave in STATES:
+                await reach(page)
+                await audit(page, name)
+                await leave(page)
 
     if os.environ.get("AXE_REPORT"):
         counts = {
@@ -230,7 +318,7 @@ async def test_axe_finds_nothing_serious_on_any_view_phone_or_desktop(
         for view, violations in found.items()
     }
     assert {view: v for view, v in blocking.items() if v} == {}
-    assert len(found) == 2 * 12  # every view was audited at both widths
+    assert len(found) == 2 * 20  # every view was audited at both widths
 
 
 # ---------------------------------------------------------------- the keyboard alone
@@ -278,9 +366,9 @@ async def test_every_control_reached_with_tab_shows_its_focus(
     clock: FrozenClock,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    project_id = await seed(sessionmaker, clock)
+    project_id, job_id = await seed(sessionmaker, clock)
     await sign_in(page, base_url, ready="#today-todos li.todo")
-    for _name, path, ready in views(project_id):
+    for _name, path, ready in views(project_id, await report_id(sessionmaker), job_id):
         if path == "/app/settings":
             ready = "#settings-form"  # the agent's journal is empty here
         await go(page, path)

@@ -45,7 +45,7 @@ async def test_onboarding_then_a_todo_made_in_the_ui_is_in_the_database(
     await page.click("#todo-form button[type=submit]")
     await page.wait_for_selector("#todo-list li.todo:not(.pending) >> text=Acheter des piles")
     [todo] = await todos_titled(sessionmaker, "Acheter des piles")
-    assert todo.status == "todo"
+    assert todo.status == "inbox"  # no status picked: the Inbox (issue 16, item 8)
 
     await page.click("#todo-list li.todo input.check")
     await page.wait_for_selector("#todo-list >> text=Rien à faire")  # left the active ones

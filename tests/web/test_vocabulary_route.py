@@ -32,3 +32,11 @@ def test_the_pwa_keeps_no_copy_of_the_labels() -> None:
     sources = "\n".join(p.read_text() for p in pwa.rglob("*.js"))
     for label in ("urgente", "Hybride", "Sur site", "Revue", "Archivée"):
         assert label not in sources, label
+
+
+async def test_meta_offers_the_contexts_a_todo_is_done_in(api: ApiClient) -> None:
+    meta = await api.get("/meta")
+    assert meta["contexts"][:2] == [
+        {"value": "@home", "label": "à la maison"},
+        {"value": "@laptop", "label": "sur l'ordi"},
+    ]

@@ -1,22 +1,50 @@
-"""Calendar events (CRUD, listed by window) and the owner's iCal feed."""
+"""Calendar events (CRUD, listed by window, one occurrence of a series deleted) and the
+owner's iCal feed.
+
+A series is one row (its `starts_at`/`ends_at` are the first occurrence's) with an RRULE in
+`recurrence`; listed for a window, it is one item per occurrence, each with the series' `id`
+and its own `occurrence_start`, `starts_at` and `ends_at`.
+"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Self
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Self
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, model_validator
 from pydantic.experimental.missing_sentinel import MISSING
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.recurrence import RRule, describe
+from core.vocabulary import MAX_EVENT_REMINDER_MINUTES
 from store import agenda
 from store.clock import Clock
+from store.tables import CalendarEvent
 from web.api import Api
 from web.errors import NotFound
-from web.models import In, Instant, Out, QueryInstant, Text, Title, many
+from web.models import In, Instant, Out, QueryInstant, Text, Title
 
 api = Api("agenda")
+
+# The longest window listed at once: a year and a month (an hourly series gives some 10,000
+# items; a window with one bound only reaches this far from it).
+MAX_WINDOW = timedelta(days=400)
+
+ReminderMinutes = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=MAX_EVENT_REMINDER_MINUTES,
+        description="minutes before each occurrence to remind; 0: never, null: the default",
+    ),
+]
+RecurrenceField = Annotated[
+    RRule,
+    Field(description="RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=MO; null: a one-off event"),
+]
 
 
 class EventIn(In):
@@ -26,6 +54,8 @@ class EventIn(In):
     starts_at: Instant
     ends_at: Instant
     all_day: bool = False
+    recurrence: RecurrenceField | None = None
+    reminder_minutes: ReminderMinutes | None = None
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Self:
@@ -43,6 +73,8 @@ class EventPatch(In):
     starts_at: Instant | MISSING = MISSING
     ends_at: Instant | MISSING = MISSING
     all_day: bool | MISSING = MISSING
+    recurrence: RecurrenceField | None | MISSING = MISSING
+    reminder_minutes: ReminderMinutes | None | MISSING = MISSING
 
 
 class EventOut(Out):
@@ -57,49 +89,147 @@ class EventOut(Out):
     source: str
     created_at: datetime
     updated_at: datetime
+    recurrence: str | None
+    recurrence_text: str | None = Field(description="the rule in French words")
+    recurrence_exdates: list[datetime] = Field(description="occurrences left out of the series")
+    reminder_minutes: int | None
+
+
+class OccurrenceOut(EventOut):
+    """One occurrence: `id` is the event's (the series'), `starts_at`/`ends_at` this
+    occurrence's; a one-off event is its own single occurrence."""
+
+    occurrence_start: datetime
+
+
+_COLUMNS = tuple(name for name in EventOut.model_fields if name != "recurrence_text")
+
+
+def _fields(event: CalendarEvent, tz: ZoneInfo) -> dict[str, Any]:
+    data = {name: getattr(event, name) for name in _COLUMNS}
+    data["recurrence_exdates"] = sorted(m.astimezone(UTC) for m in event.recurrence_exdates)
+    data["recurrence_text"] = (
+        describe(event.recurrence, event.starts_at, tz, all_day=event.all_day)
+        if event.recurrence
+        else None
+    )
+    return data
+
+
+def event_out(event: CalendarEvent, tz: ZoneInfo) -> EventOut:
+    return EventOut.model_validate(_fields(event, tz))
+
+
+def occurrences_out(found: Iterable[agenda.Occurrence], tz: ZoneInfo) -> list[OccurrenceOut]:
+    rows: dict[uuid.UUID, dict[str, Any]] = {}  # a series' fields, once for all its occurrences
+    items = []
+    for occurrence in found:
+        event = occurrence.event
+        fields = rows.get(event.id) or rows.setdefault(event.id, _fields(event, tz))
+        start = occurrence.occurrence_start.astimezone(UTC)
+        end = occurrence.occurrence_end.astimezone(UTC)
+        items.append(fields | {"starts_at": start, "ends_at": end, "occurrence_start": start})
+    return [OccurrenceOut.model_validate(item) for item in items]
 
 
 class EventWindow(In):
-    """Events overlapping [from, to)."""
+    """Occurrences overlapping [from, to)."""
 
     start: QueryInstant | None = Field(None, alias="from")
     end: QueryInstant | None = Field(None, alias="to")
 
+    @model_validator(mode="after")
+    def _bounded(self) -> Self:
+        if self.start is not None and self.end is not None and self.end - self.start > MAX_WINDOW:
+            raise ValueError(f"the window is longer than {MAX_WINDOW.days} days")
+        return self
+
 
 @api.get("/agenda/events")
-async def list_events(session: AsyncSession, query: EventWindow) -> list[EventOut]:
-    """Events overlapping the window, in start order."""
-    events = await agenda.list_events(session=session, start=query.start, end=query.end)
-    return many(EventOut, events)
+async def list_events(
+    session: AsyncSession, clock: Clock, query: EventWindow
+) -> list[OccurrenceOut]:
+    """Every occurrence overlapping [from, to) (at most 400 days; one bound alone reaches 400
+    days from it), in start order: one-off events, and each occurrence of a series. Without
+    either bound: every event once, a series at its first occurrence."""
+    tz = clock.tz
+    if query.start is None and query.end is None:
+        events = await agenda.list_events(session=session)
+        first = (agenda.Occurrence(e, e.starts_at, e.ends_at) for e in events)
+        return occurrences_out(first, tz)
+    start, end = _window(query.start, query.end)
+    found = await agenda.list_occurrences(session=session, start=start, end=end, tz=tz)
+    return occurrences_out(found, tz)
+
+
+def _window(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
+    if start is None:
+        assert end is not None
+        return end - MAX_WINDOW, end
+    return start, end or start + MAX_WINDOW
 
 
 @api.post("/agenda/events", status=201)
 async def create_event(session: AsyncSession, clock: Clock, body: EventIn) -> EventOut:
-    """Create an event."""
+    """Create an event; with `recurrence`, a series."""
     event = await agenda.create_event(session=session, data=body.model_dump(), now=clock.now())
-    return EventOut.model_validate(event)
+    return event_out(event, clock.tz)
 
 
 @api.get("/agenda/events/{event_id}")
-async def get_event(session: AsyncSession, event_id: uuid.UUID) -> EventOut:
-    """One event."""
-    return EventOut.model_validate(await agenda.get_event(session=session, event_id=event_id))
+async def get_event(session: AsyncSession, clock: Clock, event_id: uuid.UUID) -> EventOut:
+    """One event (a series: its first occurrence, its rule and exception dates)."""
+    return event_out(await agenda.get_event(session=session, event_id=event_id), clock.tz)
 
 
 @api.patch("/agenda/events/{event_id}")
 async def update_event(
     session: AsyncSession, clock: Clock, event_id: uuid.UUID, body: EventPatch
 ) -> EventOut:
-    """Change the fields given."""
+    """Change the fields given (of a whole series); `recurrence: null` ends a series' repeats,
+    leaving its first occurrence."""
     data = body.model_dump(exclude_unset=True)
+    if "recurrence" in data and data["recurrence"] is None:
+        data["recurrence_exdates"] = []
     event = await agenda.update_event(
         session=session, event_id=event_id, data=data, now=clock.now()
     )
-    return EventOut.model_validate(event)
+    return event_out(event, clock.tz)
+
+
+class DeleteQuery(In):
+    occurrence: QueryInstant | None = Field(
+        None, description="only this occurrence of a series (its `occurrence_start`)"
+    )
 
 
 @api.delete("/agenda/events/{event_id}")
-async def delete_event(session: AsyncSession, event_id: uuid.UUID) -> None:
-    """Delete an event."""
-    if not await agenda.delete_event(session=session, event_id=event_id):
+async def delete_event(
+    session: AsyncSession, clock: Clock, event_id: uuid.UUID, query: DeleteQuery
+) -> None:
+    """Delete an event, a whole series; with `occurrence`, only that occurrence of a series
+    (it becomes an exception date; the one occurrence of a one-off event deletes it)."""
+    if query.occurrence is not None:
+        await _delete_occurrence(session, clock, event_id, query.occurrence)
+    elif not await agenda.delete_event(session=session, event_id=event_id):
         raise NotFound(f"event {event_id} not found")
+
+
+async def _delete_occurrence(
+    session: AsyncSession, clock: Clock, event_id: uuid.UUID, occurrence: datetime
+) -> None:
+    event = await agenda.get_event(session=session, event_id=event_id)
+    if event.recurrence is None:
+        if event.starts_at != occurrence:
+            raise NotFound(f"event {event_id} has no occurrence at {occurrence.isoformat()}")
+        await agenda.delete_event(session=session, event_id=event_id)
+        return
+    skipped = await agenda.skip_occurrence(
+        session=session,
+        event_id=event_id,
+        occurrence_start=occurrence,
+        tz=clock.tz,
+        now=clock.now(),
+    )
+    if skipped is None:
+        raise NotFound(f"event {event_id} has no occurrence at {occurrence.isoformat()}")

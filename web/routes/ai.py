@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from aiohttp import BodyPartReader, web
 from pydantic import BaseModel, Discriminator, Field, RootModel, Tag
 
-from agent.actions import ActionCall, ProposedAction
+from agent.actions import ARGS_MODELS, ActionCall, ProposedAction
 from agent.errors import (
     EmptyMessageError,
     InvalidEditError,
@@ -348,3 +348,10 @@ async def ai_undo(request: web.Request, body: ProposalIdIn) -> ResultsOut:
 async def ai_actions(request: web.Request, query: ActionsQuery) -> list[ActionRecord]:
     """The audit trail of proposed actions, newest first."""
     return await _agent(request).list_actions(limit=query.limit, before=query.before)
+
+
+@api.get("/ai/action-schemas")
+async def ai_action_schemas() -> dict[str, dict[str, Any]]:
+    """The JSON schema of each action's arguments, by action name: the models every edit is
+    validated with (the PWA builds its "Éditer" forms from them)."""
+    return {fn: model.model_json_schema() for fn, model in ARGS_MODELS.items()}

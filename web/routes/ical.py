@@ -14,9 +14,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vRecur
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.recurrence import calendar_rule
 from store import agenda
 from store.tables import CalendarEvent
 from web.api import Api
@@ -42,7 +43,7 @@ def _vevent(event: CalendarEvent, tz: ZoneInfo) -> Event:
     end: date | datetime = event.ends_at.astimezone(tz)
     if event.all_day:
         start, end = _all_day_span(event, tz)
-    return Event.new(
+    vevent = Event.new(
         uid=f"{event.id}@ordinarthur-os",
         summary=event.title,
         description=event.description,
@@ -53,6 +54,24 @@ def _vevent(event: CalendarEvent, tz: ZoneInfo) -> Event:
         created=event.created_at,
         last_modified=event.updated_at,
     )
+    if event.recurrence is not None:
+        _add_recurrence(vevent, event, tz)
+    return vevent
+
+
+def _add_recurrence(vevent: Event, event: CalendarEvent, tz: ZoneInfo) -> None:
+    assert event.recurrence is not None
+    rule = calendar_rule(event.recurrence, tz, all_day=event.all_day)
+    vevent.add("rrule", vRecur.from_ical(rule))
+    if event.recurrence_exdates:
+        moments = sorted(event.recurrence_exdates)
+        # An exception date has the type and zone of DTSTART (RFC 5545 3.8.5.1).
+        exdates: list[date] | list[datetime] = (
+            [m.astimezone(tz).date() for m in moments]
+            if event.all_day
+            else [m.astimezone(tz) for m in moments]
+        )
+        vevent.add("exdate", exdates)
 
 
 def render_calendar(events: Sequence[CalendarEvent], tz: ZoneInfo) -> bytes:

@@ -38,12 +38,17 @@ _TYPES = {
     ".json": "application/json; charset=utf-8",
     ".svg": "image/svg+xml",
     ".png": "image/png",
+    ".woff2": "font/woff2",
+    ".txt": "text/plain; charset=utf-8",
 }
-_COMPRESSIBLE = {".html", ".js", ".css", ".webmanifest", ".json", ".svg"}
+_COMPRESSIBLE = {".html", ".js", ".css", ".webmanifest", ".json", ".svg", ".txt"}
+# Served (the fonts' licences go with them) but not precached: the app never reads them.
+_NOT_PRECACHED = {".txt"}
 # The URLs are not versioned: browsers revalidate (a 304 by ETag) and the service worker's
-# precache is what makes repeat visits instant. Icons hardly ever change.
+# precache is what makes repeat visits instant. Icons and fonts hardly ever change.
 _REVALIDATE = "no-cache"
 _IMAGES = "public, max-age=604800"
+_LONG_LIVED = {".png", ".woff2"}
 # The bearer lives in localStorage, so no script but ours may ever run on these pages.
 _CSP = "; ".join(
     (
@@ -81,7 +86,7 @@ def _asset(name: str, body: bytes) -> Asset:
         body=body,
         gzipped=gzipped,
         content_type=_TYPES[suffix],
-        cache_control=_IMAGES if suffix == ".png" else _REVALIDATE,
+        cache_control=_IMAGES if suffix in _LONG_LIVED else _REVALIDATE,
         etag=hashlib.sha256(body).hexdigest()[:20],
     )
 
@@ -99,7 +104,11 @@ def _build_line(files: dict[str, bytes]) -> bytes:
     for name, body in files.items():
         if name != SERVICE_WORKER:
             digest.update(name.encode() + b"\0" + hashlib.sha256(body).digest())
-    precache = [PREFIX] + [PREFIX + name for name in files if name not in (SHELL, SERVICE_WORKER)]
+    precache = [PREFIX] + [
+        PREFIX + name
+        for name in files
+        if name not in (SHELL, SERVICE_WORKER) and Path(name).suffix not in _NOT_PRECACHED
+    ]
     build = {"version": digest.hexdigest()[:16], "precache": precache}
     return f"const BUILD = {json.dumps(build)};\n".encode()
 

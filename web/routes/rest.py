@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from web.api import Api
-from web.routes import agenda, auth, checkins, ical, jobs, projects, sync, todos
+from web.routes import agenda, auth, checkins, enrich, ical, jobs, projects, sync, todos
 
 REST_APIS: tuple[Api, ...] = (
     auth.api,
     todos.api,
+    enrich.api,
     projects.api,
     jobs.api,
     agenda.api,

@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 import logging
 from typing import Annotated, Any, Literal
+from urllib.parse import parse_qsl
 
 from aiohttp import web
+from multidict import MultiDict
 from pydantic import Field
 
 from store import mutations
@@ -67,13 +69,17 @@ def _endpoint(app: web.Application, method: str, path: str) -> tuple[Operation, 
 
 
 async def apply_once(app: web.Application, mutation: ClientMutationIn) -> None:
-    op, params = _endpoint(app, mutation.method, mutation.path)
+    # A path may carry a query (one occurrence of a series: `?occurrence=…`).
+    path, _, query = mutation.path.partition("?")
+    op, params = _endpoint(app, mutation.method, path)
     body = None if mutation.body is None else json.dumps(mutation.body).encode()
+    arguments = MultiDict(parse_qsl(query, keep_blank_values=True))
     async with app[SESSIONMAKER]() as session, session.begin():
         mutation_id = mutation.client_mutation_id
         if not await mutations.claim(session=session, client_mutation_id=mutation_id):
             return
-        result = await op.invoke(Call(app, params, body=body, session=session))
+        call = Call(app, params, body=body, query=arguments, session=session)
+        result = await op.invoke(call)
         outcome = {"status": op.success_status, "body": op.to_json(result)}
         await mutations.record_result(
             session=session, client_mutation_id=mutation_id, result=outcome

@@ -22,6 +22,7 @@ class MetaOut(Out):
     step_statuses: list[Term]
     priorities: list[Term]
     energies: list[Term]
+    contexts: list[Term]
     remote_types: list[Term]
     project_kinds: list[Term]
     action_statuses: list[Term]
@@ -36,6 +37,7 @@ META = MetaOut(
     step_statuses=_terms(v.STEP_STATUSES, v.STEP_STATUS_LABELS),
     priorities=[Term(value=i, label=label) for i, label in enumerate(v.PRIORITY_LABELS)],
     energies=_terms(v.ENERGIES, v.ENERGY_LABELS),
+    contexts=_terms(v.CONTEXT_LABELS, v.CONTEXT_LABELS),
     remote_types=_terms(v.REMOTE_TYPES, v.REMOTE_TYPE_LABELS),
     project_kinds=_terms(v.PROJECT_KINDS, v.PROJECT_KIND_LABELS),
     action_statuses=_terms(v.ACTION_STATUSES, v.ACTION_STATUS_LABELS),
@@ -44,6 +46,6 @@ META = MetaOut(
 
 @api.get("/meta")
 async def get_meta() -> MetaOut:
-    """Statuses, priorities, energies, remote types and project kinds, each with its French
-    label (lower case), in the order to show them."""
+    """Statuses, priorities, energies, the contexts offered first, remote types and project
+    kinds, each with its French label (lower case), in the order to show them."""
     return META

@@ -3,17 +3,21 @@
 
 import { sync, syncSoon, token } from "./api.js";
 import { onboarding } from "./onboarding.js";
+import { keepLists, keepListsRegularly } from "./offline.js";
 import { loadOwner } from "./owner.js";
 import { openPalette } from "./palette.js";
 import { count } from "./queue.js";
 import { clear, dialogOpen, errorBox, toast } from "./ui.js";
+import { accountView } from "./views/account.js";
 import { agendaView } from "./views/agenda.js";
 import { dashboardView } from "./views/dashboard.js";
 import { healthView } from "./views/health.js";
-import { jobsView } from "./views/jobs.js";
+import { jobCriteriaView } from "./views/job_criteria.js";
+import { jobView, jobsView } from "./views/jobs.js";
 import { notFoundView } from "./views/notfound.js";
 import { projectView, projectsView } from "./views/projects.js";
 import { settingsView } from "./views/settings.js";
+import { todoView } from "./views/todo.js";
 import { todosView } from "./views/todos.js";
 import { loadVocabulary } from "./vocabulary.js";
 import { startVoice } from "./voice.js";
@@ -21,12 +25,16 @@ import { startVoice } from "./voice.js";
 const ROUTES = [
   [/^\/app\/?$/, "dashboard", dashboardView, "Aujourd'hui"],
   [/^\/app\/todos\/?$/, "todos", todosView, "Tâches"],
+  [/^\/app\/todos\/([^/]+)\/?$/, "todos", todoView, "Tâche"],
   [/^\/app\/projects\/?$/, "projects", projectsView, "Projets"],
   [/^\/app\/projects\/([^/]+)\/?$/, "projects", projectView, "Projet"],
   [/^\/app\/agenda\/?$/, "agenda", agendaView, "Agenda"],
   [/^\/app\/health\/?$/, "health", healthView, "Santé"],
   [/^\/app\/jobs\/?$/, "jobs", jobsView, "Offres"],
+  [/^\/app\/jobs\/([^/]+)\/?$/, "jobs", jobView, "Offre"],
   [/^\/app\/settings\/?$/, "settings", settingsView, "Réglages"],
+  [/^\/app\/settings\/jobs\/?$/, "settings", jobCriteriaView, "Critères des offres"],
+  [/^\/app\/settings\/account\/?$/, "settings", accountView, "Compte et état"],
 ];
 
 const viewEl = document.getElementById("view");
@@ -80,6 +88,7 @@ function showOnboarding() {
   onboarding(viewEl, () => {
     toast("Token vérifié. Bienvenue.");
     syncSoon(0);
+    keepLists();
     navigate(location.pathname, { replace: true });
   });
 }
@@ -147,14 +156,19 @@ async function showNetwork() {
 window.addEventListener("online", () => {
   showNetwork();
   sync();
+  keepLists();
 });
 window.addEventListener("offline", showNetwork);
 window.addEventListener("queue-changed", showNetwork);
 window.addEventListener("synced", (e) => {
   if (e.detail.sent) toast(`Synchronisé : ${e.detail.sent} modification${e.detail.sent > 1 ? "s" : ""} envoyée${e.detail.sent > 1 ? "s" : ""}.`);
   refreshSoon(true);
+  keepLists();
 });
-window.addEventListener("data-changed", () => refreshSoon(true));
+window.addEventListener("data-changed", () => {
+  refreshSoon(true);
+  keepLists();
+});
 window.addEventListener("sync-failed", (e) => {
   for (const { mutation, error } of e.detail) {
     toast(`Refusé par le serveur (${mutation?.method} ${mutation?.path}) : ${error.message}`, { error: true, ms: 8000 });
@@ -195,3 +209,5 @@ fetch("/health").then((r) => r.json()).then((h) => {
 showNetwork();
 render();
 syncSoon(500);
+// Every list kept for offline reading (nothing before a token: the onboarding keeps them then).
+keepListsRegularly();

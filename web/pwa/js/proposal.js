@@ -1,6 +1,7 @@
 // The confirm modal: what the agent proposes (nothing is written yet), Confirmer / Annuler,
 // then what was written, read back from the database, with ↩ to undo.
 
+import { actionForm, loadSchemas } from "./action_form.js";
 import { ApiError, get, request } from "./api.js";
 import { dueText, shortDay, time } from "./dates.js";
 import { add, big, chip, clear, dialog, h, label, toast } from "./ui.js";
@@ -48,6 +49,8 @@ export function describe(fn, a = {}) {
         title: a.meds_taken === false ? "Médocs décochés" : "Médocs du jour cochés",
         meta: [a.note],
       };
+    case "enrich_todo":
+      return { kind: "Enrichissement", title: a.title, meta: [a.energy ? labelOf("energies", a.energy) : null, a.context] };
     default:
       return { kind: fn, title: JSON.stringify(a), meta: [] };
   }
@@ -92,14 +95,19 @@ export async function showProposal(proposal) {
     return;
   }
   const boxes = [];
+  const forms = new Map(); // action id → its edit form, once opened
+  const problem = h("p", { class: "error-box", id: "proposal-error", role: "alert", hidden: true });
   add(
     d.body,
     big(["Tu veux ", "faire", " :"], "big sm"),
     h("ul", { class: "actions", id: "proposed-actions" }, proposal.actions.map((action) => {
       const box = h("input", { class: "check", type: "checkbox", checked: true, "aria-label": "Garder cette action" });
       boxes.push([box, action]);
-      return actionLine(action.fn, action.args, { control: box });
+      const line = actionLine(action.fn, action.args, { control: box });
+      line.append(editButton(action, line, forms));
+      return line;
     })),
+    problem,
     proposal.message ? h("p", { class: "muted" }, proposal.message) : null,
     label(proposal.fallback_reason ? `Analyse hors-ligne · ${proposal.model_name}` : `Modèle · ${proposal.model_name}`),
   );
@@ -121,7 +129,8 @@ export async function showProposal(proposal) {
   });
 
   confirm.addEventListener("click", async () => {
-    const kept = boxes.filter(([box]) => box.checked).map(([, action]) => action);
+    const kept = boxes.filter(([box]) => box.checked)
+      .map(([, action]) => (forms.has(action.id) ? { ...action, args: forms.get(action.id).args() } : action));
     if (!kept.length) {
       cancel.click();
       return;
@@ -130,10 +139,19 @@ export async function showProposal(proposal) {
     cancel.disabled = confirm.disabled = true;
     confirm.textContent = "…";
     const body = { proposal_id: proposal.proposal_id };
-    if (kept.length !== proposal.actions.length) body.actions = kept;
+    if (kept.length !== proposal.actions.length || forms.size) body.actions = kept;
     try {
       showResults(d, await request("POST", "/ai/command/confirm", { body }));
     } catch (err) {
+      if (err instanceof ApiError && err.status === 422) {
+        // An edit the server refused: nothing was written, the proposal still waits.
+        decided = false;
+        problem.hidden = false;
+        problem.textContent = `Modification refusée : ${editError(err)}`;
+        cancel.disabled = confirm.disabled = false;
+        confirm.textContent = "Confirmer";
+        return;
+      }
       if (err instanceof ApiError && err.details?.results) showResults(d, err.details, err.message);
       else {
         clear(d.body, h("p", { class: "error-box" }, err.message));
@@ -142,6 +160,42 @@ export async function showProposal(proposal) {
     }
     changed();
   });
+}
+
+/** "Éditer": opens (or closes) the action's form under its line; what was typed stays. */
+function editButton(action, line, forms) {
+  const button = h("button", { class: "btn sm edit-btn", type: "button", "aria-expanded": "false", dataset: { edit: action.id } }, "Éditer");
+  button.setAttribute("aria-label", `Éditer : ${describe(action.fn, action.args).title}`);
+  button.addEventListener("click", async () => {
+    const open = forms.get(action.id);
+    if (open) {
+      open.el.hidden = !open.el.hidden;
+      button.setAttribute("aria-expanded", String(!open.el.hidden));
+      return;
+    }
+    button.disabled = true;
+    try {
+      const schemas = await loadSchemas();
+      const form = actionForm(action, schemas[action.fn], { projects: projectNames });
+      forms.set(action.id, form);
+      line.append(form.el);
+      button.setAttribute("aria-expanded", "true");
+      form.el.querySelector("input, select, textarea")?.focus();
+    } catch (err) {
+      toast(`Formulaire indisponible : ${err.message}`, { error: true });
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+/** The first thing the server refused in an edit, in a line. */
+function editError(err) {
+  const first = Array.isArray(err.details) ? err.details[0] : null;
+  if (!first) return err.message;
+  const where = [...(first.loc || [])].reverse().find((x) => typeof x === "string");
+  return where ? `${where} : ${first.msg || err.message}` : first.msg || err.message;
 }
 
 function showResults(d, state, error = null) {

@@ -1,16 +1,22 @@
-// Agenda: a week, Monday to Sunday; create and delete events.
+// Agenda: a week, Monday to Sunday, or one day by the hour; create and delete events. A series
+// comes as its occurrences (same id, each its own `occurrence_start`), marked 🔁 with its rule.
 
-import { get, mutate, withQuery } from "../api.js";
+import { mutate, withQuery } from "../api.js";
 import {
-  addDays, dayMonth, dayNumber, dayOf, hhmm, instantAt, localInstant, noon, time, today, weekStart,
+  addDays, dayMonth, dayNumber, dayOf, hhmm, instantAt, localInstant, longDay, noon, time, today, weekStart,
 } from "../dates.js";
+import { ageSlot, readList, showAge } from "../offline.js";
 import { overlay, tempId } from "../queue.js";
-import { big, clear, deleteButton, errorBox, h, label, section, swap, toast } from "../ui.js";
+import { big, clear, deleteButton, dialog, errorBox, h, label, section, swap, toast } from "../ui.js";
+import { dayTimeline } from "./agenda_day.js";
 
 const WEEKDAYS = ["Lun", "Mar", "Mer", "Jeu", "Ven", "Sam", "Dim"];
 // The Monday ("YYYY-MM-DD", owner's calendar) of the week on screen; kept while the app is
 // open: back from another page, same week.
 let shownWeek = null;
+// "week" or "day", and the day the day view shows (in `shownWeek`); kept like the week.
+let shownMode = "week";
+let shownDay = null;
 
 export async function agendaView(root) {
   shownWeek ??= weekStart();
@@ -63,6 +69,7 @@ export async function agendaView(root) {
     f.title.value = "";
     f.location.value = "";
     shownWeek = weekStart(day);
+    shownDay = day;
     drawWeek();
     try {
       const r = await mutate("POST", "/agenda/events", body, { temp });
@@ -74,21 +81,41 @@ export async function agendaView(root) {
     load();
   });
 
-  async function remove(ev) {
-    events = events.filter((x) => x !== ev);
+  // `occurrence`: only that one of a series; otherwise the event, every occurrence of it.
+  async function remove(ev, occurrence = null) {
+    const gone = (x) => (occurrence ? x === ev : x.id === ev.id);
+    const removed = events.filter(gone);
+    events = events.filter((x) => !gone(x));
     drawWeek();
     try {
-      await mutate("DELETE", `/agenda/events/${ev.id}`);
+      const path = `/agenda/events/${ev.id}`;
+      await mutate("DELETE", occurrence ? withQuery(path, { occurrence }) : path);
     } catch (err) {
       if (err.status !== 404) {
-        events.push(ev);
+        events.push(...removed);
         toast(`Événement non supprimé : ${err.message}`, { error: true });
         drawWeek();
       }
     }
   }
 
+  // A series asks which: this occurrence, or the whole series.
+  function askRemove(ev) {
+    const d = dialog({ title: `Supprimer « ${ev.title} »` });
+    const choose = (occurrence) => () => { d.close(); remove(ev, occurrence); };
+    d.body.append(h("p", null, `🔁 ${ev.recurrence_text}`));
+    d.foot.append(
+      h("button", { class: "btn", type: "button", onclick: choose(ev.occurrence_start) }, "Cette occurrence"),
+      h("button", { class: "btn danger", type: "button", onclick: choose(null) }, "Toute la série"),
+    );
+  }
+
+  const removeButton = (ev) => (ev.recurrence
+    ? h("button", { class: "x-btn", type: "button", "aria-label": `Supprimer « ${ev.title} »`, title: "Supprimer", onclick: () => askRemove(ev) }, "×")
+    : deleteButton(() => remove(ev), `Supprimer « ${ev.title} »`));
+
   function drawWeek() {
+    if (shownMode === "day") return drawDay();
     titleEl.textContent = `Semaine du ${dayMonth(noon(shownWeek))} au ${dayMonth(noon(addDays(shownWeek, 6)))}`;
     const now = today();
     clear(weekEl, WEEKDAYS.map((name, i) => {
@@ -107,8 +134,9 @@ export async function agendaView(root) {
           { class: `ev${ev.source === "google" ? " google" : ""}${ev.pending ? " pending" : ""}` },
           h("div", { class: "top" },
             h("span", { class: "tm" }, ev.all_day ? "JOURNÉE" : `${time(ev.starts_at)}–${time(ev.ends_at)}`),
-            deleteButton(() => remove(ev), `Supprimer « ${ev.title} »`)),
+            removeButton(ev)),
           h("span", null, ev.title),
+          ev.recurrence ? h("span", { class: "rule" }, `🔁 ${ev.recurrence_text}`) : null,
           ev.location ? h("span", { class: "tm" }, ev.location) : null,
         ))),
       );
@@ -118,9 +146,11 @@ export async function agendaView(root) {
   async function load(opts) {
     const from = shownWeek;
     try {
-      const list = await get(withQuery("/agenda/events", { from: localInstant(from), to: localInstant(addDays(from, 7)) }), opts);
+      const path = withQuery("/agenda/events", { from: localInstant(from), to: localInstant(addDays(from, 7)) });
+      const { data: list, at } = await readList(path, "agenda", { ...opts, pick: keptWeek(from) });
       if (from !== shownWeek) return; // the owner moved on meanwhile
       events = await overlay("/agenda/events", list);
+      showAge(age, at);
       drawWeek();
     } catch (err) {
       clear(weekEl, errorBox(err));
@@ -134,18 +164,75 @@ export async function agendaView(root) {
     load();
   };
 
+  // ------------------------------------------------------------ the day view
+
+  const age = ageSlot();
+  const dayEl = h("div", { id: "day" });
+  const modeButtons = [["week", "Semaine"], ["day", "Jour"]].map(([mode, name]) => h("button", {
+    type: "button", dataset: { mode }, onclick: () => setMode(mode),
+  }, name));
+  const prevBtn = h("button", { class: "btn sm", type: "button", onclick: () => step(-1) }, "←");
+  const nextBtn = h("button", { class: "btn sm", type: "button", onclick: () => step(1) }, "→");
+  const todayBtn = h("button", { class: "btn sm", type: "button", id: "agenda-today", onclick: () => step(0) }, "Aujourd'hui");
+
+  function drawDay() {
+    titleEl.textContent = longDay(noon(shownDay)).replace(/^./, (c) => c.toUpperCase());
+    clear(dayEl, dayTimeline(shownDay, events, { onDelete: (ev) => (ev.recurrence ? askRemove(ev) : remove(ev)) }));
+  }
+
+  function setMode(mode) {
+    shownMode = mode;
+    if (mode === "day") shownDay = shownWeek === weekStart() ? today() : shownWeek;
+    drawMode();
+    drawWeek();
+  }
+
+  function drawMode() {
+    const day = shownMode === "day";
+    for (const b of modeButtons) b.setAttribute("aria-pressed", String(b.dataset.mode === shownMode));
+    prevBtn.setAttribute("aria-label", day ? "Jour précédent" : "Semaine précédente");
+    nextBtn.setAttribute("aria-label", day ? "Jour suivant" : "Semaine suivante");
+    weekEl.hidden = day;
+    dayEl.hidden = !day;
+  }
+
+  /** ← and →: a day or a week; 0: back to today. The week's events are loaded as before. */
+  function step(direction) {
+    if (shownMode === "week") return go(direction === 0 ? null : 7 * direction)();
+    shownDay = direction === 0 ? today() : addDays(shownDay, direction);
+    if (weekStart(shownDay) === shownWeek) return drawDay();
+    shownWeek = weekStart(shownDay);
+    events = [];
+    drawDay();
+    return load();
+  }
+
   clear(
     root,
     h("header", { class: "hero" }, label("Agenda", "[ 04 ]"), big(["La semaine, ", "d'un coup d'œil", "."])),
     section("04.1", titleEl, [
-      h("button", { class: "btn sm", type: "button", onclick: go(-7), "aria-label": "Semaine précédente" }, "←"),
-      h("button", { class: "btn sm", type: "button", onclick: go(null) }, "Aujourd'hui"),
-      h("button", { class: "btn sm", type: "button", onclick: go(7), "aria-label": "Semaine suivante" }, "→"),
+      h("div", { class: "tabs inline", role: "toolbar", "aria-label": "Vue" }, modeButtons),
+      prevBtn, todayBtn, nextBtn,
     ]),
+    age,
     weekEl,
+    dayEl,
     section("04.2", "Nouvel événement", null, h("div", { class: "body" }, form)),
   );
+  shownDay ??= today();
+  drawMode();
   drawWeek();
   await load();
   return { refresh: load };
+}
+
+/** Offline: the week from `from` out of the kept agenda window (undefined when outside it). */
+function keptWeek(from) {
+  return (events, kept) => {
+    const { window } = kept;
+    if (window && (from < window.from || addDays(from, 7) > window.to)) return undefined;
+    const start = instantAt(from);
+    const end = instantAt(addDays(from, 7));
+    return events.filter((ev) => new Date(ev.starts_at) < end && new Date(ev.ends_at) >= start);
+  };
 }

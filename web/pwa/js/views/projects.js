@@ -1,9 +1,10 @@
 // Projects: the list, and one project's kanban (backlog → done) and ideas.
 
-import { get, mutate } from "../api.js";
-import { overlay, tempId } from "../queue.js";
+import { mutate } from "../api.js";
+import { ageSlot, readList, showAge } from "../offline.js";
+import { isTemp, overlay, queued, tempId } from "../queue.js";
 import { dayMonth } from "../dates.js";
-import { big, chip, clear, deleteButton, drop, empty, errorBox, h, label, section, swap, toast } from "../ui.js";
+import { add, big, chip, clear, deleteButton, drop, empty, errorBox, h, label, section, swap, toast } from "../ui.js";
 import { labelOf, values } from "../vocabulary.js";
 
 /** The kanban's columns, in order: [status, label]. */
@@ -69,9 +70,13 @@ export async function projectsView(root) {
     )) : h("li", null, empty("Aucun projet. Crée le premier.")));
   }
 
+  const age = ageSlot();
+
   async function load(opts) {
     try {
-      projects = await overlay("/projects", await get("/projects", opts));
+      const { data, at } = await readList("/projects", "projects", opts);
+      projects = await overlay("/projects", data);
+      showAge(age, at);
       draw();
     } catch (err) {
       clear(listEl, h("li", null, errorBox(err)));
@@ -80,7 +85,7 @@ export async function projectsView(root) {
 
   clear(
     root,
-    h("header", { class: "hero" }, label("Projets", "[ 03 ]"), big(["Ce qui se ", "construit", "."])),
+    h("header", { class: "hero" }, label("Projets", "[ 03 ]"), big(["Ce qui se ", "construit", "."]), age),
     section("03.1", "Nouveau projet", null, h("div", { class: "body" }, form)),
     section("03.2", "Tous les projets", null, listEl),
   );
@@ -93,8 +98,9 @@ export async function projectsView(root) {
 export async function projectView(root, [projectId]) {
   const base = `/projects/${encodeURIComponent(projectId)}`;
   let project;
+  let projectAt = null;
   try {
-    project = await get(base);
+    ({ data: project, at: projectAt } = await readList(base, "projects", { pick: (all) => all.find((p) => String(p.id) === projectId) }));
   } catch (err) {
     clear(root, h("header", { class: "hero" }, label("Projet", "[ 03 ]"), big(["Projet ", "introuvable", "."])), errorBox(err),
       h("div", { class: "body" }, h("a", { class: "btn", href: "/app/projects" }, "← Tous les projets")));
@@ -176,12 +182,93 @@ export async function projectView(root, [projectId]) {
         }), `Supprimer « ${step.title} »`),
         h("button", { class: "btn sm", type: "button", title: "Colonne suivante", "aria-label": "Avancer", disabled: i >= cols.length - 1, onclick: () => move(step, cols[i + 1][0]) }, "→")),
     );
+    add(el.querySelector(".acts"), orderButtons(step));
     el.addEventListener("dragstart", (e) => {
       e.dataTransfer.setData("text/plain", String(step.id));
       el.classList.add("dragging");
     });
     el.addEventListener("dragend", () => el.classList.remove("dragging"));
+    // Dropped on a card of its own column: it takes that card's place (above it, or below
+    // when dropped on its lower half). From another column, the column's drop moves it.
+    el.addEventListener("drop", (e) => {
+      const dragged = steps.find((s) => String(s.id) === e.dataTransfer.getData("text/plain"));
+      if (!dragged || dragged === step || dragged.status !== step.status) return;
+      e.preventDefault();
+      e.stopPropagation();
+      el.closest(".col")?.classList.remove("drop");
+      const below = e.offsetY > el.getBoundingClientRect().height / 2;
+      const column = steps.filter((s) => s.status === step.status && s !== dragged);
+      column.splice(column.indexOf(step) + (below ? 1 : 0), 0, dragged);
+      reorder(dragged, column);
+    });
     return el;
+  }
+
+  // ------------------------------------------------------------ order within a column
+
+  let ordering = Promise.resolve();
+  const boardStatus = h("p", { class: "sr-only", id: "board-status", role: "status", "aria-live": "polite" });
+
+  /** ↑ and ↓: the keyboard's way to move a card up or down its column. */
+  function orderButtons(step) {
+    const column = steps.filter((s) => s.status === step.status);
+    const i = column.indexOf(step);
+    const shift = (delta) => () => {
+      const next = column.filter((s) => s !== step);
+      next.splice(i + delta, 0, step);
+      reorder(step, next, delta < 0 ? "up" : "down");
+    };
+    return h("span", { class: "order" },
+      h("button", { class: "btn sm", type: "button", dataset: { order: "up" }, "aria-label": `Monter « ${step.title} »`, title: "Monter", disabled: i <= 0, onclick: shift(-1) }, "↑"),
+      h("button", { class: "btn sm", type: "button", dataset: { order: "down" }, "aria-label": `Descendre « ${step.title} »`, title: "Descendre", disabled: i >= column.length - 1, onclick: shift(1) }, "↓"));
+  }
+
+  /** `column` (the steps of `step`'s column in their new order) becomes the order, now and
+   * on the server (queued when offline); the focus stays on the card's button. */
+  function reorder(step, column, pressed = null) {
+    const before = steps;
+    const status = step.status;
+    const name = columns().find(([v]) => v === status)?.[1] ?? status;
+    optimistic({
+      change: () => { steps = [...steps.filter((s) => s.status !== status), ...column]; },
+      revert: () => { steps = before; },
+      call: () => {
+        // One after the other: each sends the whole column, the last pressed must land last.
+        const send = () => mutate("POST", `${base}/steps/reorder`, { order: column.filter((s) => !isTemp(s.id)).map((s) => s.id) });
+        ordering = ordering.then(send, send);
+        return ordering;
+      },
+      settle: (r) => {
+        if (r.queued) return;
+        const positions = new Map(r.data.map((row) => [String(row.id), row.position]));
+        for (const s of steps) if (positions.has(String(s.id))) s.position = positions.get(String(s.id));
+      },
+      redraw: () => {
+        drawBoard();
+        if (pressed) focusOrder(step, pressed);
+      },
+      what: "Ordre non changé",
+    });
+    boardStatus.textContent = `« ${step.title} » : ${column.indexOf(step) + 1} sur ${column.length} dans ${name}.`;
+  }
+
+  function focusOrder(step, pressed) {
+    const el = board.querySelector(`.card[data-id="${CSS.escape(String(step.id))}"]`);
+    const wanted = el?.querySelector(`[data-order="${pressed}"]`);
+    const other = el?.querySelector(`[data-order="${pressed === "up" ? "down" : "up"}"]`);
+    (wanted && !wanted.disabled ? wanted : other)?.focus();
+  }
+
+  /** The orders still queued (made offline) laid over the board read back. */
+  async function withQueuedOrders(rows) {
+    const orders = await queued("POST", `${base}/steps/reorder`);
+    if (!orders.length) return rows;
+    for (const m of orders) {
+      const positions = new Map(m.body.order.map((id, i) => [String(id), i]));
+      rows = rows.map((r) => (positions.has(String(r.id)) ? { ...r, position: positions.get(String(r.id)), pending: true } : r));
+    }
+    const pos = (r) => r.position ?? Number.MAX_SAFE_INTEGER;
+    return rows.sort((a, b) => pos(a) - pos(b)); // stable: each column keeps its own order
   }
 
   function drawBoard() {
@@ -217,11 +304,17 @@ export async function projectView(root, [projectId]) {
     )) : h("li", null, empty("Pas encore d'idée.")));
   }
 
+  const age = ageSlot();
+
   async function load(opts) {
     try {
-      const [s, i] = await Promise.all([get(`${base}/steps`, opts), get(`${base}/ideas`, opts)]);
-      steps = await overlay(`${base}/steps`, s);
-      ideas = await overlay(`${base}/ideas`, i);
+      const [s, i] = await Promise.all([
+        readList(`${base}/steps`, `steps:${projectId}`, opts),
+        readList(`${base}/ideas`, `ideas:${projectId}`, opts),
+      ]);
+      steps = await withQueuedOrders(await overlay(`${base}/steps`, s.data));
+      ideas = await overlay(`${base}/ideas`, i.data);
+      showAge(age, s.at ?? i.at ?? projectAt);
       drawBoard();
       drawIdeas();
     } catch (err) {
@@ -234,9 +327,11 @@ export async function projectView(root, [projectId]) {
     h("header", { class: "hero" },
       h("div", { class: "hint-row" }, h("a", { class: "btn sm", href: "/app/projects" }, "← Projets"), label(`Projet · ${kindLabel(project.kind)} · ${project.status}`, "[ 03 ]")),
       big([`${project.name}`]),
-      project.description ? h("p", { class: "muted" }, project.description) : null),
-    section("03.3", "Kanban", null, h("div", { class: "body" }, stepForm)),
+      project.description ? h("p", { class: "muted" }, project.description) : null, age),
+    section("03.3", "Kanban", null, h("div", { class: "body" }, stepForm,
+      h("p", { class: "muted" }, "Glisse une carte, ou ↑ ↓ pour la déplacer dans sa colonne, ← → pour changer de colonne."))),
     board,
+    boardStatus,
     section("03.4", "Idées", null, h("div", { class: "body" }, ideaForm), ideasEl),
   );
   await load();

@@ -3,6 +3,7 @@
 
 import { ApiError, get, mutate, request, sync, token } from "../api.js";
 import { describe } from "../proposal.js";
+import { forgetLists } from "../offline.js";
 import { forgetOwner } from "../owner.js";
 import { clearQueue, count } from "../queue.js";
 import { dayMonth, time } from "../dates.js";
@@ -14,6 +15,7 @@ export async function forgetDevice() {
   token.clear();
   forgetOwner();
   await clearQueue().catch(() => {});
+  await forgetLists();
   if ("caches" in window) {
     for (const key of await caches.keys()) if (key.startsWith(API_CACHE_PREFIX)) await caches.delete(key);
   }
@@ -171,7 +173,11 @@ function googleSection({ google }) {
 function linksSection() {
   const link = (href, text, note) => h("li", { class: "item" }, h("div", { class: "main-col" },
     h("a", { class: "title", href, target: "_blank", rel: "noopener" }, text), label(note)));
+  const page = (href, text, note, id) => h("li", { class: "item" }, h("div", { class: "main-col" },
+    h("a", { class: "title", href, id }, text), label(note)));
   return h("ul", { class: "list" },
+    page("/app/settings/account", "Compte et état du service", "Telegram · Google · modèle · envois · base", "account-link"),
+    page("/app/settings/jobs", "Critères des offres", "Ce que le digest garde", "criteria-link"),
     link("/health", "État du service", "GET /health · public"),
     link("/app/manifest.webmanifest", "Manifeste de l'app", "Installable · hors ligne"),
     h("li", { class: "item" }, h("div", { class: "main-col" }, h("span", { class: "title" }, "Raccourcis"),

@@ -1,7 +1,8 @@
 // Todos: filters, create, complete, delete; optimistic, and queued when offline.
 
-import { get, mutate, withQuery } from "../api.js";
-import { overlay, tempId } from "../queue.js";
+import { mutate } from "../api.js";
+import { TODOS, ageSlot, readList, showAge } from "../offline.js";
+import { isTemp, overlay, tempId } from "../queue.js";
 import { dueText, localInstant } from "../dates.js";
 import { big, chip, clear, deleteButton, drop, empty, errorBox, h, label, section, swap, toast } from "../ui.js";
 import { labelOf, values } from "../vocabulary.js";
@@ -27,7 +28,8 @@ export function todoItem(todo, { onToggle, onDelete }) {
     h(
       "div",
       { class: "main-col" },
-      h("span", { class: "title" }, todo.title),
+      // The todo's own page (everything it holds, ✨ Enrichir); not for one created offline.
+      isTemp(todo.id) ? h("span", { class: "title" }, todo.title) : h("a", { class: "title", href: `/app/todos/${todo.id}` }, todo.title),
       h(
         "div",
         { class: "sub" },
@@ -85,13 +87,16 @@ export async function todosView(root) {
   const prio = h("select", { class: "select", name: "priority", "aria-label": "Priorité" },
     h("option", { value: "" }, "Priorité"),
     values("priorities").map((p) => h("option", { value: String(p) }, `P${p} · ${labelOf("priorities", p)}`)));
-  const form = h("form", { class: "inline-form stack", id: "todo-form" }, title, due, prio, h("button", { class: "btn primary", type: "submit" }, "Ajouter"));
+  // Nothing picked: the Inbox, to sort later (as from Telegram).
+  const statusPick = h("select", { class: "select", name: "status", "aria-label": "Statut" },
+    values("todo_statuses").filter((s) => s !== "archived" && s !== "done").map((s) => h("option", { value: s }, status(s))));
+  const form = h("form", { class: "inline-form stack", id: "todo-form" }, title, due, prio, statusPick, h("button", { class: "btn primary", type: "submit" }, "Ajouter"));
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const text = title.value.trim();
     if (!text) return;
-    const body = { title: text, status: "todo" };
+    const body = { title: text, status: statusPick.value || "inbox" };
     if (due.value) body.due_at = localInstant(due.value);
     if (prio.value !== "") body.priority = Number(prio.value);
     const temp = tempId();
@@ -127,9 +132,13 @@ export async function todosView(root) {
       : h("li", null, empty(filter === "active" ? "Rien à faire. Profite." : "Aucune tâche ici.")));
   }
 
+  const age = ageSlot();
+
   async function load(opts) {
     try {
-      todos = await overlay("/todos", await get(withQuery("/todos", { limit: 1000 }), opts));
+      const { data, at } = await readList(TODOS, "todos", opts);
+      todos = await overlay("/todos", data);
+      showAge(age, at);
       draw();
     } catch (err) {
       clear(listEl, h("li", null, errorBox(err)));
@@ -138,7 +147,7 @@ export async function todosView(root) {
 
   clear(
     root,
-    h("header", { class: "hero" }, label("Tâches", "[ 02 ]"), big(["Tout ce qui ", "reste", " à faire."])),
+    h("header", { class: "hero" }, label("Tâches", "[ 02 ]"), big(["Tout ce qui ", "reste", " à faire."]), age),
     section("02.1", "Nouvelle tâche", null, h("div", { class: "body" }, form)),
     h("section", { class: "section" }, tabs, listEl),
   );
