@@ -167,6 +167,14 @@ class Settings(BaseSettings):
         "until the owner changes it",
     )
 
+    shutdown_grace_seconds: int = Field(
+        90,
+        ge=0,
+        le=3600,
+        description="seconds a stopping service (SIGTERM) finishes the requests and Telegram "
+        "updates in flight; keep the pod's terminationGracePeriodSeconds above it",
+    )
+
     @field_validator(
         "database_url",
         "telegram_webhook_url",

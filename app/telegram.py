@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,8 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.scheduler import OWNER_MESSAGES, SCHEDULER
 from app.settings import Settings, SettingsError
+from app.shutdown import SHUTDOWN
 from bot.digest import send_digest
 from bot.dispatcher import create_bot, create_dispatcher, register_commands
+from bot.middlewares import InFlight
 from bot.reminders import REMINDER_KIND, SNOOZE_KIND, send_med_reminder
 from store.clock import Clock
 from web.appkeys import (
@@ -138,14 +141,24 @@ async def telegram_ctx(app: web.Application, settings: Settings) -> AsyncIterato
         yield
     finally:
         commands.cancel()
-        if polling is not None:
+        if polling is not None:  # no new update is fetched
             polling.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await polling
-        target = app.get(TELEGRAM_WEBHOOK)
-        if target is not None and target.tasks:
-            await asyncio.wait(target.tasks, timeout=10)
+        await _finish_in_flight(tg, app.get(TELEGRAM_WEBHOOK), app[SHUTDOWN].remaining())
         await tg.bot.session.close()
+
+
+async def _finish_in_flight(tg: Telegram, target: WebhookTarget | None, grace: float) -> None:
+    """Let the updates being handled finish (a slow model call, its retries), within the grace
+    period. The database, the agent and the bot's session are closed only after this."""
+    started = time.monotonic()
+    in_flight: InFlight = tg.dispatcher["in_flight"]
+    if target is not None and target.tasks:
+        await asyncio.wait(target.tasks, timeout=grace)
+    left = max(0.0, grace - (time.monotonic() - started))
+    if not await in_flight.drained(left):
+        log.warning("stopping with %d Telegram update(s) unfinished", in_flight.count)
 
 
 async def _register_commands(bot: Bot) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -39,6 +40,37 @@ class OwnerOnly(BaseMiddleware):
             log.warning("ignored update %s from stranger %s in chat %s", update_id, who, where)
             return None
         return await handler(event, data)
+
+
+class InFlight(BaseMiddleware):
+    """Counts the updates being handled, so that a stopping service finishes them first.
+
+    Registered outermost: an update counts from its first step (the owner check) to its last
+    answer sent, whether it came by webhook or by polling."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        self.count += 1
+        self._idle.clear()
+        try:
+            return await handler(event, data)
+        finally:
+            self.count -= 1
+            if not self.count:
+                self._idle.set()
+
+    async def drained(self, timeout: float) -> bool:
+        """Whether none is left in flight within `timeout` seconds."""
+        await asyncio.sleep(0)  # an update received just now enters first
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
 
 
 class ProcessOnce(BaseMiddleware):

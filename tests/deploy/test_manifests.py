@@ -145,6 +145,15 @@ def test_the_service_deployment() -> None:
     assert "emptyDir" in volumes[mounts["/tmp"]]
 
 
+def test_a_stopping_pod_has_the_time_to_finish_what_is_in_flight() -> None:
+    pod = _one("Deployment", "ordinarthur-os")["spec"]["template"]["spec"]
+    grace = int(_secret_data(APP_SECRET)["SHUTDOWN_GRACE_SECONDS"])
+    # The service finishes its updates for `grace`, then closes the database; a model call
+    # retried three times takes up to about 47 s.
+    assert grace >= 60
+    assert pod["terminationGracePeriodSeconds"] >= grace + 20
+
+
 def test_service_and_ingress_reach_the_deployment() -> None:
     deployment = _one("Deployment", "ordinarthur-os")
     labels = deployment["spec"]["template"]["metadata"]["labels"]
