@@ -49,7 +49,7 @@ def create_dispatcher(*, owner_id: int, **workflow_data: Any) -> Dispatcher:
     dp["in_flight"] = in_flight
     dp.update.outer_middleware(in_flight)
     dp.update.outer_middleware(OwnerOnly(owner_id))
-    dp.update.outer_middleware(ProcessOnce(workflow_data["sessionmaker"]))
+    dp.update.outer_middleware(ProcessOnce(workflow_data["sessionmaker"], workflow_data["clock"]))
     dp.update.outer_middleware(dp.fsm)
     dp.errors.register(errors.on_error)
     features = (commands, today, todos, enrich, agenda, meds, jobs, history, settings)

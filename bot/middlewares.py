@@ -12,6 +12,7 @@ from aiogram.types import Chat, TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from store import telegram_updates
+from store.clock import Clock
 from store.db import autocommit
 
 log = logging.getLogger(__name__)
@@ -77,14 +78,17 @@ class ProcessOnce(BaseMiddleware):
     """Telegram redelivers updates (webhook retries, polling after a crash): the first
     delivery claims the update id in the database, later ones are dropped."""
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self.sessionmaker = sessionmaker
+        self.clock = clock
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, Update):
             return await handler(event, data)
         async with autocommit(self.sessionmaker) as session:  # committed once it returns
-            claimed = await telegram_updates.claim(session=session, update_id=event.update_id)
+            claimed = await telegram_updates.claim(
+                session=session, update_id=event.update_id, now=self.clock.now()
+            )
         if not claimed:
             log.info("update %s already processed", event.update_id)
             return None

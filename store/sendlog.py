@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, update
+from datetime import datetime
+
+from sqlalchemy import delete, func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,3 +35,9 @@ async def mark_sent(
 
 async def mark_failed(*, session: AsyncSession, claim_id: int, error: str) -> None:
     await session.execute(update(SentLog).where(SentLog.id == claim_id).values(error=error))
+
+
+async def prune(*, session: AsyncSession, before: datetime) -> int:
+    """Forget the claims made before `before`, long past the windows they guarded; how many."""
+    stmt = delete(SentLog).where(SentLog.claimed_at < before)
+    return len((await session.execute(stmt.returning(SentLog.id))).all())

@@ -20,7 +20,7 @@ from pydantic import Field
 
 from store import mutations
 from web.api import Api, Call, Operation
-from web.appkeys import SESSIONMAKER
+from web.appkeys import CLOCK, SESSIONMAKER
 from web.errors import ApiError, NotFound, to_api_error
 from web.models import In, Out
 from web.openapi import REGISTRY, ErrorDetail
@@ -76,7 +76,8 @@ async def apply_once(app: web.Application, mutation: ClientMutationIn) -> None:
     arguments = MultiDict(parse_qsl(query, keep_blank_values=True))
     async with app[SESSIONMAKER]() as session, session.begin():
         mutation_id = mutation.client_mutation_id
-        if not await mutations.claim(session=session, client_mutation_id=mutation_id):
+        now = app[CLOCK].now()
+        if not await mutations.claim(session=session, client_mutation_id=mutation_id, now=now):
             return
         call = Call(app, params, body=body, query=arguments, session=session)
         result = await op.invoke(call)
