@@ -126,6 +126,8 @@ async def on_voice(
 ) -> None:
     voice = message.voice or message.audio
     assert voice is not None
+    if await _refused_for_size(message, voice.file_size, agent):
+        return  # nothing downloaded
     await _transcribe_and_propose(
         message,
         voice.file_id,
@@ -134,6 +136,30 @@ async def on_voice(
         sessionmaker=sessionmaker,
         clock=clock,
     )
+
+
+# Telegram lets a bot download files of 20 MB at most (getFile refuses larger ones).
+TELEGRAM_DOWNLOAD_LIMIT = 20 * 1000 * 1000
+
+
+def _audio_limit(agent: AgentService) -> int:
+    stt_limit = agent.stt.max_bytes if agent.stt is not None else TELEGRAM_DOWNLOAD_LIMIT
+    return min(TELEGRAM_DOWNLOAD_LIMIT, stt_limit)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} Mo".replace(".", ",")
+
+
+async def _refused_for_size(message: Message, size: int | None, agent: AgentService) -> bool:
+    """Say so, and True, when the file is larger than what can be transcribed: known from its
+    `file_size`, before any download."""
+    limit = _audio_limit(agent)
+    if size is None or size <= limit:
+        return False
+    text = texts.VOICE_TOO_LARGE.format(size=_megabytes(size), limit=_megabytes(limit))
+    await message.answer(text)
+    return True
 
 
 async def _transcribe_and_propose(
@@ -146,9 +172,17 @@ async def _transcribe_and_propose(
     clock: Clock,
 ) -> None:
     try:
+        if agent.stt is None:
+            raise SpeechToTextDisabledError()
+        file = await bot.get_file(file_id)
+        # A message's own size may be missing, and a 🔁 retry knows only the file's id.
+        if await _refused_for_size(message, file.file_size, agent):
+            return
+        if file.file_path is None:
+            raise TranscriptionError("unavailable", "Telegram n'a pas donné le fichier.")
         async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
             audio = io.BytesIO()
-            await bot.download(file_id, destination=audio)
+            await bot.download_file(file.file_path, destination=audio)
             transcript = await agent.transcribe(audio.getvalue())
             proposal = await agent.propose(
                 source="telegram",

@@ -113,6 +113,7 @@ class FakeTelegram(FakeServer):
         self.commands: list[JsonDict] = []
         self.webhook: JsonDict = {"url": ""}
         self._updates: list[JsonDict] = []
+        self.downloads: list[str] = []  # the file paths downloaded, in order
         self._files: dict[str, _StoredFile] = {}
         self._failures: dict[str, list[_Failure]] = {}
         self._next_message_id: dict[int | str, int] = {}
@@ -192,6 +193,7 @@ class FakeTelegram(FakeServer):
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         path = request.match_info["file_path"]
+        self.downloads.append(path)
         for stored in self._files.values():
             if stored.file_path == path:
                 return web.Response(body=stored.data, content_type="application/octet-stream")
@@ -307,6 +309,8 @@ class FakeTelegram(FakeServer):
         stored = self._files.get(str(params.get("file_id")))
         if stored is None:
             raise _BotApiError(400, "Bad Request: invalid file_id")
+        if len(stored.data) > DOWNLOAD_LIMIT:
+            raise _BotApiError(400, "Bad Request: file is too big")
         return {
             "file_id": stored.file_id,
             "file_unique_id": f"u{stored.file_id}",
@@ -340,6 +344,9 @@ class FakeTelegram(FakeServer):
             info["allowed_updates"] = self.webhook["allowed_updates"]
         return info
 
+
+# Bots may download files of 20 MB at most.
+DOWNLOAD_LIMIT = 20 * 1000 * 1000
 
 # Telegram's HTML parse mode: these tags only, balanced and nested; four named entities and
 # the numeric ones; at most 4096 characters once parsed (counted in UTF-16 code units, as the
