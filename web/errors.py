@@ -54,6 +54,11 @@ class Unprocessable(ApiError):
     code = "validation_error"
 
 
+class PayloadTooLarge(ApiError):
+    status = 413
+    code = "payload_too_large"
+
+
 def error_response(status: int, code: str, message: str, details: Any = None) -> web.Response:
     body = {"error": {"code": code, "message": message, "details": details}}
     return web.json_response(body, status=status)
