@@ -12,6 +12,7 @@ from typing import Any
 import kubernetes_validate
 import pytest
 import yaml
+from cryptography.fernet import Fernet
 
 from app.settings import Settings, SettingsError, load_settings
 
@@ -265,6 +266,8 @@ def test_the_filled_template_is_a_production_configuration(
 def _fill(key: str, value: str, password: str) -> str:
     if key == "TELEGRAM_OWNER_ID":
         return "123456789"
+    if key == "SECRETS_ENCRYPTION_KEY":
+        return Fernet.generate_key().decode()
     value = value.replace("<POSTGRES_PASSWORD>", password)
     return PLACEHOLDER.sub(lambda _: secrets.token_hex(16), value)
 
