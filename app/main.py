@@ -26,6 +26,7 @@ from web.appkeys import (
     TELEGRAM_SET_WEBHOOK,
     Scheduling,
     ServiceFacts,
+    TelegramLogin,
     WebConfig,
     WebhookRegistration,
 )
@@ -57,6 +58,8 @@ def create_app(
         owner_name=settings.owner_name,
         google_missing=settings.google_missing,
         trusted_proxies=settings.trusted_proxies,
+        telegram_login=_telegram_login(settings),
+        mini_app=settings.public_url is not None,
     )
     app = create_web_app(config)
     app[SETTINGS] = settings
@@ -117,6 +120,13 @@ def create_app(
     return app
 
 
+def _telegram_login(settings: Settings) -> TelegramLogin | None:
+    token, owner = settings.telegram_bot_token, settings.telegram_owner_id
+    if token is None or owner is None:
+        return None
+    return TelegramLogin(bot_token=token.get_secret_value(), owner_id=owner)
+
+
 async def _freeze_startup_objects(_app: web.Application) -> None:
     """What exists once started (modules, schemas, pools) lives as long as the process: out of
     the collector's reach, full collections stay short under load (a list page of a thousand
@@ -152,6 +162,11 @@ def disabled_parts(settings: Settings) -> list[str]:
     parts = []
     if settings.telegram_bot_token is None:
         parts.append("telegram bot disabled: TELEGRAM_BOT_TOKEN is not set")
+    elif settings.public_url is None:
+        parts.append(
+            "Telegram Mini App disabled: PUBLIC_URL is not set "
+            "(no menu button; /app says how to enable it)"
+        )
     if settings.mistral_api_key is None:
         parts.append("Mistral disabled: MISTRAL_API_KEY is not set, the offline parser serves")
     if settings.groq_api_key is None:

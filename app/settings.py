@@ -7,6 +7,7 @@ from datetime import time
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
@@ -141,6 +142,12 @@ class Settings(BaseSettings):
         None, description="Google Calendar API server; empty: Google's own (tests set it)"
     )
 
+    public_url: str | None = Field(
+        None,
+        description="https origin the PWA is served from (e.g. https://os.example.org); "
+        "empty: no Telegram Mini App (menu button, /app)",
+    )
+
     secrets_encryption_key: SecretStr | None = Field(
         None,
         description="Fernet key that encrypts the Google tokens in the database (required in "
@@ -203,6 +210,7 @@ class Settings(BaseSettings):
         "ical_feed_secret",
         "telegram_owner_id",
         "owner_name",
+        "public_url",
         mode="before",
     )
     @classmethod
@@ -220,6 +228,11 @@ class Settings(BaseSettings):
     @classmethod
     def _owner_name(cls, value: str | None) -> str | None:
         return value.strip() if value else value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        return None if value is None else _origin(value)
 
     @field_validator("database_url")
     @classmethod
@@ -294,6 +307,12 @@ class Settings(BaseSettings):
                 "TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_WEBHOOK_URL is set "
                 "(e.g. openssl rand -hex 32)"
             )
+        insecure = self.public_url is not None and not self.public_url.startswith("https://")
+        # Telegram opens only https Mini Apps; plain http is for a developer's machine.
+        if insecure and self.app_env != "development":
+            raise ValueError(
+                "PUBLIC_URL must be https outside development (Telegram opens only https)"
+            )
         if self.app_env == "production":
             self._check_production()
         return self
@@ -343,6 +362,11 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
     @property
+    def mini_app_url(self) -> str | None:
+        """Where Telegram's menu button and /app open the PWA; None without PUBLIC_URL."""
+        return f"{self.public_url}/app/" if self.public_url else None
+
+    @property
     def google_missing(self) -> tuple[str, ...]:
         """The variables Google Calendar sync still needs (none: it is configured)."""
         values = {
@@ -368,6 +392,22 @@ def _keys(value: SecretStr | None) -> tuple[str, ...]:
     if value is None:
         return ()
     return tuple(k.strip() for k in value.get_secret_value().split(",") if k.strip())
+
+
+def _origin(value: str) -> str:
+    """`scheme://host[:port]`, nothing else: the PWA is served at `/app/` of that origin."""
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise ValueError(f"{value!r} is not a URL (e.g. https://os.example.org)") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{value!r} is not an http(s) origin (e.g. https://os.example.org)")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        raise ValueError(
+            f"{value!r} must be an origin only, with no path (the PWA is served at /app/)"
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 def load_settings() -> Settings:

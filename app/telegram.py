@@ -20,7 +20,7 @@ from app.scheduler import OWNER_MESSAGES, SCHEDULER
 from app.settings import Settings, SettingsError
 from app.shutdown import SHUTDOWN
 from bot.digest import send_digest
-from bot.dispatcher import create_bot, create_dispatcher, register_commands
+from bot.dispatcher import create_bot, create_dispatcher, register_commands, set_menu_button
 from bot.middlewares import InFlight
 from bot.reminders import REMINDER_KIND, SNOOZE_KIND, send_med_reminder
 from store.clock import Clock
@@ -105,6 +105,7 @@ def build(app: web.Application, settings: Settings) -> Telegram:
         schedule_defaults=settings.schedule_defaults,
         on_schedule_change=schedule_changed,
         on_snooze=snoozed,
+        mini_app_url=settings.mini_app_url,
     )
     return Telegram(bot=bot, dispatcher=dispatcher)
 
@@ -121,7 +122,9 @@ async def telegram_ctx(app: web.Application, settings: Settings) -> AsyncIterato
         chat_id=settings.telegram_owner_id,
     )
     # In the background: Telegram slow or down at start must not keep the service from serving.
-    commands = asyncio.create_task(_register_commands(tg.bot))
+    commands = asyncio.create_task(
+        _register_at_start(tg.bot, settings.telegram_owner_id, settings.mini_app_url)
+    )
     polling: asyncio.Task[None] | None = None
     if settings.telegram_webhook_url:
         secret = settings.telegram_webhook_secret
@@ -161,11 +164,26 @@ async def _finish_in_flight(tg: Telegram, target: WebhookTarget | None, grace: f
         log.warning("stopping with %d Telegram update(s) unfinished", in_flight.count)
 
 
+async def _register_at_start(bot: Bot, owner_id: int, mini_app_url: str | None) -> None:
+    await _register_commands(bot)
+    if mini_app_url is not None:  # without PUBLIC_URL, app/main.py's start logs say why not
+        await _register_menu_button(bot, owner_id, mini_app_url)
+
+
 async def _register_commands(bot: Bot) -> None:
     try:
         await register_commands(bot)
     except Exception as exc:
         log.warning("could not register bot commands: %s", exc)
+
+
+async def _register_menu_button(bot: Bot, owner_id: int, url: str) -> None:
+    try:
+        await set_menu_button(bot, chat_id=owner_id, url=url)
+    except Exception as exc:
+        log.warning("could not set the Telegram menu button to %s: %s", url, exc)
+    else:
+        log.info("telegram menu button opens %s", url)
 
 
 async def _poll(tg: Telegram) -> None:

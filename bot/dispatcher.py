@@ -9,7 +9,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import BotCommand
+from aiogram.types import BotCommand, MenuButtonWebApp, WebAppInfo
 
 from bot import texts
 from bot.middlewares import InFlight, OwnerOnly, ProcessOnce
@@ -21,6 +21,7 @@ from bot.routers import (
     history,
     jobs,
     meds,
+    miniapp,
     proposals,
     settings,
     today,
@@ -39,7 +40,7 @@ def create_bot(token: str, *, api_base: str) -> Bot:
 
 def create_dispatcher(*, owner_id: int, **workflow_data: Any) -> Dispatcher:
     """`workflow_data` reaches handlers as keyword arguments: sessionmaker, clock, tz, agent,
-    schedule_defaults, on_schedule_change, on_snooze."""
+    schedule_defaults, on_schedule_change, on_snooze, mini_app_url (None: no PUBLIC_URL)."""
     # aiogram would read the FSM state (a query) before any middleware of ours: registered by
     # hand after the owner check and the once-only claim, a stranger's update costs nothing.
     storage = PostgresStorage(workflow_data["sessionmaker"])
@@ -52,7 +53,7 @@ def create_dispatcher(*, owner_id: int, **workflow_data: Any) -> Dispatcher:
     dp.update.outer_middleware(ProcessOnce(workflow_data["sessionmaker"], workflow_data["clock"]))
     dp.update.outer_middleware(dp.fsm)
     dp.errors.register(errors.on_error)
-    features = (commands, today, todos, enrich, agenda, meds, jobs, history, settings)
+    features = (commands, today, todos, enrich, agenda, meds, jobs, history, settings, miniapp)
     dp.include_routers(*(m.create_router() for m in features))
     if workflow_data.get("agent") is not None:
         # Last: every message no command took becomes a proposal.
@@ -64,3 +65,9 @@ async def register_commands(bot: Bot) -> None:
     await bot.set_my_commands(
         [BotCommand(command=name, description=text) for name, text in texts.COMMANDS.items()]
     )
+
+
+async def set_menu_button(bot: Bot, *, chat_id: int, url: str) -> None:
+    """The owner's chat gets a menu button that opens the PWA inside Telegram."""
+    button = MenuButtonWebApp(text=texts.APP_BUTTON, web_app=WebAppInfo(url=url))
+    await bot.set_chat_menu_button(chat_id=chat_id, menu_button=button)

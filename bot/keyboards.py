@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 
 class ActionCb(CallbackData, prefix="act"):
@@ -146,3 +146,9 @@ def meds_reminder(day: str) -> InlineKeyboardMarkup:
 def meds_toggle(day: str, *, taken: bool) -> InlineKeyboardMarkup:
     label = "↩️ Pas encore pris" if taken else "💊 Pris"
     return InlineKeyboardMarkup(inline_keyboard=[[_button(label, MedsCb(op="toggle", day=day))]])
+
+
+def open_app(url: str, text: str) -> InlineKeyboardMarkup:
+    """One button that opens the PWA inside Telegram, signed in (a `web_app` button)."""
+    button = InlineKeyboardButton(text=text, web_app=WebAppInfo(url=url))
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])

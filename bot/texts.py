@@ -23,7 +23,8 @@ HELP = (
     "/meds — cocher les médicaments du jour\n"
     "/jobs — dernières offres d'emploi\n"
     "/history — dernières actions de l'IA\n"
-    "/settings — heure du résumé et des rappels\n\n"
+    "/settings — heure du résumé et des rappels\n"
+    "/app — ouvrir l'app dans Telegram\n\n"
     "Tout autre message (texte ou vocal) devient une proposition à confirmer."
 )
 
@@ -37,7 +38,16 @@ COMMANDS = {
     "jobs": "Dernières offres d'emploi",
     "history": "Dernières actions de l'IA",
     "settings": "Heure du résumé et des rappels",
+    "app": "Ouvrir l'app",
 }
+
+# The Telegram Mini App (the PWA opened inside Telegram): the menu button and /app.
+APP_BUTTON = "Ouvrir"
+APP_OPEN = "📱 Ton OS, dans Telegram : tâches, projets, agenda, santé, offres."
+APP_NOT_CONFIGURED = (
+    "📱 L'app n'est pas encore ouverte dans Telegram : il faut définir <code>PUBLIC_URL</code> "
+    "(l'adresse https de l'app) sur le serveur, puis le redémarrer."
+)
 
 NO_TODOS = "✨ Aucune tâche ouverte."
 NO_EVENTS = "📅 Rien de prévu aujourd'hui ni dans les 7 prochains jours."

@@ -24,6 +24,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     Text,
@@ -467,3 +468,25 @@ class BotConversation(Base):
         JSONB, nullable=False, server_default=text("'{}'::jsonb")
     )
     updated_at: Mapped[datetime] = _created_at()
+
+
+class AuthSession(Base):
+    """service: a device the owner signed in from Telegram (the PWA as a Mini App). Only the
+    SHA-256 of its bearer token is kept: a copy of the database opens nothing. Revoking deletes
+    the row; an expired row is refused, then pruned at the next sign-in."""
+
+    __tablename__ = "auth_sessions"
+    __table_args__ = (
+        CheckConstraint("octet_length(token_hash) = 32", name="token_hash"),
+        CheckConstraint("expires_at > created_at", name="expires_at"),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, unique=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    # The browser's User-Agent, trimmed: what the owner recognises a device by in the list.
+    device: Mapped[str] = mapped_column(Text, nullable=False)
+    # From the application's clock, never the database's: expiry is compared with it.
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    last_used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

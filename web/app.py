@@ -30,5 +30,5 @@ def create_web_app(config: WebConfig) -> web.Application:
     mount(app, *REST_APIS)
     mount(app, ai.api, google.api, telegram.api, status.api)
     app.router.add_post("/telegram/webhook", telegram.webhook)
-    add_pwa_routes(app)
+    add_pwa_routes(app, mini_app=config.mini_app)
     return app

@@ -20,6 +20,15 @@ from store.owner import Schedule
 
 
 @dataclass(frozen=True)
+class TelegramLogin:
+    """What checking a Telegram sign-in needs: the bot's token (the key of Telegram's
+    signature) and the only user let in."""
+
+    bot_token: str = field(repr=False)
+    owner_id: int
+
+
+@dataclass(frozen=True)
 class WebConfig:
     version: str
     bearer_token: str
@@ -30,6 +39,10 @@ class WebConfig:
     google_missing: tuple[str, ...] = ()  # the variables Google Calendar sync still needs
     # Proxies whose X-Forwarded-For is believed (web/throttle.py).
     trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
+    # `POST /auth/telegram`, when there is a bot; None: that route answers 503.
+    telegram_login: TelegramLogin | None = None
+    # PUBLIC_URL is set: the PWA is a Telegram Mini App too (Telegram Web frames it).
+    mini_app: bool = False
 
 
 CONFIG = web.AppKey("config", WebConfig)

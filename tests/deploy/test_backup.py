@@ -109,6 +109,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "telegram_updates": {"update_id": 100_000_001},
     "bot_conversations": {"key": "fsm:42:42:default", "state": "Editing:correction", "data": {}},
     "owner_settings": {"digest_time": time(7, 45), "med_reminder_times": [time(9), time(21)]},
+    "auth_sessions": {
+        "token_hash": bytes(range(32)),
+        "telegram_user_id": 9_876_543_210,
+        "device": "Telegram-Android/11.4",
+        "created_at": AT,
+        "last_used_at": AT,
+        "expires_at": AT + timedelta(days=30),
+    },
 }
 
 Snapshot = dict[str, list[dict[str, Any]]]

@@ -3,19 +3,26 @@
 async with FakeTelegram.start() as tg:
     bot = Bot(BOT_TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(tg.url)))
     tg.push_update(message_update(1, user_id=42, chat_id=42, text="/start"))
+
+`init_data(...)` builds what Telegram hands a Mini App (`Telegram.WebApp.initData`), signed as
+Telegram signs it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import itertools
 import json
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, NamedTuple
+from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
@@ -111,6 +118,8 @@ class FakeTelegram(FakeServer):
         self.calls: list[Call] = []
         self.messages: dict[tuple[int | str, int], JsonDict] = {}
         self.commands: list[JsonDict] = []
+        # The menu button of each chat (None: the bot's default), as setChatMenuButton left it.
+        self.menu_buttons: dict[int | None, JsonDict] = {}
         self.webhook: JsonDict = {"url": ""}
         self._updates: list[JsonDict] = []
         self.downloads: list[str] = []  # the file paths downloaded, in order
@@ -232,6 +241,8 @@ class FakeTelegram(FakeServer):
             "getfile": lambda p, _t: self._get_file(p),
             "setmycommands": lambda p, _t: self._set_commands(p),
             "deletemycommands": lambda _p, _t: self._set_commands({"commands": []}),
+            "setchatmenubutton": lambda p, _t: self._set_menu_button(p),
+            "getchatmenubutton": lambda p, _t: self._get_menu_button(p),
             "setwebhook": lambda p, _t: self._set_webhook(p),
             "deletewebhook": lambda p, _t: self._delete_webhook(p),
             "getwebhookinfo": lambda _p, _t: self._webhook_info(),
@@ -321,6 +332,18 @@ class FakeTelegram(FakeServer):
     def _set_commands(self, params: JsonDict) -> bool:
         self.commands = list(params.get("commands") or [])
         return True
+
+    def _set_menu_button(self, params: JsonDict) -> bool:
+        button = params.get("menu_button") or {"type": "default"}
+        if button.get("type") == "web_app" and not str(button["web_app"]["url"]).startswith(
+            "https://"
+        ):
+            raise _BotApiError(400, "Bad Request: BUTTON_URL_INVALID")
+        self.menu_buttons[params.get("chat_id")] = button
+        return True
+
+    def _get_menu_button(self, params: JsonDict) -> JsonDict:
+        return self.menu_buttons.get(params.get("chat_id"), {"type": "default"})
 
     def _set_webhook(self, params: JsonDict) -> bool:
         self.webhook = {k: v for k, v in params.items() if k != "certificate"}
@@ -511,6 +534,43 @@ def _chat(chat_id: int | str) -> JsonDict:
 
 def _user(user_id: int) -> JsonDict:
     return {"id": user_id, "is_bot": False, "first_name": "Arthur", "language_code": "fr"}
+
+
+# --- Mini App sign-in ---------------------------------------------------------------------
+
+
+def init_data(
+    *,
+    auth_date: datetime,
+    user_id: int = OWNER_ID,
+    bot_token: str = BOT_TOKEN,
+    fields: JsonDict | None = None,
+    drop: tuple[str, ...] = (),
+) -> str:
+    """`Telegram.WebApp.initData` for a Mini App opened by `user_id` at `auth_date`: the fields,
+    URL-encoded, and `hash`, the HMAC-SHA256 (keyed by HMAC-SHA256("WebAppData", bot token))
+    of the data-check string, every other field as `key=value` sorted by key, one per line.
+    `fields` adds or replaces fields; `drop` leaves some out (before signing)."""
+    user = {
+        "id": user_id,
+        "first_name": "Arthur",
+        "language_code": "fr",
+        "allows_write_to_pm": True,
+    }
+    values: dict[str, str] = {
+        "query_id": "AAHdF6IQAAAAAN0XohDhrOrc",
+        "user": json.dumps(user, separators=(",", ":"), ensure_ascii=False),
+        "auth_date": str(int(auth_date.timestamp())),
+    }
+    values.update(
+        {k: v if isinstance(v, str) else json.dumps(v) for k, v in (fields or {}).items()}
+    )
+    for name in drop:
+        values.pop(name, None)
+    check = "\n".join(f"{k}={v}" for k, v in sorted(values.items()))
+    key = hmac.new(b"WebAppData", bot_token.encode(), hashlib.sha256).digest()
+    values["hash"] = hmac.new(key, check.encode(), hashlib.sha256).hexdigest()
+    return urlencode(values, quote_via=quote)
 
 
 # --- Update builders ---------------------------------------------------------------------

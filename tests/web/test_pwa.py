@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import re
 import struct
@@ -169,7 +170,23 @@ async def test_every_module_the_shell_loads_exists(client: Client) -> None:
             todo.append(normalise(str(PurePosixPath(url).parent / spec)))
     resolved = set(seen)
     on_disk = {f"/app/{p.relative_to(PWA_DIR).as_posix()}" for p in PWA_DIR.rglob("*.js")}
-    assert resolved == on_disk - {"/app/sw.js"}, "a module is missing, or one is never loaded"
+    # Not modules: the service worker, and Telegram's classic script (js/telegram.js adds it).
+    classic = {"/app/sw.js", TELEGRAM_SCRIPT}
+    assert resolved == on_disk - classic, "a module is missing, or one is never loaded"
+    assert TELEGRAM_SCRIPT in (await fetch_bytes(client, "/app/js/telegram.js", JS)).decode()
+
+
+TELEGRAM_SCRIPT = "/app/vendor/telegram-web-app.js"
+# @twa-dev/sdk 8.0.2's dist/telegram-web-apps.js, as web/pwa/vendor/README.md records it.
+TELEGRAM_SCRIPT_SHA256 = "ee7fc2e0150fcf51be9fc90aa800d7f2a97549aa8dc73b107cc2a9d8089b6d1b"
+
+
+async def test_telegrams_script_is_ours_to_serve_and_unchanged(client: Client) -> None:
+    body = await fetch_bytes(client, TELEGRAM_SCRIPT, JS)
+    assert hashlib.sha256(body).hexdigest() == TELEGRAM_SCRIPT_SHA256
+    readme = (PWA_DIR / "vendor" / "README.md").read_text()
+    assert TELEGRAM_SCRIPT_SHA256 in readme
+    assert (PWA_DIR / "vendor" / "telegram-web-app.LICENSE").read_text().startswith("MIT License")
 
 
 async def test_links_of_the_shell_exist(client: Client) -> None:

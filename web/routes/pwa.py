@@ -49,23 +49,29 @@ _NOT_PRECACHED = {".txt"}
 _REVALIDATE = "no-cache"
 _IMAGES = "public, max-age=604800"
 _LONG_LIVED = {".png", ".woff2"}
-# The bearer lives in localStorage, so no script but ours may ever run on these pages.
-_CSP = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data: blob:",
-        "media-src 'self' blob:",
-        "connect-src 'self'",
-        "manifest-src 'self'",
-        "worker-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    )
+# The bearer lives in localStorage, so no script but ours may ever run on these pages (the
+# Telegram Mini App script included: it is one of our files, `vendor/telegram-web-app.js`).
+_DIRECTIVES = (
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    "connect-src 'self'",
+    "manifest-src 'self'",
+    "worker-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
 )
+# Telegram's apps open a Mini App in a web view, but Telegram Web (web.telegram.org) opens it in
+# an iframe: with PUBLIC_URL set, that one origin may frame the PWA, and no other.
+TELEGRAM_WEB = "https://web.telegram.org"
+
+
+def shell_csp(*, mini_app: bool) -> str:
+    ancestors = f"frame-ancestors {TELEGRAM_WEB}" if mini_app else "frame-ancestors 'none'"
+    return "; ".join((*_DIRECTIVES, ancestors))
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,7 @@ def _accepts_gzip(request: web.Request) -> bool:
     return "gzip" in request.headers.get("Accept-Encoding", "")
 
 
-def _respond(request: web.Request, name: str, asset: Asset) -> web.StreamResponse:
+def _respond(request: web.Request, name: str, asset: Asset, csp: str) -> web.StreamResponse:
     gzipped = asset.gzipped is not None and _accepts_gzip(request)
     etag = f'"{asset.etag}-gz"' if gzipped else f'"{asset.etag}"'
     headers = {
@@ -141,7 +147,7 @@ def _respond(request: web.Request, name: str, asset: Asset) -> web.StreamRespons
     if asset.gzipped is not None:
         headers["Vary"] = "Accept-Encoding"
     if name == SHELL:
-        headers["Content-Security-Policy"] = _CSP
+        headers["Content-Security-Policy"] = csp
     if name == SERVICE_WORKER:
         headers["Service-Worker-Allowed"] = PREFIX
     if etag in request.headers.get("If-None-Match", ""):
@@ -158,9 +164,10 @@ def _not_a_page(tail: str) -> bool:
     return "." in segments[-1] or any(s.startswith(".") for s in segments)
 
 
-def add_pwa_routes(app: web.Application, root: Path = PWA_DIR) -> None:
+def add_pwa_routes(app: web.Application, root: Path = PWA_DIR, *, mini_app: bool = False) -> None:
     """`/` and `/app` redirect to `/app/`; `/app/...` serves a file or the shell."""
     assets = _loaded_assets(root)
+    csp = shell_csp(mini_app=mini_app)
     if SHELL not in assets:
         raise RuntimeError(f"no {SHELL} in {root}: the PWA files are missing from this install")
 
@@ -174,7 +181,7 @@ def add_pwa_routes(app: web.Application, root: Path = PWA_DIR) -> None:
             if _not_a_page(tail):
                 return error_response(404, "not_found", f"no file {request.path}")
             name = SHELL  # a page of the client's router
-        return _respond(request, name, assets[name])
+        return _respond(request, name, assets[name], csp)
 
     app.router.add_get("/", redirect)
     app.router.add_get(PREFIX.rstrip("/"), redirect)

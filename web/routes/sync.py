@@ -4,7 +4,8 @@ Each mutation runs through the same endpoint code as the live route (looked up i
 OpenAPI registry by method and path, not through an HTTP loopback), in its own transaction
 that first claims its `client_mutation_id`: applied at most once ever, even when two replays
 of the same batch race. A mutation that fails is rolled back, reported, and not claimed (the
-PWA may fix and resend it); the others go on.
+PWA may fix and resend it); the others go on. A session token's replay may reach only what
+that token could call itself (`web/scope.py`): any other mutation is a 403 in the report.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from web.appkeys import CLOCK, CONFIG, SESSIONMAKER
 from web.errors import ApiError, NotFound, PayloadTooLarge, to_api_error
 from web.models import In, Out
 from web.openapi import REGISTRY, ErrorDetail
+from web.scope import session_may
+from web.sessions import MASTER, PRINCIPAL, Principal
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +38,11 @@ REPLAY_MAX_BODY = 16 * 1024 * 1024
 class InternalError(ApiError):
     status = 500
     code = "internal_error"
+
+
+class OutsideScope(ApiError):
+    status = 403
+    code = "outside_session_scope"
 
 
 class ClientMutationIn(In):
@@ -72,10 +80,14 @@ def _compact_json(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-async def apply_once(app: web.Application, mutation: ClientMutationIn) -> None:
+async def apply_once(
+    app: web.Application, mutation: ClientMutationIn, principal: Principal = MASTER
+) -> None:
     # A path may carry a query (one occurrence of a series: `?occurrence=…`).
     path, _, query = mutation.path.partition("?")
     op, params = _endpoint(app, mutation.method, path)
+    if principal.is_session and not session_may(op.method, op.path):
+        raise OutsideScope(f"a Telegram session cannot call {op.method} {op.path}")
     body = None if mutation.body is None else _compact_json(mutation.body)
     # The route's own limit, as if it had been called directly.
     limit = op.max_body or app[CONFIG].max_body_bytes
@@ -115,9 +127,10 @@ async def replay(request: web.Request, body: ReplayIn) -> ReplayOut:
     route's own size limit (1 MiB for most): a larger one is reported with status 413."""
     acked: list[str] = []
     errors: list[ReplayError] = []
+    principal = request[PRINCIPAL]
     for mutation in body.mutations:
         try:
-            await apply_once(request.app, mutation)
+            await apply_once(request.app, mutation, principal)
         except Exception as exc:  # one failure must not stop the rest
             errors.append(_failure(mutation, exc))
         else:

@@ -1,15 +1,28 @@
-// The REST API, with the bearer the owner typed (kept in this device's localStorage, never in
-// a file of the app). Reads go through the service worker (stale-while-revalidate); writes go
-// straight to the API, or into the offline queue when there is no network.
+// The REST API, with the bearer the owner typed, or the session token Telegram's sign-in gave
+// (either kept in this device's localStorage, never in a file of the app). Reads go through the
+// service worker (stale-while-revalidate); writes go straight to the API, or into the offline
+// queue when there is no network.
 
 import { count, enqueue, flush } from "./queue.js";
 
 const TOKEN_KEY = "ordinarthur-os.bearer";
+const EXPIRES_KEY = "ordinarthur-os.session-expires";
+const SESSION_PREFIX = "tgs_"; // POST /auth/telegram's tokens (web/sessions.py)
 
 export const token = {
   get: () => localStorage.getItem(TOKEN_KEY),
   set: (value) => localStorage.setItem(TOKEN_KEY, value),
-  clear: () => localStorage.removeItem(TOKEN_KEY),
+  clear: () => {
+    localStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(EXPIRES_KEY);
+  },
+  /** A session from Telegram's sign-in (not the master bearer); `expires` is its end. */
+  setSession: ({ token: value, expires_at: expires }) => {
+    localStorage.setItem(TOKEN_KEY, value);
+    localStorage.setItem(EXPIRES_KEY, expires);
+  },
+  isSession: () => (localStorage.getItem(TOKEN_KEY) || "").startsWith(SESSION_PREFIX),
+  expires: () => localStorage.getItem(EXPIRES_KEY),
 };
 
 export class ApiError extends Error {
@@ -29,10 +42,11 @@ const emit = (name, detail) => window.dispatchEvent(new CustomEvent(name, { deta
 
 /**
  * One call. `fresh`: skip the cached copy (after a write, to read it back); `bearer`: check a
- * token that is not stored yet (onboarding). Resolves to the JSON body (null for a 204).
+ * token that is not stored yet (onboarding); `anonymous`: no token at all (Telegram's sign-in).
+ * Resolves to the JSON body (null for a 204).
  */
-export async function request(method, path, { body, form, fresh = false, bearer } = {}) {
-  const headers = { Authorization: `Bearer ${bearer ?? token.get() ?? ""}` };
+export async function request(method, path, { body, form, fresh = false, bearer, anonymous = false } = {}) {
+  const headers = anonymous ? {} : { Authorization: `Bearer ${bearer ?? token.get() ?? ""}` };
   let payload;
   if (form) payload = form;
   else if (body !== undefined) {
@@ -50,7 +64,7 @@ export async function request(method, path, { body, form, fresh = false, bearer 
   const data = json ? await response.json().catch(() => null) : null;
   if (!response.ok) {
     const error = data?.error || {};
-    if (response.status === 401 && bearer === undefined) emit("auth-lost");
+    if (response.status === 401 && bearer === undefined && !anonymous) emit("auth-lost");
     throw new ApiError(response.status, error.code || `http_${response.status}`, error.message || response.statusText, error.details);
   }
   return data;
@@ -76,6 +90,8 @@ export function withQuery(path, params) {
  * `temp`: the temporary id of a row this call creates, so later changes to it can follow.
  */
 export async function mutate(method, path, body, { queue = true, temp = null } = {}) {
+  // A Telegram session that ended keeps the change for after the next sign-in, like offline.
+  const session = token.isSession();
   const later = async () => {
     await enqueue({ method, path, body: body ?? null, temp });
     syncSoon();
@@ -85,7 +101,7 @@ export async function mutate(method, path, body, { queue = true, temp = null } =
   try {
     return { queued: false, data: await request(method, path, { body }) };
   } catch (err) {
-    if (queue && err instanceof ApiError && err.offline) return later();
+    if (queue && err instanceof ApiError && (err.offline || (session && err.status === 401))) return later();
     throw err;
   }
 }

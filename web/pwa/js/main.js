@@ -1,5 +1,6 @@
-// Boot: the bearer (or the onboarding), the router (History API under /app/), the service
-// worker, the network state and the offline queue, the palette (Cmd/Ctrl-K) and the 🎤 button.
+// Boot: the bearer (or the onboarding; inside Telegram, Telegram's sign-in), the router
+// (History API under /app/), the service worker, the network state and the offline queue, the
+// palette (Cmd/Ctrl-K) and the 🎤 button.
 
 import { sync, syncSoon, token } from "./api.js";
 import { onboarding } from "./onboarding.js";
@@ -7,7 +8,9 @@ import { keepLists, keepListsRegularly } from "./offline.js";
 import { loadOwner } from "./owner.js";
 import { openPalette } from "./palette.js";
 import { count } from "./queue.js";
-import { clear, dialogOpen, errorBox, toast } from "./ui.js";
+import { askToReopen, telegramSignIn } from "./signin.js";
+import { backButton, inTelegram, startTelegram } from "./telegram.js";
+import { clear, closeDialog, dialogOpen, errorBox, toast } from "./ui.js";
 import { accountView } from "./views/account.js";
 import { agendaView } from "./views/agenda.js";
 import { dashboardView } from "./views/dashboard.js";
@@ -41,10 +44,15 @@ const viewEl = document.getElementById("view");
 let current = null; // { refresh } of the view on screen
 let renderToken = 0;
 let ownerKnown = null; // the first GET /settings of this token: the time zone before any date
+let sessionEnded = false; // inside Telegram: the session was refused; reopening signs in again
+
+// How many pages deep the owner went inside the app (Telegram's back button goes back up).
+const depth = () => history.state?.depth ?? 0;
 
 export function navigate(path, { replace = false } = {}) {
   if (path !== location.pathname + location.search) {
-    history[replace ? "replaceState" : "pushState"](null, "", path);
+    if (replace) history.replaceState({ depth: depth() }, "", path);
+    else history.pushState({ depth: depth() + 1 }, "", path);
   }
   render();
 }
@@ -52,7 +60,8 @@ export function navigate(path, { replace = false } = {}) {
 async function render() {
   if (!token.get()) {
     renderToken++;
-    showOnboarding();
+    if (inTelegram()) signInWithTelegram();
+    else showOnboarding();
     return;
   }
   const mine = ++renderToken;
@@ -72,12 +81,42 @@ async function render() {
   clear(viewEl, root);
   viewEl.scrollTop = 0;
   window.scrollTo(0, 0);
+  updateBack();
   try {
     const handle = await view(root, m ? m.slice(1).map(decodeURIComponent) : [], { navigate });
     if (mine === renderToken) current = handle || null;
   } catch (err) {
     if (mine === renderToken) clear(root, errorBox(err));
   }
+}
+
+// Telegram's back button: closes the dialog on top, else goes back a page, else home.
+function updateBack() {
+  if (!inTelegram()) return;
+  const home = /^\/app\/?$/.test(location.pathname);
+  if (!token.get()) backButton(null);
+  else if (dialogOpen()) backButton(() => closeDialog());
+  else if (depth() > 0) backButton(() => history.back());
+  else if (!home) backButton(() => navigate("/app/", { replace: true }));
+  else backButton(null);
+}
+window.addEventListener("dialog-changed", updateBack);
+
+function signInWithTelegram() {
+  ownerKnown = null;
+  current = null;
+  document.body.classList.add("onboarding");
+  document.title = "Connexion — ordinarthur·os";
+  updateBack();
+  if (sessionEnded) {
+    askToReopen(viewEl);
+    return;
+  }
+  telegramSignIn(viewEl, () => {
+    syncSoon(0);
+    keepLists();
+    navigate(location.pathname, { replace: true });
+  });
 }
 
 function showOnboarding() {
@@ -175,7 +214,8 @@ window.addEventListener("sync-failed", (e) => {
   }
 });
 window.addEventListener("auth-lost", () => {
-  toast("Token refusé : saisis-le à nouveau.", { error: true });
+  if (inTelegram()) sessionEnded = true; // the queue stays; reopening from Telegram signs in
+  else toast("Token refusé : saisis-le à nouveau.", { error: true });
   token.clear();
   ownerKnown = null;
   render();
@@ -207,6 +247,7 @@ fetch("/health").then((r) => r.json()).then((h) => {
 }).catch(() => {});
 
 showNetwork();
+await startTelegram(); // before the first render: its colours, and no onboarding inside it
 render();
 syncSoon(500);
 // Every list kept for offline reading (nothing before a token: the onboarding keeps them then).

@@ -1,9 +1,11 @@
 // The confirm modal: what the agent proposes (nothing is written yet), Confirmer / Annuler,
-// then what was written, read back from the database, with ↩ to undo.
+// then what was written, read back from the database, with ↩ to undo. Inside Telegram its
+// MainButton is the ✅ too.
 
 import { actionForm, loadSchemas } from "./action_form.js";
 import { ApiError, get, request } from "./api.js";
 import { dueText, shortDay, time } from "./dates.js";
+import { mainButton, mainButtonBusy } from "./telegram.js";
 import { add, big, chip, clear, dialog, h, label, toast } from "./ui.js";
 import { labelOf } from "./vocabulary.js";
 
@@ -74,11 +76,13 @@ const changed = () => window.dispatchEvent(new CustomEvent("data-changed"));
 export async function showProposal(proposal) {
   await loadProjectNames();
   let decided = false;
+  let releaseMain = () => {};
   const pending = proposal.proposal_id && proposal.actions.length;
   const d = dialog({
     title: proposal.transcript ? "Mémo vocal · proposition" : "Proposition de l'agent",
     className: "proposal",
     onClose: ({ replaced }) => {
+      releaseMain();
       // Closed without a choice: the proposal is declined, as Annuler would.
       if (pending && !decided && !replaced) {
         request("POST", "/ai/command/cancel", { body: { proposal_id: proposal.proposal_id } }).catch(() => {});
@@ -115,8 +119,10 @@ export async function showProposal(proposal) {
   const confirm = h("button", { class: "btn accent", type: "button", id: "proposal-confirm" }, "Confirmer");
   d.foot.append(cancel, confirm);
   confirm.focus();
+  releaseMain = mainButton("✅ Confirmer", () => confirm.click());
 
   cancel.addEventListener("click", async () => {
+    releaseMain();
     decided = true;
     cancel.disabled = confirm.disabled = true;
     try {
@@ -136,12 +142,14 @@ export async function showProposal(proposal) {
       return;
     }
     decided = true;
+    mainButtonBusy();
     cancel.disabled = confirm.disabled = true;
     confirm.textContent = "…";
     const body = { proposal_id: proposal.proposal_id };
     if (kept.length !== proposal.actions.length || forms.size) body.actions = kept;
     try {
       showResults(d, await request("POST", "/ai/command/confirm", { body }));
+      releaseMain();
     } catch (err) {
       if (err instanceof ApiError && err.status === 422) {
         // An edit the server refused: nothing was written, the proposal still waits.
@@ -150,8 +158,10 @@ export async function showProposal(proposal) {
         problem.textContent = `Modification refusée : ${editError(err)}`;
         cancel.disabled = confirm.disabled = false;
         confirm.textContent = "Confirmer";
+        mainButtonBusy(false); // Telegram's ✅ stays, ready for the corrected proposal
         return;
       }
+      releaseMain();
       if (err instanceof ApiError && err.details?.results) showResults(d, err.details, err.message);
       else {
         clear(d.body, h("p", { class: "error-box" }, err.message));

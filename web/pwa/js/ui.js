@@ -165,6 +165,7 @@ export function dialog({ title, onClose, className = "" } = {}) {
     document.removeEventListener("keydown", onKey, true);
     if (!replaced && previous && previous.isConnected && previous.focus) previous.focus();
     if (onClose) onClose({ replaced });
+    if (!replaced) dialogChanged();
   };
   const onKey = (e) => {
     if (e.key === "Escape") {
@@ -187,6 +188,7 @@ export function dialog({ title, onClose, className = "" } = {}) {
   });
   const handle = { el: box, body, foot, close, overlay, previous };
   openDialog = handle;
+  dialogChanged();
   return handle;
 }
 
@@ -212,3 +214,7 @@ function trapTab(e, box) {
 
 let openDialog = null;
 export const dialogOpen = () => openDialog !== null;
+/** Close the open dialog, as Esc would (Telegram's back button). */
+export const closeDialog = () => openDialog?.close();
+// Telegram's back button closes a dialog before it leaves a page: it listens for this.
+const dialogChanged = () => window.dispatchEvent(new CustomEvent("dialog-changed"));

@@ -7,7 +7,9 @@ import { forgetLists } from "../offline.js";
 import { forgetOwner } from "../owner.js";
 import { clearQueue, count } from "../queue.js";
 import { dayMonth, time } from "../dates.js";
+import { inTelegram } from "../telegram.js";
 import { big, chip, clear, empty, errorBox, h, label, section, toast } from "../ui.js";
+import { sessionsSection, telegramAccess } from "./sessions.js";
 
 export const API_CACHE_PREFIX = "ordinarthur-api";
 
@@ -33,9 +35,10 @@ export async function settingsView(root, _params, { navigate }) {
   clear(
     root,
     h("header", { class: "hero" }, label("Réglages", "[ 07 ]"), big(["Les ", "réglages", ", sans détour."])),
-    h("div", { class: "grid cols-2" }, section("07.1", "Accès", null, accessSection(navigate)), section("07.2", "Rappels", null, fromSettings(scheduleSection))),
+    h("div", { class: "grid cols-2" }, section("07.1", "Accès", null, inTelegram() ? telegramAccess() : accessSection(navigate)), section("07.2", "Rappels", null, fromSettings(scheduleSection))),
     h("div", { class: "grid cols-2" }, section("07.3", "Hors ligne", null, await offlineSection()), section("07.4", "Liens", null, linksSection())),
     h("div", { class: "grid cols-2" }, section("07.5", "Google Agenda", null, fromSettings(googleSection)), section("07.6", "Journal de l'agent", null, await journalSection())),
+    h("div", { class: "grid cols-2" }, section("07.7", "Appareils Telegram", null, await sessionsSection())),
   );
   return null;
 }
