@@ -125,6 +125,9 @@ class CreateTodoArgs(ActionArgs):
     )
     project_id: ProjectId | None = None
     tags: list[Tag] = Field(default_factory=list, max_length=20)
+    # How to fill these two: the system prompt says it once (agent/prompt.py).
+    remind_at: AwareDatetime | None = None
+    recurrence: RRule | None = None
 
 
 class AddProjectIdeaArgs(ActionArgs):

@@ -35,9 +35,11 @@ sans fin indiquée : 1 h.
 - Une chose à faire → create_todo ; un rendez-vous, une réunion, un créneau → \
 create_calendar_event ; une idée pour un projet → add_project_idea ; une étape d'un projet → \
 add_project_step ; médicaments pris → toggle_daily_checkin.
-- Événement qui se répète ("tous les lundis", "chaque 1er du mois") : un seul \
-create_calendar_event, starts_at = la première occurrence, recurrence = la règle ; rappel \
-demandé ("préviens-moi 1 h avant") : reminder_minutes.
+- Ce qui se répète (« tous les lundis ») : une action, à la 1re occurrence, recurrence = la \
+règle en RRULE sans « RRULE: » (FREQ=WEEKLY;BYDAY=MO, FREQ=MONTHLY;BYMONTHDAY=5 ; « jusqu'au \
+31 mai » : ;UNTIL=20270531), ces mots hors du titre.
+- Tâche : remind_at = l'heure dite, seulement si une heure est dite (« rappelle-moi … à 18h », \
+« demain 9h appeler le garage »). Événement, « préviens-moi 1 h avant » : reminder_minutes.
 - project_id : seulement un id de la liste des projets (p1…). Projet inconnu : pas de project_id.
 - priority seulement si le message l'indique ; tags : mots-clés cités (#courses → courses).
 - Si rien ne correspond à une action, n'appelle aucun outil et réponds en une phrase en français.

@@ -43,6 +43,9 @@ class Proposal(BaseModel):
     revision_of: uuid.UUID | None = None
     # The projects the actions refer to, by id, as the prompt listed them: what a card shows.
     project_names: dict[uuid.UUID, str] = {}
+    # The repeat rule of each recurring action, by action id, in French words in the owner's
+    # zone ("chaque lundi à 18:00"): what a card shows, so no client reads RRULEs itself.
+    recurrence_texts: dict[uuid.UUID, str] = {}
 
 
 class ActionRecord(BaseModel):

@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 from pydantic_ai.models import Model
@@ -67,6 +68,7 @@ from agent.proposals import (
 )
 from agent.situation import ProjectRef, Situation
 from agent.tools import ProposeAgent
+from core import recurrence
 from integrations.groq import SpeechToText
 from store import actions as actions_q
 from store import mutations
@@ -112,6 +114,22 @@ def _project_names(
     """The names of the projects the actions refer to (validation allows only listed ones)."""
     referred = {getattr(args, "project_id", None) for _, args in actions}
     return {p.id: p.name for p in situation.projects if p.id in referred}
+
+
+def _recurrence_texts(
+    actions: Sequence[tuple[uuid.UUID, ActionArgs]], *, now: datetime, tz: ZoneInfo
+) -> dict[uuid.UUID, str]:
+    """The rules of the recurring actions in words, by action id, from their first moment."""
+    texts = {}
+    for action_id, args in actions:
+        rule = getattr(args, "recurrence", None)
+        if rule:
+            first = next(
+                (m for k in ("due_at", "starts_at", "remind_at") if (m := getattr(args, k, None))),
+                None,
+            )
+            texts[action_id] = recurrence.describe(rule, first or now, tz)
+    return texts
 
 
 def _with_aliases(args: Mapping[str, Any] | None, situation: Situation) -> dict[str, Any]:
@@ -345,6 +363,11 @@ class AgentService:
             model_requests=run.requests,
             revision_of=revision_of,
             project_names=_project_names(run.actions, situation),
+            recurrence_texts=_recurrence_texts(
+                [(i, args) for i, (_, args) in zip(ids, run.actions, strict=True)],
+                now=now,
+                tz=self._clock.tz,
+            ),
         )
 
     async def _supersede(

@@ -23,7 +23,15 @@ from functools import cache
 from types import ModuleType
 from zoneinfo import ZoneInfo
 
-from agent.offline_parser import MAX_PARSED_CHARS, classify, parse, parts, text, when
+from agent.offline_parser import (
+    MAX_PARSED_CHARS,
+    classify,
+    parse,
+    parts,
+    recurrence,
+    text,
+    when,
+)
 from agent.situation import ProjectRef
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
@@ -38,6 +46,7 @@ UNITS = (
     "c'est bon ", "n't", "n't ", "pas ", "de 9h à ", "at 9 ", "le 1 ", "#a ", "urgent ",
     "important ", "demain ", "9h ", "et puis ", ", et ", "à ma liste ", ", fait ", "(fait) ",
     "statut ", "pour le projet ", "Portfolio ", "bonjour ", "ajoute ", "rdv ", "j'ai ",
+    "tous les ", "chaque lundi ", "every 2 ", "jusqu'au ", "3 fois ", "le premier ",
 )  # fmt: skip
 HEADS = ("", "rdv demain à 9h à la mairie", "j'ai pris mes médocs", "ajoute ")
 TAILS = ("", "x", "?")
@@ -76,6 +85,7 @@ def hostile_shapes(length: int = LENGTH) -> dict[str, str]:
         "project name repeated": _fill("ajoute pour le projet ", "Portfolio ", length=length),
         "greetings repeated": _fill("", "bonjour ", "ajoute du pain", length=length),
         "many parts": _fill("", "ajoute du pain, ", length=length),
+        "repetitions repeated": _fill("ajoute yoga ", "tous les lundis ", length=length),
         "lines": _fill("ajoute du pain", "\n", length=length),
         "decomposed accents": _fill("ajoute ", "e\u0301", length=length),
     }
@@ -102,7 +112,7 @@ _MATCHED_REVERSED = frozenset({"_POLITE_SUFFIX_REVERSED"})
 
 def patterns() -> Iterator[tuple[str, re.Pattern[str], Callable[[str], object]]]:
     """Every pattern the parser compiles, with how it is run."""
-    modules: tuple[ModuleType, ...] = (text, when, classify, parts)
+    modules: tuple[ModuleType, ...] = (text, when, recurrence, classify, parts)
     for module in modules:
         short = module.__name__.rsplit(".", 1)[1]
         for name, value in vars(module).items():

@@ -54,6 +54,7 @@ NO_EVENTS = "📅 Rien de prévu aujourd'hui ni dans les 7 prochains jours."
 NO_JOBS = "💼 Aucune offre pour l'instant."
 NO_HISTORY = "🕰 Aucune action de l'IA pour l'instant."
 TODO_DONE = "✅ Terminé : {title}"
+TODO_DONE_NEXT = "✅ Terminé : {title} · 🔁 prochaine fois {when}"
 ALREADY_HANDLED = "Déjà fait 👍"
 NOT_FOUND = "Introuvable (supprimé entre-temps ?)"
 

@@ -23,6 +23,9 @@ from core.french import DAYS, MONTHS
 # Seconds and minutes would turn a reminder into spam; nobody asks for them in a personal OS.
 FREQUENCIES = ("HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 MAX_RULE_LENGTH = 300
+# A longer series is an open-ended one: leave COUNT out. (It also bounds the work of turning
+# COUNT into UNTIL, which walks the occurrences.)
+MAX_COUNT = 1000
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _ORDINALS = {1: "premier", 2: "deuxième", 3: "troisième", 4: "quatrième", -1: "dernier"}
 
@@ -48,6 +51,8 @@ def normalize(text: str) -> str:
         raise InvalidRecurrenceError(f"FREQ must be one of {', '.join(FREQUENCIES)}")
     if "UNTIL" in parts and "COUNT" in parts:
         raise InvalidRecurrenceError("UNTIL and COUNT cannot both be given")
+    if "COUNT" in parts and not 1 <= int(parts["COUNT"][0]) <= MAX_COUNT:
+        raise InvalidRecurrenceError(f"COUNT must be between 1 and {MAX_COUNT}")
     canonical = _text(parts)
     try:
         # Naive on purpose: the wall-clock start every expansion uses.
@@ -60,10 +65,9 @@ def normalize(text: str) -> str:
 RRule = Annotated[
     str,
     AfterValidator(normalize),
-    Field(
-        max_length=MAX_RULE_LENGTH + len("RRULE:"),
-        description="an RFC 5545 RRULE, without the RRULE: prefix (e.g. FREQ=WEEKLY;BYDAY=MO)",
-    ),
+    # No description here: each model says what the rule means to it, and the tool schemas the
+    # model reads with every request are the shorter for it.
+    Field(max_length=MAX_RULE_LENGTH + len("RRULE:")),
 ]
 """A validated rule, for every pydantic model that takes one (the agent's tool arguments, the
 REST bodies): an invalid rule is a validation error located at the field, with the reason."""
@@ -151,6 +155,40 @@ def _walls_after(series: rrule, wall: datetime) -> Iterator[datetime]:
     while current is not None:
         yield current
         current = series.after(current)
+
+
+def first_on_or_after(
+    rule: str, first: datetime, tz: ZoneInfo, moment: datetime
+) -> datetime | None:
+    """The first occurrence at or after `moment` of the series starting at `first` (`first`
+    itself counts only when the rule matches it, as in dateutil)."""
+    return next_after(rule, first, tz, moment - timedelta(microseconds=1))
+
+
+def carried(moment: datetime, anchor: datetime, occurrence: datetime, tz: ZoneInfo) -> datetime:
+    """`moment` moved as `anchor` moved to `occurrence`, in wall-clock time: a reminder 15
+    minutes before an 18:00 due time stays at 17:45 when the next one falls after a DST change."""
+    return _aware(_wall(occurrence, tz) + (_wall(moment, tz) - _wall(anchor, tz)), tz)
+
+
+def count_as_until(rule: str, first: datetime, tz: ZoneInfo) -> str:
+    """The rule with its COUNT turned into UNTIL (the day of the last occurrence), `first`
+    being the first occurrence, counted whatever the rule says (RFC 5545: DTSTART is always
+    the first). A todo's series is stored one occurrence at a time, each computed from the
+    previous one: COUNT would start again at every step, a day does not."""
+    parts = _parts(rule)
+    if "COUNT" not in parts:
+        return rule
+    count = int(parts.pop("COUNT")[0])
+    series = _build(_text(parts), _wall(first, tz), tz.key)
+    last = _wall(first, tz)
+    remaining = count - 1
+    for wall in series:
+        if remaining <= 0:
+            break
+        if wall > last:
+            last, remaining = wall, remaining - 1
+    return _text(parts | {"UNTIL": [last.date()]})
 
 
 def ends(rule: str) -> bool:

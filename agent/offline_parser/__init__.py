@@ -23,7 +23,16 @@ Default times, all in ``now.tzinfo``:
 - an event without an end lasts one hour; "dans 2 heures" and durations are added in UTC, so a
   DST change neither stretches nor shrinks them; wall-clock times that do not exist (spring
   forward) move forward by the gap, ambiguous ones (fall back) take the first occurrence;
-- "p0".."p3" and "priorité N" are taken as the stored number itself (3 is the most urgent).
+- "p0".."p3" and "priorité N" are taken as the stored number itself (3 is the most urgent);
+- a todo rings (``remind_at`` = its due moment) when a time was said: a clock time ("à 18h",
+  "demain 9h appeler le garage", "6pm") or a delay ("dans 2 heures"), with or without
+  "rappelle-moi"; after "rappelle-moi"/"remind me"/"n'oublie pas", a part of the day rings too
+  ("rappelle-moi ce soir" at 19:00). A day alone never rings: the morning digest lists it;
+- a repetition ("tous les lundis", "every 2 weeks until June 30"; `recurrence` lists them)
+  leaves the title and becomes the todo's or the event's ``recurrence``; its ``due_at`` (or
+  ``starts_at``) is the series' first occurrence at or after now, at the time said (09:00 by
+  default): on a Monday at 10:00, "tous les lundis à 18h" is today at 18:00, at 19:00 it is
+  next Monday.
 
 It reads at most `MAX_PARSED_CHARS` characters of a message (4,096, Telegram's longest message;
 a longer one, a long transcript or forward, is cut at the last blank before that), and a run of
@@ -32,7 +41,8 @@ linear in what they read (possessive quantifiers, no match starting inside a run
 `bench/offline_parser.py` prints the worst case of hostile shapes.
 
 Modules, each usable alone: `text` (folding), `lexicon` (the words), `when` (dates and times),
-`classify` (which action a part asks for), `parts` (splitting a message into parts).
+`recurrence` (repetitions), `classify` (which action a part asks for), `parts` (splitting a
+message into parts).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, TypeAlias
 
 from agent.offline_parser.lexicon import STEP_STATUSES, WEAK_STATUSES
+from agent.offline_parser.recurrence import place, take_repeat
 from agent.offline_parser.text import (
     END,
     START,
@@ -20,7 +21,7 @@ from agent.offline_parser.text import (
     fold,
     reversed_alt,
 )
-from agent.offline_parser.when import resolve_end, resolve_start, take_when
+from agent.offline_parser.when import When, resolve_end, resolve_start, take_when
 from agent.situation import ProjectRef
 
 
@@ -359,12 +360,16 @@ def _event(text: Text, now: datetime) -> _Found:
     kind = _event_kind(text)
     if kind is None and _TODO_CUE.search(text.folded) is not None:
         return None
+    repeat = take_repeat(text, now.date())  # before the dates: "jusqu'au 5" ends the series
     when = take_when(text, now)
     if kind is None and _EVENT_AFTER_WHEN.search(text.folded) is None:
         return None
     if kind != "strong" and not when.has_time():
         return None  # "déjeuner avec Paul vendredi" may still be a todo
     start = resolve_start(when, now)
+    series = place(repeat, start, now) if repeat is not None else None
+    if series is not None:
+        start = series[1]  # the first occurrence
     location = _take_location(text, when.clock_end) if when.has_time() else None
     title = _title(text)
     if start is None or not title:
@@ -376,6 +381,8 @@ def _event(text: Text, now: datetime) -> _Found:
     }
     if location:
         args["location"] = location
+    if series is not None:
+        args["recurrence"] = series[0]
     return [ParsedAction("create_calendar_event", args)]
 
 
@@ -391,6 +398,19 @@ def _take_location(text: Text, after: int) -> str | None:
     return f"{text.source(match, 'prep')} {place}" if match["prep"] == "chez" else place
 
 
+# The cues that ask for a reminder, not only for a todo.
+_REMIND_CUE = re.compile(r"rappel|remind|penser|oublie|forget")
+
+
+def _rings(when: When, cue: re.Match[str] | None) -> bool:
+    """Whether a todo gets a reminder at its due moment: when a time was said ("à 18h", "dans
+    2 heures"), or a part of the day after "rappelle-moi" ("rappelle-moi ce soir"); a day alone
+    does not ring (the morning digest lists it)."""
+    if when.start is not None or when.instant is not None:
+        return True
+    return when.part_of_day is not None and cue is not None and bool(_REMIND_CUE.search(cue[0]))
+
+
 def _todo(text: Text, now: datetime, projects: Projects) -> _Found:
     # The project first: the cue would otherwise eat the "pour" of "pour le projet Portfolio".
     project = projects.take(text, right_here=False)
@@ -399,13 +419,26 @@ def _todo(text: Text, now: datetime, projects: Projects) -> _Found:
     text.take(_LIST_SUFFIX)
     tags = _take_tags(text)
     priority = _take_priority(text)
-    due = resolve_start(take_when(text, now), now)
+    repeat = take_repeat(text, now.date())  # before the dates: "jusqu'au 5" is the series' end
+    when = take_when(text, now)
+    if repeat is not None and repeat.part_of_day and not when.has_time():
+        when.part_of_day = repeat.part_of_day
+    due = resolve_start(when, now)
+    series = place(repeat, due, now) if repeat is not None else None
+    if series is not None:
+        due = series[1]
     title = _title(text)
     # Without a cue, only a dated phrase reads as a todo ("appeler le plombier demain").
     if not title or (cue is None and (due is None or question or _STATEMENT.search(fold(title)))):
         return []
     args = _titled(title)
-    optional = {"due_at": due and due.isoformat(), "priority": priority, "tags": tags or None}
+    optional = {
+        "due_at": due and due.isoformat(),
+        "remind_at": due.isoformat() if due and _rings(when, cue) else None,
+        "recurrence": series and series[0],
+        "priority": priority,
+        "tags": tags or None,
+    }
     args.update({key: value for key, value in optional.items() if value is not None})
     if project is not None:
         args["project_id"] = str(project.id)

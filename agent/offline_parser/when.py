@@ -404,3 +404,28 @@ def resolve_end(when: When, start: datetime) -> datetime:
     if end <= start:
         end = _local(start.date() + timedelta(days=1), when.end, start.tzinfo)
     return end
+
+
+def take_date_at(text: Text, pos: int, today: date) -> date | None:
+    """A day said right at `pos` (after "jusqu'au", "à partir du"), read as anywhere else and
+    blanked; None when no date starts there."""
+    folded = text.folded
+    for pattern in (_ISO_DATE, _NUMERIC_DATE, _DAY_MONTH, _MONTH_DAY):
+        match = pattern.match(folded, pos)
+        if match is None:
+            continue
+        month = int(match["mo"]) if "mo" in match.re.groupindex else MONTHS[match["mon"]]
+        found = _calendar_date(match["y"], month, int(match["d"]), today)
+        if found is not None:
+            text.blank(match)
+            return found
+    found, match = None, _DAY_OF_MONTH.match(folded, pos)
+    if match is not None:
+        found = _next_day_of_month(today, int(match["fr"] or match["en"]))
+    elif (match := _RELATIVE.match(folded, pos)) is not None:
+        found = today + timedelta(days=RELATIVE_DAYS[re.sub(r"\s+", " ", match["rel"])])
+    elif (match := _WEEKDAY.match(folded, pos)) is not None:
+        found = _next_weekday(today, WEEKDAYS[match["wd"]])
+    if match is not None and found is not None:
+        text.blank(match)
+    return found

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from agent.service import AgentService
 from bot import texts
 from bot.keyboards import TodoCb, todo_done, with_enrich_buttons
-from bot.render.todos import todo_line
+from bot.render.todos import done_notice, todo_line
 from bot.routers.enrich import enrich_available
 from bot.sending import answer
 from store import todos
@@ -51,17 +51,16 @@ async def mark_done(
     todo_id = uuid.UUID(hex=callback_data.todo)
     try:
         async with sessionmaker.begin() as session:
-            todo = await todos.get_todo(session=session, todo_id=todo_id)
-            if todo.status == "done":
-                await query.answer(texts.ALREADY_HANDLED)
-                return
-            todo = await todos.update_todo(
-                session=session, todo_id=todo_id, data={"status": "done"}, now=clock.now()
+            completed = await todos.complete_todo(
+                session=session, todo_id=todo_id, now=clock.now(), tz=clock.tz
             )
     except NotFoundError:
         await query.answer(texts.NOT_FOUND)
         return
-    await query.answer(texts.TODO_DONE.format(title=todo.title)[:200])
+    if completed is None:
+        await query.answer(texts.ALREADY_HANDLED)
+        return
+    await query.answer(done_notice(completed, clock))
 
 
 def create_router() -> Router:

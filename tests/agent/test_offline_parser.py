@@ -29,6 +29,11 @@ def todo(title: str, **args: Any) -> ParsedAction:
     return ParsedAction("create_todo", {"title": title, **args})
 
 
+def ringing(title: str, due: str, **args: Any) -> ParsedAction:
+    """A todo that rings at its due moment (a time was said)."""
+    return todo(title, due_at=due, remind_at=due, **args)
+
+
 def idea(project: ProjectRef, content: str) -> ParsedAction:
     return ParsedAction("add_project_idea", {"project_id": str(project.id), "content": content})
 
@@ -65,7 +70,7 @@ TABLE: list[Case] = [
     ),
     (
         "rappelle-moi d'appeler maman vendredi à 18h",
-        [todo("Appeler maman", due_at=at("2026-03-27T18:00"))],
+        [ringing("Appeler maman", at("2026-03-27T18:00"))],
     ),
     (
         "todo: envoyer la facture #freelance urgent",
@@ -85,7 +90,7 @@ TABLE: list[Case] = [
     ),
     (
         "tâche appeler le notaire aujourd'hui à 17h",
-        [todo("Appeler le notaire", due_at=at("2026-03-25T17:00"))],
+        [ringing("Appeler le notaire", at("2026-03-25T17:00"))],
     ),
     ("todo sortir le chien ce soir", [todo("Sortir le chien", due_at=at("2026-03-25T19:00"))]),
     (
@@ -94,7 +99,7 @@ TABLE: list[Case] = [
     ),
     (
         "rappelle-moi dans 2 heures de vérifier le four",
-        [todo("Vérifier le four", due_at=at("2026-03-25T12:00"))],
+        [ringing("Vérifier le four", at("2026-03-25T12:00"))],
     ),
     (
         "ajoute une tâche faire les impôts dans 3 jours",
@@ -104,8 +109,8 @@ TABLE: list[Case] = [
         "rappelle-moi de payer le loyer le 12/01",
         [todo("Payer le loyer", due_at=at("2027-01-12T09:00"))],
     ),
-    ("rappelle-moi d'appeler maman à 9h", [todo("Appeler maman", due_at=at("2026-03-26T09:00"))]),
-    ("todo appeler Léa à 14h", [todo("Appeler Léa", due_at=at("2026-03-25T14:00"))]),
+    ("rappelle-moi d'appeler maman à 9h", [ringing("Appeler maman", at("2026-03-26T09:00"))]),
+    ("todo appeler Léa à 14h", [ringing("Appeler Léa", at("2026-03-25T14:00"))]),
     (
         "tâche préparer la démo p2 #travail #Démo",
         [todo("Préparer la démo", priority=2, tags=["travail", "démo"])],
@@ -131,7 +136,7 @@ TABLE: list[Case] = [
     ),
     (
         "préparer la réunion demain à 14h",
-        [todo("Préparer la réunion", due_at=at("2026-03-26T14:00"))],
+        [ringing("Préparer la réunion", at("2026-03-26T14:00"))],
     ),
     (
         "ajoute une tâche pour le projet Portfolio : écrire la doc",
@@ -140,23 +145,23 @@ TABLE: list[Case] = [
     ("todo: appeler Paul (urgent)", [todo("Appeler Paul", priority=3)]),
     (
         "tâche envoyer le rapport avant vendredi 17h",
-        [todo("Envoyer le rapport", due_at=at("2026-03-27T17:00"))],
+        [ringing("Envoyer le rapport", at("2026-03-27T17:00"))],
     ),
     (
         "rappelle-moi de payer le loyer avant le 5",
         [todo("Payer le loyer", due_at=at("2026-04-05T09:00", SUMMER))],
     ),
     # todos, English
-    ("add a todo buy milk tomorrow 6pm", [todo("Buy milk", due_at=at("2026-03-26T18:00"))]),
+    ("add a todo buy milk tomorrow 6pm", [ringing("Buy milk", at("2026-03-26T18:00"))]),
     (
         "remind me to call Bob next monday",
         [todo("Call Bob", due_at=at("2026-03-30T09:00", SUMMER))],
     ),
     (
         "add a todo call the bank today at 6:30 pm",
-        [todo("Call the bank", due_at=at("2026-03-25T18:30"))],
+        [ringing("Call the bank", at("2026-03-25T18:30"))],
     ),
-    ("remind me to stretch in 30 minutes", [todo("Stretch", due_at=at("2026-03-25T10:30"))]),
+    ("remind me to stretch in 30 minutes", [ringing("Stretch", at("2026-03-25T10:30"))]),
     (
         "todo buy a gift for mum on December 24",
         [todo("Buy a gift for mum", due_at=at("2026-12-24T09:00"))],
@@ -382,7 +387,7 @@ OCTOBER_TABLE: list[Case] = [
 HELD_OUT: list[Case] = [
     (
         "peux-tu me rappeler de sortir les poubelles ce soir",
-        [todo("Sortir les poubelles", due_at=at("2026-03-25T19:00"))],
+        [ringing("Sortir les poubelles", at("2026-03-25T19:00"))],
     ),
     (
         "faut que je rappelle le garagiste demain matin",
@@ -425,7 +430,7 @@ HELD_OUT: list[Case] = [
     ),
     (
         "remind me tomorrow at 7:15 to water the plants",
-        [todo("Water the plants", due_at=at("2026-03-26T07:15"))],
+        [ringing("Water the plants", at("2026-03-26T07:15"))],
     ),
     ("tâche urgente: rappeler la banque", [todo("Rappeler la banque", priority=3)]),
     (
@@ -487,7 +492,7 @@ HELD_OUT: list[Case] = [
     # batch 2
     (
         "rappelle moi d'envoyer le devis lundi matin",
-        [todo("Envoyer le devis", due_at=at("2026-03-30T09:00", SUMMER))],
+        [ringing("Envoyer le devis", at("2026-03-30T09:00", SUMMER))],
     ),
     ("ajoute à ma liste : acheter des ampoules", [todo("Acheter des ampoules")]),
     (
@@ -522,7 +527,7 @@ HELD_OUT: list[Case] = [
     ("rappelle-moi de prendre rdv chez l'ophtalmo", [todo("Prendre rdv chez l'ophtalmo")]),
     (
         "ajoute une tâche: imprimer les billets pour demain 8h",
-        [todo("Imprimer les billets", due_at=at("2026-03-26T08:00"))],
+        [ringing("Imprimer les billets", at("2026-03-26T08:00"))],
     ),
     (
         "entretien d'embauche lundi 14h chez Acme",
@@ -539,7 +544,7 @@ HELD_OUT: list[Case] = [
     ("idée pour blog : tutoriel sur pytest", [idea(BLOG, "Tutoriel sur pytest")]),
     (
         "remind me about the dentist on friday at 9",
-        [todo("The dentist", due_at=at("2026-03-27T09:00"))],
+        [ringing("The dentist", at("2026-03-27T09:00"))],
     ),
     (
         "lundi à 8h30 visio avec le client",
@@ -553,7 +558,13 @@ HELD_OUT: list[Case] = [
     ),
     (
         "todo: faire une sauvegarde du NAS tous les dimanches",
-        [todo("Faire une sauvegarde du NAS tous les dimanches")],
+        [
+            todo(
+                "Faire une sauvegarde du NAS",
+                due_at=at("2026-03-29T09:00", SUMMER),
+                recurrence="FREQ=WEEKLY;BYDAY=SU",
+            )
+        ],
     ),
     (
         "déjeuner avec Claire demain midi au Petit Bistro",
@@ -602,10 +613,10 @@ def test_it_adds_hours_in_real_time_across_dst() -> None:
     spring = datetime(2026, 3, 29, 1, 30, tzinfo=PARIS)
     autumn = datetime(2026, 10, 25, 1, 30, tzinfo=PARIS)
     assert understood("remind me in 2 hours to check the oven", spring) == [
-        todo("Check the oven", due_at=at("2026-03-29T04:30", SUMMER))
+        ringing("Check the oven", at("2026-03-29T04:30", SUMMER))
     ]
     assert understood("rappelle-moi dans 2 heures de vérifier le four", autumn) == [
-        todo("Vérifier le four", due_at=at("2026-10-25T02:30"))
+        ringing("Vérifier le four", at("2026-10-25T02:30"))
     ]
 
 

@@ -90,6 +90,8 @@ async def test_the_prompt_gives_now_the_time_zone_and_the_projects(
         "priority",
         "project_id",
         "tags",
+        "remind_at",
+        "recurrence",
     }
     assert tools["add_project_step"].parameters_json_schema["required"] == ["project_id", "title"]
 

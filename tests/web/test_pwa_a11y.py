@@ -83,6 +83,8 @@ async def seed(
                     status="doing",
                     priority=1,
                     due_at=at(today, 17, 30),
+                    remind_at=at(today, 17, 15),  # a reminder and a series: their chips, and
+                    recurrence="FREQ=WEEKLY",  # the "Arrêter la série" button, audited too
                     created_at=now,
                 ),
                 Todo(
@@ -324,7 +326,8 @@ async def test_axe_finds_nothing_serious_on_any_view_phone_or_desktop(
 # ---------------------------------------------------------------- the keyboard alone
 
 # Where the focus is, and whether it shows: a 2px outline, or an inset ring (inputs). The
-# picker button inside a date or time input takes the focus without its input matching :focus, and
+# picker button inside a date, time or datetime-local input takes the focus without its input
+# matching :focus, and
 # computed styles do not show a pseudo-element's focus: there, app.css must style it.
 _FOCUSED = """() => {
   const el = document.activeElement;
@@ -332,7 +335,7 @@ _FOCUSED = """() => {
   const css = getComputedStyle(el);
   const styled = (rule) => /calendar-picker-indicator:focus-visible/.test(rule.selectorText)
     && /outline: 2px solid/.test(rule.cssText);
-  const picker = ["date", "time"].includes(el.type) && !el.matches(":focus")
+  const picker = ["date", "time", "datetime-local"].includes(el.type) && !el.matches(":focus")
     && [...document.styleSheets].flatMap((sheet) => [...sheet.cssRules]).some(styled);
   const ring = picker || (css.outlineStyle !== "none" && parseFloat(css.outlineWidth) >= 2);
   const name = el.id ? `#${el.id}` : `${el.tagName.toLowerCase()}.${el.className}`;

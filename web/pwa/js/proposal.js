@@ -21,8 +21,11 @@ async function loadProjectNames() {
 
 const project = (id) => (id ? projectNames.get(id) || "un projet" : null);
 
-/** A French line for one action, from its arguments (proposed) or its row (written). */
-export function describe(fn, a = {}) {
+/**
+ * A French line for one action, from its arguments (proposed) or its row (written). `repeat`:
+ * its repetition in words, as the API says it (`recurrence_texts` of the proposal).
+ */
+export function describe(fn, a = {}, { repeat } = {}) {
   switch (fn) {
     case "create_todo":
       return {
@@ -30,6 +33,8 @@ export function describe(fn, a = {}) {
         title: a.title,
         meta: [
           a.due_at ? `échéance ${dueText(a.due_at).text}` : null,
+          a.remind_at ? `⏰ rappel ${dueText(a.remind_at).text}` : null,
+          a.recurrence ? `🔁 ${repeat || "répétée"}` : null,
           a.priority !== undefined && a.priority !== null ? `priorité ${labelOf("priorities", a.priority)}` : null,
           project(a.project_id),
           ...(a.tags || []).map((t) => `#${t}`),
@@ -43,7 +48,7 @@ export function describe(fn, a = {}) {
       return {
         kind: "Événement",
         title: a.title,
-        meta: [a.starts_at ? `${shortDay(a.starts_at)} ${time(a.starts_at)}–${time(a.ends_at)}` : null, a.location],
+        meta: [a.starts_at ? `${shortDay(a.starts_at)} ${time(a.starts_at)}–${time(a.ends_at)}` : null, a.recurrence ? `🔁 ${repeat || "répété"}` : null, a.location],
       };
     case "toggle_daily_checkin":
       return {
@@ -59,7 +64,7 @@ export function describe(fn, a = {}) {
 }
 
 function actionLine(fn, args, extra = {}) {
-  const d = describe(fn, args);
+  const d = describe(fn, args, { repeat: extra.repeat });
   return h(
     "li",
     { class: `action${extra.cls ? ` ${extra.cls}` : ""}` },
@@ -99,6 +104,7 @@ export async function showProposal(proposal) {
     return;
   }
   const boxes = [];
+  const repeats = proposal.recurrence_texts || {};
   const forms = new Map(); // action id → its edit form, once opened
   const problem = h("p", { class: "error-box", id: "proposal-error", role: "alert", hidden: true });
   add(
@@ -107,7 +113,7 @@ export async function showProposal(proposal) {
     h("ul", { class: "actions", id: "proposed-actions" }, proposal.actions.map((action) => {
       const box = h("input", { class: "check", type: "checkbox", checked: true, "aria-label": "Garder cette action" });
       boxes.push([box, action]);
-      const line = actionLine(action.fn, action.args, { control: box });
+      const line = actionLine(action.fn, action.args, { control: box, repeat: repeats[action.id] });
       line.append(editButton(action, line, forms));
       return line;
     })),
@@ -148,7 +154,7 @@ export async function showProposal(proposal) {
     const body = { proposal_id: proposal.proposal_id };
     if (kept.length !== proposal.actions.length || forms.size) body.actions = kept;
     try {
-      showResults(d, await request("POST", "/ai/command/confirm", { body }));
+      showResults(d, await request("POST", "/ai/command/confirm", { body }), null, repeats);
       releaseMain();
     } catch (err) {
       if (err instanceof ApiError && err.status === 422) {
@@ -162,7 +168,7 @@ export async function showProposal(proposal) {
         return;
       }
       releaseMain();
-      if (err instanceof ApiError && err.details?.results) showResults(d, err.details, err.message);
+      if (err instanceof ApiError && err.details?.results) showResults(d, err.details, err.message, repeats);
       else {
         clear(d.body, h("p", { class: "error-box" }, err.message));
         clear(d.foot, h("button", { class: "btn primary", type: "button", onclick: () => d.close() }, "Fermer"));
@@ -208,7 +214,7 @@ function editError(err) {
   return where ? `${where} : ${first.msg || err.message}` : first.msg || err.message;
 }
 
-function showResults(d, state, error = null) {
+function showResults(d, state, error = null, repeats = {}) {
   const ok = state.status === "confirmed";
   clear(
     d.body,
@@ -217,6 +223,7 @@ function showResults(d, state, error = null) {
     h("ul", { class: "actions", id: "action-results" }, state.results.map((r) => actionLine(r.fn, r.row || r.args, {
       cls: r.status === "confirmed" ? "ok" : "bad",
       error: r.error,
+      repeat: repeats[r.id],
     }))),
   );
   const close = h("button", { class: "btn primary", type: "button", onclick: () => d.close() }, "Fermer");

@@ -8,7 +8,7 @@ import { overlay } from "../queue.js";
 import { big, clear, empty, errorBox, h, label, micIcon, section } from "../ui.js";
 import { startVoice } from "../voice.js";
 import { medsToggle, readToday } from "./health.js";
-import { deleteTodo, todoItem, toggleTodo } from "./todos.js";
+import { todoActions, todoItem } from "./todos.js";
 
 export async function dashboardView(root, _params, { navigate }) {
   // The owner's day (TIMEZONE), from its first instant to the next day's.
@@ -58,7 +58,7 @@ export async function dashboardView(root, _params, { navigate }) {
       stat("Médocs", checkin ? (checkin.meds_taken ? "✓" : "—") : "…"));
     clear(eventsEl, events.length ? events.map(eventRow) : empty("Aucun événement aujourd'hui."));
     clear(todosEl, todos.length
-      ? todos.map((t) => todoItem(t, { onToggle: (todo, done) => toggleTodo(todo, done, draw), onDelete: (todo) => deleteTodo(todos, todo, draw) }))
+      ? todos.map((t) => todoItem(t, todoActions(todos, draw)))
       : h("li", null, empty("Rien d'échu aujourd'hui.")));
     if (checkin) clear(medsEl, medsToggle(checkin, (next) => { checkin = next; draw(); }));
   }

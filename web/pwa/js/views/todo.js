@@ -7,6 +7,7 @@ import { overlay } from "../queue.js";
 import { dayOf, hhmm, localInstant } from "../dates.js";
 import { big, chip, clear, deleteButton, dialog, empty, errorBox, h, label, section, toast } from "../ui.js";
 import { labelOf, values } from "../vocabulary.js";
+import { REPEATS } from "./todos.js";
 
 const status = (s) => labelOf("todo_statuses", s, { cap: true });
 const lines = (text) => text.split("\n").map((s) => s.trim()).filter(Boolean);
@@ -111,6 +112,12 @@ export async function todoView(root, [todoId]) {
         [["", "—"], ...values("priorities").map((p) => [String(p), `P${p} · ${labelOf("priorities", p)}`])], todo.priority),
       day: input({ name: "due-day", id: "todo-edit-day", type: "date", value: due.day }),
       at: input({ name: "due-time", id: "todo-edit-time", type: "time", value: due.at === "00:00" ? "" : due.at }),
+      // The owner's wall clock, whatever the device's zone.
+      remind: input({ name: "remind", id: "todo-edit-remind", type: "datetime-local", value: todo.remind_at ? `${dayOf(todo.remind_at)}T${hhmm(todo.remind_at)}` : "" }),
+      // A rule set elsewhere (the agent, the API) stays offered, in its words.
+      repeat: select({ name: "repeat", id: "todo-edit-repeat" },
+        [...REPEATS, ...(todo.recurrence && !REPEATS.some(([r]) => r === todo.recurrence) ? [[todo.recurrence, todo.recurrence_text || todo.recurrence]] : [])],
+        todo.recurrence),
       project: select({ name: "project", id: "todo-edit-project" },
         [["", "—"], ...projects.map((p) => [p.id, p.name]), ...(todo.project_id && !projects.some((p) => p.id === todo.project_id) ? [[todo.project_id, "Projet"]] : [])],
         todo.project_id),
@@ -134,6 +141,9 @@ export async function todoView(root, [todoId]) {
       h("div", { class: "row" },
         h("div", { class: "grow" }, field("Échéance", f.day)),
         h("div", { class: "grow" }, field("Heure", f.at))),
+      h("div", { class: "row" },
+        h("div", { class: "grow" }, field("Rappel", f.remind)),
+        h("div", { class: "grow" }, field("Répéter", f.repeat, "« Répéter · non » arrête la série."))),
       recurrence ? h("p", { class: "meta", id: "todo-recurrence" }, h("span", { class: "k" }, "Récurrence"), h("span", { class: todo.recurrence_text ? "" : "mono" }, recurrence)) : null,
       h("div", { class: "row" },
         h("div", { class: "grow" }, field("Énergie", f.energy)),
@@ -169,6 +179,8 @@ export async function todoView(root, [todoId]) {
       status: f.status.value,
       priority: f.priority.value === "" ? null : Number(f.priority.value),
       due_at: f.day.value ? localInstant(f.day.value, f.at.value || "00:00") : null,
+      remind_at: f.remind.value ? localInstant(...f.remind.value.split("T")) : null,
+      recurrence: f.repeat.value || null,
       project_id: f.project.value || null,
       energy: f.energy.value || null,
       context: f.context.value.trim() || null,
@@ -178,7 +190,7 @@ export async function todoView(root, [todoId]) {
     };
     const change = {};
     for (const [key, value] of Object.entries(next)) {
-      const old = key === "due_at" && todo.due_at ? new Date(todo.due_at).toISOString() : todo[key] ?? null;
+      const old = (key === "due_at" || key === "remind_at") && todo[key] ? new Date(todo[key]).toISOString() : todo[key] ?? null;
       if (JSON.stringify(old) !== JSON.stringify(value)) change[key] = value;
     }
     if (change.status === "done") change.completed_at = new Date().toISOString();
@@ -316,6 +328,8 @@ export async function todoView(root, [todoId]) {
     if (dirty) return;
     try {
       const [fresh] = await overlay("/todos", [await get(path, opts)]);
+      // The owner may have started typing while the answer was on its way.
+      if (dirty) return;
       if (fresh) todo = fresh;
       drawAll();
     } catch (err) {
