@@ -145,9 +145,7 @@ async def telegram_ctx(app: web.Application, settings: Settings) -> AsyncIterato
     finally:
         commands.cancel()
         if polling is not None:  # no new update is fetched
-            polling.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await polling
+            await _stop_polling(tg, polling)
         await _finish_in_flight(tg, app.get(TELEGRAM_WEBHOOK), app[SHUTDOWN].remaining())
         await tg.bot.session.close()
 
@@ -162,6 +160,17 @@ async def _finish_in_flight(tg: Telegram, target: WebhookTarget | None, grace: f
     left = max(0.0, grace - (time.monotonic() - started))
     if not await in_flight.drained(left):
         log.warning("stopping with %d Telegram update(s) unfinished", in_flight.count)
+        await in_flight.cancel()
+
+
+async def _stop_polling(tg: Telegram, polling: asyncio.Task[None]) -> None:
+    """aiogram's own stop ends its polling loop; cancelling the task that awaits it alone would
+    leave that loop fetching updates no one handles."""
+    with contextlib.suppress(RuntimeError, TimeoutError):  # RuntimeError: not polling yet
+        await asyncio.wait_for(tg.dispatcher.stop_polling(), timeout=5)
+    polling.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await polling
 
 
 async def _register_at_start(bot: Bot, owner_id: int, mini_app_url: str | None) -> None:

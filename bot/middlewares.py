@@ -50,18 +50,24 @@ class InFlight(BaseMiddleware):
     answer sent, whether it came by webhook or by polling."""
 
     def __init__(self) -> None:
-        self.count = 0
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
 
+    @property
+    def count(self) -> int:
+        return len(self._tasks)
+
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        self.count += 1
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
         self._idle.clear()
         try:
             return await handler(event, data)
         finally:
-            self.count -= 1
-            if not self.count:
+            self._tasks.discard(task)
+            if not self._tasks:
                 self._idle.set()
 
     async def drained(self, timeout: float) -> bool:
@@ -72,6 +78,13 @@ class InFlight(BaseMiddleware):
         except TimeoutError:
             return False
         return True
+
+    async def cancel(self) -> None:
+        """Stop those still running (past the grace period, the process is about to end)."""
+        left = list(self._tasks)
+        for task in left:
+            task.cancel()
+        await asyncio.gather(*left, return_exceptions=True)
 
 
 class ProcessOnce(BaseMiddleware):
