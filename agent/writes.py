@@ -69,6 +69,7 @@ async def execute(
             project_id=args.project_id,
             title=args.title,
             status=args.status or "backlog",
+            now=now,
         )
         return {"table": "project_steps", "row": row_json(step)}
     if isinstance(args, CreateCalendarEventArgs):

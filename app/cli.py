@@ -62,6 +62,12 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(digest(settings, send=args.send))
 
 
+def cmd_review(settings: Settings, args: argparse.Namespace) -> int:
+    from app.review_cli import review  # aiogram is slow to import: only when needed
+
+    return asyncio.run(review(settings, send=args.send))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ordinarthur-os", description="A chat-first personal OS (Telegram bot + PWA)."
@@ -72,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("set-webhook", help="register TELEGRAM_WEBHOOK_URL with Telegram")
     digest = sub.add_parser("digest", help="print today's digest")
     digest.add_argument("--send", action="store_true", help="send it (once a day at most)")
+    review = sub.add_parser("review", help="print this week's review")
+    review.add_argument("--send", action="store_true", help="send it (once a week at most)")
     dump = sub.add_parser("backup", help="pg_dump the ordinarthur_os schema into FILE")
     dump.add_argument("file", metavar="FILE")
     load = sub.add_parser("restore", help="replace the ordinarthur_os schema with FILE's")
@@ -94,6 +102,7 @@ COMMANDS_WITH_ARGS = {
     "backup": backup.cmd_backup,
     "restore": backup.cmd_restore,
     "digest": cmd_digest,
+    "review": cmd_review,
 }
 
 

@@ -5,14 +5,30 @@ from __future__ import annotations
 import html
 import re
 import sys
+from collections.abc import Awaitable, Callable
+
+from aiogram import Bot
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.database import open_database
 from app.settings import Settings
 from bot.digest import build_digest, send_digest
 from bot.dispatcher import create_bot
+from bot.sending import Outcome
 from store.clock import Clock
 
 _TAG = re.compile(r"<[^>]+>")
+
+# What `--send` prints for each outcome of the claim; {what}: "digest", "weekly review".
+SAID = {
+    Outcome.SENT: "{what} sent",
+    Outcome.CLAIMED: "{what} was already sent (or is being sent); not sending it twice",
+    Outcome.UNNEEDED: "nothing to send",
+    Outcome.FAILED: "{what} could not be sent; the scheduler tries again while it is due",
+    Outcome.GIVEN_UP: "{what} could not be sent: Telegram refused it (see the log)",
+}
+
+Send = Callable[[Bot, async_sessionmaker[AsyncSession], int], Awaitable[Outcome]]
 
 
 def plain(text: str) -> str:
@@ -20,29 +36,33 @@ def plain(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
-async def digest(settings: Settings, *, send: bool, clock: Clock | None = None) -> int:
-    clock = clock or Clock(settings.tz)
-    if send and (settings.telegram_bot_token is None or settings.telegram_owner_id is None):
-        print("digest --send needs TELEGRAM_BOT_TOKEN and TELEGRAM_OWNER_ID", file=sys.stderr)  # noqa: T201
+async def send_with_bot(settings: Settings, what: str, send: Send) -> int:
+    """`--send`: through the bot, to the owner, under the scheduled send's claim."""
+    token, owner = settings.telegram_bot_token, settings.telegram_owner_id
+    if token is None or owner is None:
+        print(f"{what} --send needs TELEGRAM_BOT_TOKEN and TELEGRAM_OWNER_ID", file=sys.stderr)  # noqa: T201
         return 2
     async with open_database(settings) as db:
-        if not send:
-            async with db.sessionmaker() as session:
-                built = await build_digest(session=session, clock=clock)
-            print(plain(built.text))  # noqa: T201
-            return 0
-        assert settings.telegram_bot_token is not None and settings.telegram_owner_id is not None
-        bot = create_bot(
-            settings.telegram_bot_token.get_secret_value(), api_base=settings.telegram_api_base
-        )
+        bot = create_bot(token.get_secret_value(), api_base=settings.telegram_api_base)
         try:
-            sent = await send_digest(
-                bot=bot,
-                sessionmaker=db.sessionmaker,
-                clock=clock,
-                chat_id=settings.telegram_owner_id,
-            )
+            outcome = await send(bot, db.sessionmaker, owner)
         finally:
             await bot.session.close()
-    print("digest sent" if sent else "today's digest was already sent; not sending it twice")  # noqa: T201
+    print(SAID[outcome].format(what=what))  # noqa: T201
+    return 0 if outcome in (Outcome.SENT, Outcome.CLAIMED) else 1
+
+
+async def digest(settings: Settings, *, send: bool, clock: Clock | None = None) -> int:
+    clock = clock or Clock(settings.tz)
+    if send:
+
+        async def send_it(
+            bot: Bot, sessions: async_sessionmaker[AsyncSession], chat: int
+        ) -> Outcome:
+            return await send_digest(bot=bot, sessionmaker=sessions, clock=clock, chat_id=chat)
+
+        return await send_with_bot(settings, "digest", send_it)
+    async with open_database(settings) as db, db.sessionmaker() as session:
+        built = await build_digest(session=session, clock=clock)
+    print(plain(built.text))  # noqa: T201
     return 0

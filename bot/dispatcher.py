@@ -23,24 +23,29 @@ from bot.routers import (
     meds,
     miniapp,
     proposals,
+    reminders,
+    review,
     settings,
     today,
     todos,
+    usage,
 )
 from bot.storage import PostgresStorage
 from bot.transport import KeepResponseModels, RetryTransient
 
 
-def create_bot(token: str, *, api_base: str) -> Bot:
+def create_bot(token: str, *, api_base: str, retry_delay: float = 0.5) -> Bot:
+    """`retry_delay`: the first wait before a transient error is retried (tests shorten it)."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_base))
     session.middleware(KeepResponseModels())
-    session.middleware(RetryTransient())
+    session.middleware(RetryTransient(base_delay=retry_delay))
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
 def create_dispatcher(*, owner_id: int, **workflow_data: Any) -> Dispatcher:
     """`workflow_data` reaches handlers as keyword arguments: sessionmaker, clock, tz, agent,
-    schedule_defaults, on_schedule_change, on_snooze, mini_app_url (None: no PUBLIC_URL)."""
+    schedule_defaults, on_schedule_change, on_snooze, mini_app_url (None: no PUBLIC_URL).
+    Without an agent, neither /usage nor proposals."""
     # aiogram would read the FSM state (a query) before any middleware of ours: registered by
     # hand after the owner check and the once-only claim, a stranger's update costs nothing.
     storage = PostgresStorage(workflow_data["sessionmaker"])
@@ -53,9 +58,23 @@ def create_dispatcher(*, owner_id: int, **workflow_data: Any) -> Dispatcher:
     dp.update.outer_middleware(ProcessOnce(workflow_data["sessionmaker"], workflow_data["clock"]))
     dp.update.outer_middleware(dp.fsm)
     dp.errors.register(errors.on_error)
-    features = (commands, today, todos, enrich, agenda, meds, jobs, history, settings, miniapp)
+    features = (
+        commands,
+        today,
+        todos,
+        reminders,
+        enrich,
+        agenda,
+        meds,
+        jobs,
+        history,
+        review,
+        settings,
+        miniapp,
+    )
     dp.include_routers(*(m.create_router() for m in features))
     if workflow_data.get("agent") is not None:
+        dp.include_router(usage.create_router())
         # Last: every message no command took becomes a proposal.
         dp.include_router(proposals.create_router())
     return dp

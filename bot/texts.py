@@ -23,7 +23,9 @@ HELP = (
     "/meds — cocher les médicaments du jour\n"
     "/jobs — dernières offres d'emploi\n"
     "/history — dernières actions de l'IA\n"
-    "/settings — heure du résumé et des rappels\n"
+    "/review — le bilan de la semaine\n"
+    "/usage — ce que coûte l'IA\n"
+    "/settings — heures du résumé, des rappels et du bilan, budget IA\n"
     "/app — ouvrir l'app dans Telegram\n\n"
     "Tout autre message (texte ou vocal) devient une proposition à confirmer."
 )
@@ -37,7 +39,9 @@ COMMANDS = {
     "meds": "Médicaments du jour",
     "jobs": "Dernières offres d'emploi",
     "history": "Dernières actions de l'IA",
-    "settings": "Heure du résumé et des rappels",
+    "review": "Le bilan de la semaine",
+    "usage": "Ce que coûte l'IA",
+    "settings": "Heures du résumé, des rappels et du bilan, budget IA",
     "app": "Ouvrir l'app",
 }
 
@@ -55,6 +59,9 @@ NO_JOBS = "💼 Aucune offre pour l'instant."
 NO_HISTORY = "🕰 Aucune action de l'IA pour l'instant."
 TODO_DONE = "✅ Terminé : {title}"
 TODO_DONE_NEXT = "✅ Terminé : {title} · 🔁 prochaine fois {when}"
+TODO_POSTPONED = "⏰ Reporté : {title}"
+REMINDER_MOVED = "⏰ C'est noté."
+SERIES_STOPPED = "🔁 Série arrêtée."
 ALREADY_HANDLED = "Déjà fait 👍"
 NOT_FOUND = "Introuvable (supprimé entre-temps ?)"
 
@@ -65,20 +72,39 @@ MEDS_SNOOZED = "⏰ Je te le rappelle dans 30 minutes."
 MEDS_SKIPPED = "⏭️ D'accord, plus de rappel aujourd'hui."
 MEDS_OK = "✅ Noté, médicaments pris. Plus de rappel aujourd'hui."
 
+SETTINGS_EXAMPLES = (
+    "<code>/settings resume 07:00</code>\n"
+    "<code>/settings rappels 09:00,13:00,20:00</code>\n"
+    "<code>/settings agenda 15</code> (minutes avant un événement, 0 : aucun rappel)\n"
+    "<code>/settings bilan dim 18:00</code>"
+)
 SETTINGS = (
     "<b>Réglages</b>\n"
     "Résumé du matin : <b>{digest}</b>\n"
     "Rappels médicaments : <b>{reminders}</b>\n"
+    "Rappel avant un événement : <b>{event_reminder}</b>\n"
+    "Bilan de la semaine : <b>{review}</b>\n"
     "Fuseau horaire : {tz}\n\n"
-    "Pour changer :\n"
-    "<code>/settings resume 07:00</code>\n"
-    "<code>/settings rappels 09:00,13:00,20:00</code>"
+    "Pour changer :\n" + SETTINGS_EXAMPLES
 )
 SETTINGS_SAVED = "✅ C'est noté."
-SETTINGS_USAGE = (
+SETTINGS_USAGE = "Je n'ai pas compris. Exemples :\n" + SETTINGS_EXAMPLES
+
+USAGE_TITLE = "💶 <b>Ce que coûte l'IA</b>"
+USAGE_MONTH = "<b>{label}</b> ({month}) : <b>{cost}</b>"
+USAGE_NOTHING = "rien"
+USAGE_WEEK = "<b>Cette semaine</b>"
+USAGE_UNPRICED = "⚠️ {requests} sans prix connu (pas dans le total)"
+USAGE_UNKNOWN_PRICE = "prix inconnu"
+BUDGET_LINE = "💸 Budget IA : <b>{limit}</b> par mois, {spent} dépensés ce mois-ci{reached}"
+BUDGET_REACHED_NOTE = " — atteint : le parseur local répond jusqu'au mois prochain"
+BUDGET_NONE = "💸 Budget IA : aucun plafond ({spent} dépensés ce mois-ci)"
+BUDGET_HOWTO = "<code>/settings budget 5</code> · <code>/settings budget aucun</code>"
+BUDGET_USAGE = (
     "Je n'ai pas compris. Exemples :\n"
-    "<code>/settings resume 07:00</code>\n"
-    "<code>/settings rappels 09:00,13:00,20:00</code>"
+    "<code>/settings budget 5</code> (euros par mois)\n"
+    "<code>/settings budget 2,50</code>\n"
+    "<code>/settings budget aucun</code> (revient à AI_MONTHLY_BUDGET_EUR)"
 )
 
 NOTHING_TO_DO = "Je n'ai rien trouvé à faire dans ce message."

@@ -86,6 +86,10 @@ ACTION_STATUS_LABELS: Mapping[str, str] = {
 ActionSource = Literal["telegram", "pwa", "api"]
 ACTION_SOURCES: tuple[ActionSource, ...] = get_args(ActionSource)
 
+# What a row of `ai_usage` accounts for: a run of the language model, or a transcription.
+AiUsageKind = Literal["chat", "transcription"]
+AI_USAGE_KINDS: tuple[AiUsageKind, ...] = get_args(AiUsageKind)
+
 Language = Literal["fr", "en"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 
@@ -125,6 +129,8 @@ def parse_hhmm_list(value: str, *, typed: bool = False) -> tuple[time, ...]:
 # ---------------------------------------------------------------- a weekly moment
 
 WEEKDAY_CODES = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+# What the API documents: a weekday code, a space, HH:MM ("SUN 18:00").
+WEEKLY_PATTERN = r"^(MON|TUE|WED|THU|FRI|SAT|SUN) ([01]\d|2[0-3]):[0-5]\d$"
 # An event reminder rings up to a week before it (0: none).
 MAX_EVENT_REMINDER_MINUTES = 7 * 24 * 60
 _FRENCH_WEEKDAY_CODES = ("LUN", "MAR", "MER", "JEU", "VEN", "SAM", "DIM")

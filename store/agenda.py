@@ -189,3 +189,9 @@ async def update_event(
     if data:
         data = {**data, "updated_at": now}
     return await update_by_id(session, CalendarEvent, event_id, data)
+
+
+async def longest_reminder(*, session: AsyncSession) -> int:
+    """The most minutes any event asks to be reminded before it (0 when none asks)."""
+    stmt = select(func.max(CalendarEvent.reminder_minutes))
+    return (await session.execute(stmt)).scalar_one() or 0

@@ -17,7 +17,7 @@ async def todos_due(*, session: AsyncSession, before: datetime) -> Sequence[Todo
     stmt = (
         select(Todo)
         .where(Todo.status.not_in(CLOSED_TODO_STATUSES), Todo.due_at < before)
-        .order_by(Todo.due_at, Todo.priority.desc().nulls_last())
+        .order_by(Todo.due_at, Todo.priority.desc().nulls_last(), Todo.id)
     )
     return (await session.execute(stmt)).scalars().all()
 
@@ -32,8 +32,14 @@ async def steps_in_progress(*, session: AsyncSession) -> Sequence[tuple[str, Pro
     return [(name, step) for name, step in (await session.execute(stmt)).all()]
 
 
-async def last_sent(*, session: AsyncSession, kind: str) -> datetime | None:
+async def last_sent(
+    *, session: AsyncSession, kind: str, before_slot: str | None = None
+) -> datetime | None:
+    """When the last `kind` was sent; with `before_slot`, the last one of an earlier slot (the
+    digest of the day before, when a day's digest is drawn again after it was sent)."""
     stmt = select(func.max(SentLog.sent_at)).where(SentLog.kind == kind)
+    if before_slot is not None:
+        stmt = stmt.where(SentLog.slot < before_slot)
     return (await session.execute(stmt)).scalar_one()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, delete, func, insert, select, update
@@ -53,10 +54,11 @@ async def add_step(
     session: AsyncSession,
     project_id: uuid.UUID,
     title: str,
+    now: datetime,
     status: str = "backlog",
     description: str | None = None,
 ) -> ProjectStep:
-    """A new step goes to the end of its column."""
+    """A new step goes to the end of its column; `now` (the app's clock) is its first move."""
     await get_project(session=session, project_id=project_id)
     last = select(func.coalesce(func.max(ProjectStep.position) + 1, 0)).where(
         ProjectStep.project_id == project_id, ProjectStep.status == status
@@ -69,6 +71,7 @@ async def add_step(
             status=status,
             description=description,
             position=last.scalar_subquery(),
+            moved_at=now,
         )
         .returning(ProjectStep)
     )
@@ -104,9 +107,17 @@ async def list_steps(*, session: AsyncSession, project_id: uuid.UUID) -> Sequenc
 
 
 async def update_step(
-    *, session: AsyncSession, project_id: uuid.UUID, step_id: uuid.UUID, data: dict[str, Any]
+    *,
+    session: AsyncSession,
+    project_id: uuid.UUID,
+    step_id: uuid.UUID,
+    data: dict[str, Any],
+    now: datetime,
 ) -> ProjectStep:
-    """A step moved to another column without a position goes to the end of it."""
+    """A step moved to another column without a position goes to the end of it. A change of
+    column or place is dated `now` (the app's clock): the weekly review looks for still ones."""
+    if "status" in data or "position" in data:
+        data = {**data, "moved_at": now}
     if "status" in data and "position" not in data:
         last = select(func.coalesce(func.max(ProjectStep.position) + 1, 0)).where(
             ProjectStep.project_id == project_id, ProjectStep.status == data["status"]
@@ -128,7 +139,11 @@ async def delete_project_step(
 
 
 async def reorder_steps(
-    *, session: AsyncSession, project_id: uuid.UUID, order: Sequence[uuid.UUID]
+    *,
+    session: AsyncSession,
+    project_id: uuid.UUID,
+    order: Sequence[uuid.UUID],
+    now: datetime,
 ) -> Sequence[ProjectStep]:
     """Each listed step takes its index in `order` as position; the others keep theirs.
     Every id must be a step of this project."""
@@ -138,7 +153,11 @@ async def reorder_steps(
         raise NotFoundError("step", ", ".join(sorted(map(str, unknown))))
     if order:
         position = case({step_id: i for i, step_id in enumerate(order)}, value=ProjectStep.id)
-        stmt = update(ProjectStep).where(ProjectStep.id.in_(order)).values(position=position)
+        stmt = (
+            update(ProjectStep)
+            .where(ProjectStep.id.in_(order))
+            .values(position=position, moved_at=now)
+        )
         await session.execute(stmt)
     return await list_steps(session=session, project_id=project_id)
 

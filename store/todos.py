@@ -13,11 +13,11 @@ import uuid
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime, time, tzinfo
+from datetime import date, datetime, time, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, delete, insert, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -291,7 +291,7 @@ async def list_open_todos(
     stmt = select(Todo).where(Todo.status.not_in(CLOSED_TODO_STATUSES))
     if due_before is not None:
         stmt = stmt.where(Todo.due_at < due_before)
-    stmt = stmt.order_by(Todo.due_at.asc().nulls_last(), Todo.created_at)
+    stmt = stmt.order_by(Todo.due_at.asc().nulls_last(), Todo.created_at, Todo.id)
     return (await session.execute(stmt)).scalars().all()
 
 
@@ -327,3 +327,81 @@ def todos_query(
 async def list_todos(*, session: AsyncSession, **filters: Any) -> list[dict[str, Any]]:
     """`todos_query`'s filters; the page it selects, one dict per todo."""
     return [row._asdict() for row in await session.execute(todos_query(**filters))]
+
+
+async def get_todos(*, session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Todo]:
+    """These todos, in the order given; the ones that no longer exist left out."""
+    rows = (await session.execute(select(Todo).where(Todo.id.in_(list(ids))))).scalars()
+    found = {todo.id: todo for todo in rows}
+    return [found[i] for i in ids if i in found]
+
+
+# ---------------------------------------------------------------- reminders and postponing
+
+
+async def move_reminder(
+    *,
+    session: AsyncSession,
+    todo_id: uuid.UUID,
+    remind_at: datetime,
+    now: datetime,
+    current: datetime | None = None,
+) -> Todo | None:
+    """Ring again at `remind_at` (not before `now`). With `current`, only if the reminder is
+    still the one rung then (to the minute): a second press of the same ⏰ button changes
+    nothing (None)."""
+    where = [Todo.id == todo_id, Todo.status.not_in(CLOSED_TODO_STATUSES)]
+    if current is not None:  # a card names its reminder to the minute
+        where.append(func.date_trunc("minute", Todo.remind_at) == current)
+    stmt = update(Todo).where(*where).values(remind_at=max(remind_at, now)).returning(Todo)
+    return (await session.execute(stmt, execution_options=_FRESH)).scalar_one_or_none()
+
+
+async def postpone_to(
+    *, session: AsyncSession, todo_id: uuid.UUID, day: date, tz: ZoneInfo, at: time
+) -> Todo | None:
+    """Due on `day`, at its own time of day (`at` for an undated todo), and its reminder, if it
+    has one, on that day too; None when it is closed or already due that day."""
+    todo = await get_todo(session=session, todo_id=todo_id)
+    due = todo.due_at.astimezone(tz) if todo.due_at is not None else None
+    if todo.status in CLOSED_TODO_STATUSES or (due is not None and due.date() == day):
+        return None
+    values: dict[str, Any] = {"due_at": datetime.combine(day, due.time() if due else at, tz)}
+    if todo.remind_at is not None:
+        ring = todo.remind_at.astimezone(tz).time()
+        values["remind_at"] = datetime.combine(day, ring, tzinfo=tz)
+    stmt = (
+        update(Todo)
+        .where(
+            Todo.id == todo_id,
+            Todo.status.not_in(CLOSED_TODO_STATUSES),
+            Todo.due_at.is_not_distinct_from(todo.due_at),
+        )
+        .values(**values)
+        .returning(Todo)
+    )
+    return (await session.execute(stmt, execution_options=_FRESH)).scalar_one_or_none()
+
+
+async def reminders_between(
+    *, session: AsyncSession, start: datetime, end: datetime
+) -> Sequence[Todo]:
+    """Open todos whose reminder falls in (start, end], soonest first."""
+    stmt = (
+        select(Todo)
+        .where(
+            Todo.remind_at > start,
+            Todo.remind_at <= end,
+            Todo.status.not_in(CLOSED_TODO_STATUSES),
+        )
+        .order_by(Todo.remind_at, Todo.id)
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def next_reminder(*, session: AsyncSession, after: datetime) -> datetime | None:
+    """The soonest reminder of an open todo after `after`."""
+    stmt = select(func.min(Todo.remind_at)).where(
+        Todo.remind_at > after, Todo.status.not_in(CLOSED_TODO_STATUSES)
+    )
+    return (await session.execute(stmt)).scalar_one()

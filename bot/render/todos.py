@@ -61,6 +61,21 @@ def done_notice(completed: CompletedTodo, clock: Clock) -> str:
     return notice
 
 
+def listed_todo_line(todo: Todo, clock: Clock, *, due_by: datetime | None = None) -> str:
+    """A line of a list you can act on, as the todo is now: ✓ once done, its new date once
+    postponed. `due_by`: the end of the digest's day (its lines say the hour, or how late)."""
+    if todo.status == "done":
+        return f"✓ <s>{esc(todo.title)}</s>"
+    if todo.status == "archived":
+        return f"• <s>{esc(todo.title)}</s> (archivée)"
+    if due_by is None:
+        return todo_line(todo, clock)
+    if todo.due_at is None or todo.due_at >= due_by:
+        later = when(todo.due_at, clock.tz, today=clock.today()) if todo.due_at else "sans date"
+        return f"• {esc(todo.title)} — ⏰ {later}"
+    return due_todo_line(todo, clock)
+
+
 def due_todo_line(todo: Todo, clock: Clock) -> str:
     """In the digest, where every todo is due today or late: the hour, or how late."""
     assert todo.due_at is not None

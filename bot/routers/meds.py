@@ -11,8 +11,10 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
-from bot.keyboards import MedsCb, meds_toggle
+from bot.digest import redraw_digest
+from bot.keyboards import MedsCb, has_more, meds_toggle, todo_ids
 from bot.render.meds import meds_status
+from bot.sending import edit
 from store import health
 from store.clock import Clock
 
@@ -51,6 +53,32 @@ async def toggle_button(
             message_id=query.message.message_id,
             reply_markup=meds_toggle(day.isoformat(), taken=row.meds_taken),
         )
+
+
+async def toggle_on_digest(
+    query: CallbackQuery,
+    callback_data: MedsCb,
+    bot: Bot,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    """The digest's 💊 button: the digest stays, drawn again with the new state."""
+    day = date.fromisoformat(callback_data.day)
+    async with sessionmaker.begin() as session:
+        await health.toggle_meds(session=session, day=day)
+    await query.answer()
+    message = query.message
+    if isinstance(message, Message):
+        markup = message.reply_markup
+        async with sessionmaker() as session:
+            out = await redraw_digest(
+                session=session,
+                clock=clock,
+                day=day,
+                todo_ids=todo_ids(markup),
+                with_more=has_more(markup),
+            )
+        await edit(bot, message, out)
 
 
 # ✅ Pris and ⏭️ Pas aujourd'hui both end the day's reminders; only ✅ says meds were taken.
@@ -109,6 +137,7 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(toggle_today, Command("meds"))
     router.callback_query.register(toggle_button, MedsCb.filter(F.op == "toggle"))
+    router.callback_query.register(toggle_on_digest, MedsCb.filter(F.op == "dtoggle"))
     router.callback_query.register(end_the_day, MedsCb.filter(F.op.in_(DAY_ENDINGS)))
     router.callback_query.register(snooze, MedsCb.filter(F.op == "snooze"))
     return router

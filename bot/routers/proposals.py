@@ -135,6 +135,7 @@ async def on_voice(
         agent=agent,
         sessionmaker=sessionmaker,
         clock=clock,
+        seconds=voice.duration,
     )
 
 
@@ -170,7 +171,10 @@ async def _transcribe_and_propose(
     agent: AgentService,
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock,
+    seconds: float | None = None,
 ) -> None:
+    """`seconds`: Telegram's length of the note, for the AI's usage when the file's own
+    cannot be read (an audio file that is not Ogg/Opus)."""
     try:
         if agent.stt is None:
             raise SpeechToTextDisabledError()
@@ -183,7 +187,7 @@ async def _transcribe_and_propose(
         async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
             audio = io.BytesIO()
             await bot.download_file(file.file_path, destination=audio)
-            transcript = await agent.transcribe(audio.getvalue())
+            transcript = await agent.transcribe(audio.getvalue(), seconds=seconds)
             proposal = await agent.propose(
                 source="telegram",
                 transcript=transcript,

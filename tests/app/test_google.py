@@ -117,9 +117,12 @@ async def test_without_telegram_the_leader_still_syncs_google(
     skipped = [
         r.message for r in caplog.records if r.name == "app.scheduler" and "skipped" in r.message
     ]
+    no_bot = "no Telegram bot (TELEGRAM_BOT_TOKEN is not set)"
     assert skipped == [
-        "scheduler: morning digest skipped, no Telegram bot (TELEGRAM_BOT_TOKEN is not set)",
-        "scheduler: medication reminders skipped, no Telegram bot (TELEGRAM_BOT_TOKEN is not set)",
+        f"scheduler: morning digest skipped, {no_bot}",
+        f"scheduler: medication reminders skipped, {no_bot}",
+        f"scheduler: todo and event reminders skipped, {no_bot}",
+        f"scheduler: weekly review skipped, {no_bot}",
     ]
 
 

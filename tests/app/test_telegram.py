@@ -56,6 +56,7 @@ async def test_polling_mode_answers_the_owner(
         assert {c["command"] for c in registered} >= {
             "start",
             "today",
+            "review",
             "settings",
         }
         tg.push_update(message_update(1, text="/help"))

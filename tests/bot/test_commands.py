@@ -72,7 +72,9 @@ async def test_todos_with_three_2000_character_titles_arrive_in_parts_buttons_la
     parts = chat.sent()
     assert len(parts) == 2  # 6,000 characters: the fake Bot API refuses one message over 4096
     assert all("reply_markup" not in p for p in parts[:-1])
-    assert len(chat.buttons(parts[-1])) == 3
+    rows = parts[-1]["reply_markup"]["inline_keyboard"]
+    done = [b for row in rows for b in row if b["callback_data"].startswith("todo:done:")]
+    assert len(done) == 3  # a ✅ for each, on the last part
     shown = "\n".join(parse_html(p["text"]) for p in parts)
     assert all(t[:2000].strip() in shown for t in titles)
 
@@ -136,6 +138,29 @@ async def test_settings_changes_the_digest_time(
     async with sessionmaker() as s:
         row = await s.get(OwnerSettings, 1)
     assert row is not None and str(row.digest_time) == "06:45:00"
+
+
+async def test_settings_changes_event_reminders_and_the_weekly_review(
+    chat: Conversation, sessionmaker: async_sessionmaker[AsyncSession], hooks: Hooks
+) -> None:
+    await chat.feed(message_update(chat.update_id(), text="/settings"))
+    assert "Rappel avant un événement : <b>30 min avant</b>" in chat.last_text()
+    assert "Bilan de la semaine : <b>dimanche 18:00</b>" in chat.last_text()
+    await chat.feed(message_update(chat.update_id(), text="/settings agenda 15 min"))
+    assert "Rappel avant un événement : <b>15 min avant</b>" in chat.last_text()
+    await chat.feed(message_update(chat.update_id(), text="/settings bilan ven 17h30"))
+    assert "Bilan de la semaine : <b>vendredi 17:30</b>" in chat.last_text()
+    await chat.feed(message_update(chat.update_id(), text="/settings agenda aucun"))
+    assert "Rappel avant un événement : <b>aucun</b>" in chat.last_text()
+    for wrong in ("/settings agenda beaucoup", "/settings bilan demain", "/settings agenda 99999"):
+        await chat.feed(message_update(chat.update_id(), text=wrong))
+        assert "Je n'ai pas compris" in chat.last_text()
+    assert hooks.schedule_changes == 3
+    async with sessionmaker() as s:
+        row = await s.get(OwnerSettings, 1)
+    assert row is not None
+    assert (row.event_reminder_minutes, row.weekly_review_day) == (0, 4)
+    assert str(row.weekly_review_time) == "17:30:00"
 
 
 async def test_strangers_get_nothing_and_leave_nothing(

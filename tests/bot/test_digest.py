@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.digest import build_digest
@@ -38,10 +38,10 @@ async def _seed(session: AsyncSession, clock: FrozenClock) -> None:
         )
     portfolio = await projects.create_project(session=session, data={"name": "Portfolio"})
     await projects.add_step(
-        session=session, project_id=portfolio.id, title="Déployer", status="doing"
+        session=session, project_id=portfolio.id, title="Déployer", status="doing", now=now
     )
     await projects.add_step(
-        session=session, project_id=portfolio.id, title="Idée", status="backlog"
+        session=session, project_id=portfolio.id, title="Idée", status="backlog", now=now
     )
 
 
@@ -126,6 +126,9 @@ async def test_new_offers_matching_criteria_count_and_top_three(
                 _job(title="Developer Python lead", stack=["python"], remote_type="remote"),
             ],
         )
+        # Seen an hour ago by the app's clock (the ingest route stamps them so), not by the
+        # database's: the digest's send is stamped by the same clock.
+        await s.execute(update(Job).values(first_seen_at=clock.now() - timedelta(hours=1)))
     async with sessionmaker() as s:
         text = (await build_digest(session=s, clock=clock)).text
     assert "<b>💼 4 nouvelles offres</b>" in text
@@ -143,9 +146,11 @@ async def test_new_offers_matching_criteria_count_and_top_three(
 
     # The next digest only counts offers first seen after this one was sent.
     async with sessionmaker.begin() as s:
-        claim = await sendlog.claim(session=s, kind="digest", slot=clock.today().isoformat())
+        claim = await sendlog.claim(
+            session=s, kind="digest", slot=clock.today().isoformat(), now=clock.now()
+        )
         assert claim is not None
-        await sendlog.mark_sent(session=s, claim_id=claim)
+        await sendlog.mark_sent(session=s, claim_id=claim, now=clock.now())
     async with sessionmaker() as s:
         assert "offre" not in (await build_digest(session=s, clock=clock)).text
 

@@ -76,9 +76,10 @@ async def ask_enrich(chat: Conversation, todo: Todo) -> None:
     await chat.feed(message_update(chat.update_id(), text="/todos"))
     [row] = chat.sent()[-1]["reply_markup"]["inline_keyboard"]
     assert TodoCb.unpack(row[0]["callback_data"]).op == "done"  # ✅ stays first
-    assert row[1]["text"] == "✨ Enrichir"
-    assert EnrichCb.unpack(row[1]["callback_data"]) == EnrichCb(op="ask", id=todo.id.hex)
-    await chat.press(row[1]["callback_data"])
+    # Then ⏰ Demain (issue 12's lists you can act on), then ✨ at the end of the row.
+    assert [b["text"] for b in row[1:]] == ["⏰ Demain", "✨ Enrichir"]
+    assert EnrichCb.unpack(row[2]["callback_data"]) == EnrichCb(op="ask", id=todo.id.hex)
+    await chat.press(row[2]["callback_data"])
 
 
 async def test_enrich_shows_the_draft_then_applies_it_once(
@@ -178,7 +179,8 @@ async def test_without_a_model_todos_offer_no_enrich_and_a_stale_button_says_why
     todo = await a_todo(sessionmaker, clock)
 
     await chat.feed(message_update(chat.update_id(), text="/todos"))
-    assert [b["text"][:1] for b in chat.sent()[-1]["reply_markup"]["inline_keyboard"][0]] == ["✅"]
+    row = chat.sent()[-1]["reply_markup"]["inline_keyboard"][0]
+    assert [b["text"][:1] for b in row] == ["✅", "⏰"]  # and no ✨
 
     await chat.press(EnrichCb(op="ask", id=todo.id.hex).pack())
     assert "MISTRAL_API_KEY" in chat.last_text()

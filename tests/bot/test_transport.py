@@ -14,7 +14,8 @@ from aiogram.methods import Response
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.sending import TELEGRAM_LIMIT, send_once, split_message
+from bot.sending import TELEGRAM_LIMIT, Outgoing, send_once, split_message
+from store.clock import FrozenClock
 from tests.fakes.telegram import OWNER_ID, FakeTelegram, parse_html
 
 
@@ -90,12 +91,21 @@ def test_a_cut_never_falls_inside_a_tag_or_an_entity() -> None:
 
 
 async def test_a_long_send_goes_out_in_parts_once(
-    bot: Bot, tg: FakeTelegram, sessionmaker: async_sessionmaker[AsyncSession]
+    bot: Bot,
+    tg: FakeTelegram,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
 ) -> None:
     text = "\n".join("z" * 1000 for _ in range(10))
     for _ in range(2):
         await send_once(
-            bot=bot, sessionmaker=sessionmaker, chat_id=OWNER_ID, kind="t", slot="1", text=text
+            bot=bot,
+            sessionmaker=sessionmaker,
+            clock=clock,
+            chat_id=OWNER_ID,
+            kind="t",
+            slot="1",
+            message=Outgoing(text),
         )
     sent = tg.calls_to("sendMessage")
     assert len(sent) == 3 and "\n".join(c["text"] for c in sent) == text

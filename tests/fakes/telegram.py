@@ -95,6 +95,8 @@ class _Failure:
     description: str
     retry_after: int | None
     times: int
+    # Drop the connection without an answer, as a network failure does.
+    disconnect: bool = False
 
 
 @dataclass
@@ -105,7 +107,7 @@ class _StoredFile:
 
 
 class FakeTelegram(FakeServer):
-    """Fake Bot API. Scripting: `push_update`, `add_file`, `fail_next`.
+    """Fake Bot API. Scripting: `push_update`, `add_file`, `fail_next`, `press`.
 
     Recording: `calls` (every request, `getUpdates` included), `calls_to(method)`,
     `wait_for(method)`, and `messages[(chat_id, message_id)]` holding the current state of
@@ -166,10 +168,20 @@ class FakeTelegram(FakeServer):
         description: str = "Bad Request",
         retry_after: int | None = None,
         times: int = 1,
+        disconnect: bool = False,
     ) -> None:
-        """Make the next `times` calls to `method` fail with this Bot API error."""
-        failure = _Failure(error_code, description, retry_after, times)
+        """Make the next `times` calls to `method` fail with this Bot API error, or with
+        `disconnect`, close the connection without answering (the network failing)."""
+        failure = _Failure(error_code, description, retry_after, times, disconnect)
         self._failures.setdefault(method.lower(), []).append(failure)
+
+    def press(self, update_id: int, chat_id: int, message_id: int, data: str) -> JsonDict:
+        """A raw Update pressing `data` on a message the bot sent, carried as Telegram
+        carries it: with its current text and inline keyboard."""
+        message = dict(self.messages[(chat_id, message_id)])
+        update = callback_update(update_id, chat_id=chat_id, message_id=message_id, data=data)
+        update["callback_query"]["message"] = message
+        return update
 
     # --- recording -------------------------------------------------------------------------
 
@@ -193,6 +205,8 @@ class FakeTelegram(FakeServer):
         self.calls.append(Call(method, params))
         self._new_call.set()
         if failure := self._pop_failure(method):
+            if failure.disconnect and request.transport is not None:
+                request.transport.close()
             return _error(failure.error_code, failure.description, failure.retry_after)
         try:
             result = await self._dispatch(method, params, request.match_info["token"])

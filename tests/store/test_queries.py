@@ -21,11 +21,16 @@ async def test_toggle_meds_flips_and_keeps_the_note(session: AsyncSession) -> No
     assert (second.meds_taken, second.note) == (False, "fatigué")
 
 
-async def test_steps_go_to_the_end_of_their_column(session: AsyncSession) -> None:
+async def test_steps_go_to_the_end_of_their_column(
+    session: AsyncSession, clock: FrozenClock
+) -> None:
     p = await projects.create_project(session=session, data={"name": "Portfolio"})
-    a = await projects.add_step(session=session, project_id=p.id, title="a")
-    b = await projects.add_step(session=session, project_id=p.id, title="b")
-    c = await projects.add_step(session=session, project_id=p.id, title="c", status="doing")
+    now = clock.now()
+    a = await projects.add_step(session=session, project_id=p.id, title="a", now=now)
+    b = await projects.add_step(session=session, project_id=p.id, title="b", now=now)
+    c = await projects.add_step(
+        session=session, project_id=p.id, title="c", status="doing", now=now
+    )
     assert (a.position, b.position, c.position) == (0, 1, 0)
 
 

@@ -5,7 +5,7 @@ The plumbing (and why no browser is downloaded) is in `tests/web/browser.py`."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from playwright.async_api import Browser, Page
 from pydantic import SecretStr
@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.main import create_app
 from app.settings import Settings
 from store.clock import FrozenClock
-from store.tables import CalendarEvent, DailyCheckin, Todo
+from store.tables import CalendarEvent, DailyCheckin, OwnerSettings, Todo
 from tests.conftest import BEARER, PARIS
 from tests.fakes import FakeGroq
 from tests.web.browser import QUEUED, go, open_page, serving, shot, sign_in
@@ -300,6 +300,29 @@ async def test_the_greeting_names_the_owner_and_google_says_what_it_lacks(
         await page.click("#forget-token")
         await page.wait_for_selector("#onboarding-form")
         assert "Bonjour." in await page.inner_text(".onboard h1")
+
+
+async def test_event_reminders_and_the_weekly_review_are_set_in_the_settings_page(
+    page: Page, base_url: str, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await sign_in(page, base_url)
+    await go(page, "/app/settings")
+    await page.wait_for_selector("#settings-form")
+    assert await page.input_value("#event-reminder") == "30"
+    assert await page.input_value("#review-day") == "SUN"
+    assert await page.input_value("#review-time") == "18:00"
+    await page.fill("#event-reminder", "0")
+    await page.select_option("#review-day", label="Vendredi")
+    await page.fill("#review-time", "17:30")
+    await page.click("#settings-form button[type=submit]")
+    await page.wait_for_selector("text=aucun rappel d'événement")
+    async with sessionmaker() as session:
+        row = await session.get(OwnerSettings, 1)
+    assert row is not None and row.event_reminder_minutes == 0
+    assert (row.weekly_review_day, row.weekly_review_time) == (4, time(17, 30))
+    await go(page, "/app/settings")  # drawn again from GET /settings
+    await page.wait_for_selector("#settings-form")
+    assert await page.input_value("#review-day") == "FRI"
 
 
 def test_the_clock_fixture_is_the_day_the_browser_tests_assume(clock: FrozenClock) -> None:

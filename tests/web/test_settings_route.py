@@ -14,6 +14,7 @@ from app.main import create_app
 from app.scheduler import SCHEDULER
 from app.settings import Settings
 from store.clock import FrozenClock
+from tests.conftest import until
 from tests.fakes.telegram import BOT_TOKEN, OWNER_ID, FakeTelegram
 
 
@@ -24,6 +25,8 @@ async def test_get_and_put_settings(
     assert await response.json() == {
         "digest_time": "07:30",
         "med_reminder_times": ["09:00", "13:00", "20:00"],
+        "event_reminder_minutes": 30,
+        "weekly_review": "SUN 18:00",
         "timezone": "Europe/Paris",
         "language": "fr",
         "owner_name": None,
@@ -35,6 +38,7 @@ async def test_get_and_put_settings(
                 "GOOGLE_OAUTH_REDIRECT_URI",
             ],
         },
+        "ai_monthly_budget_eur": None,
     }
     response = await client.put(
         "/settings", json={"med_reminder_times": ["21:00", "08:15"]}, headers=auth
@@ -87,6 +91,52 @@ async def test_put_settings_moves_the_next_digest(
             assert response.status == 200
             after = scheduler.next_run_time("digest")
             assert after is not None and (after.hour, after.minute) == (6, 5)
+
+
+async def test_event_reminders_and_the_weekly_review_change_at_run_time(
+    settings: Settings,
+    clock: FrozenClock,
+    auth: dict[str, str],
+    sessionmaker: async_sessionmaker[AsyncSession],  # noqa: ARG001 - empty database
+) -> None:
+    async with FakeTelegram.start(poll_wait=0.05) as tg:
+        configured = settings.model_copy(
+            update={
+                "telegram_bot_token": SecretStr(BOT_TOKEN),
+                "telegram_owner_id": OWNER_ID,
+                "telegram_api_base": tg.url,
+            }
+        )
+        app = create_app(configured, clock=clock, run_migrations=False)
+        async with TestClient(TestServer(app)) as client:
+            scheduler = app[SCHEDULER]
+            await until(lambda: scheduler.is_leader)
+            before = scheduler.next_run_time("weekly-review")
+            assert before is not None
+            assert (before.weekday(), before.hour, before.minute) == (6, 18, 0)
+            body = {"event_reminder_minutes": 0, "weekly_review": "FRI 17:15"}
+            response = await client.put("/settings", json=body, headers=auth)
+            assert response.status == 200
+            answer = await response.json()
+            assert (answer["event_reminder_minutes"], answer["weekly_review"]) == (0, "FRI 17:15")
+            after = scheduler.next_run_time("weekly-review")
+            assert after is not None and after.tzinfo == clock.tz
+            assert (after.weekday(), after.hour, after.minute) == (4, 17, 15)
+            assert scheduler.next_run_time("minute") is not None
+            for bad in (
+                {"event_reminder_minutes": -5},
+                {"event_reminder_minutes": 7 * 24 * 60 + 1},
+                {"event_reminder_minutes": "trente"},
+                {"weekly_review": "dimanche"},
+                {"weekly_review": "SUN 25:00"},
+                {"weekly_review": "sun 18:00"},
+            ):
+                response = await client.put("/settings", json=body | bad, headers=auth)
+                assert response.status == 422, bad
+                error = (await response.json())["error"]
+                assert error["details"][0]["loc"][-1] in bad, error
+            now = await (await client.get("/settings", headers=auth)).json()
+            assert (now["event_reminder_minutes"], now["weekly_review"]) == (0, "FRI 17:15")
 
 
 async def test_the_pwa_learns_the_owners_zone_name_and_what_google_still_needs(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.vocabulary import ProjectKind, StepStatus
 from store import projects
+from store.clock import Clock
 from web.api import Api
 from web.models import INT32_MAX, In, Out, Tag, Text, Title, many
 
@@ -133,29 +134,35 @@ async def list_steps(session: AsyncSession, project_id: uuid.UUID) -> list[StepO
 
 
 @api.post("/projects/{project_id}/steps", status=201)
-async def create_step(session: AsyncSession, project_id: uuid.UUID, body: StepIn) -> StepOut:
+async def create_step(
+    session: AsyncSession, clock: Clock, project_id: uuid.UUID, body: StepIn
+) -> StepOut:
     """Add a step at the end of its column."""
-    step = await projects.add_step(session=session, project_id=project_id, **body.model_dump())
+    step = await projects.add_step(
+        session=session, project_id=project_id, now=clock.now(), **body.model_dump()
+    )
     return StepOut.model_validate(step)
 
 
 @api.post("/projects/{project_id}/steps/reorder")
 async def reorder_steps(
-    session: AsyncSession, project_id: uuid.UUID, body: StepOrder
+    session: AsyncSession, clock: Clock, project_id: uuid.UUID, body: StepOrder
 ) -> list[StepOut]:
     """Set the positions of the listed steps; answer the whole board."""
-    steps = await projects.reorder_steps(session=session, project_id=project_id, order=body.order)
+    steps = await projects.reorder_steps(
+        session=session, project_id=project_id, order=body.order, now=clock.now()
+    )
     return many(StepOut, steps)
 
 
 @api.patch("/projects/{project_id}/steps/{step_id}")
 async def update_step(
-    session: AsyncSession, project_id: uuid.UUID, step_id: uuid.UUID, body: StepPatch
+    session: AsyncSession, clock: Clock, project_id: uuid.UUID, step_id: uuid.UUID, body: StepPatch
 ) -> StepOut:
     """Change the fields given."""
     data = body.model_dump(exclude_unset=True)
     step = await projects.update_step(
-        session=session, project_id=project_id, step_id=step_id, data=data
+        session=session, project_id=project_id, step_id=step_id, data=data, now=clock.now()
     )
     return StepOut.model_validate(step)
 

@@ -1,5 +1,5 @@
-// Settings: the bearer on this device, the digest and reminder times, the offline queue, the
-// AI journal (with undo), links.
+// Settings: the bearer on this device, the digest, reminder and weekly review times, the
+// offline queue, the AI journal (with undo), links, and what the AI costs (usage.js).
 
 import { ApiError, get, mutate, request, sync, token } from "../api.js";
 import { describe } from "../proposal.js";
@@ -9,6 +9,7 @@ import { clearQueue, count } from "../queue.js";
 import { dayMonth, time } from "../dates.js";
 import { inTelegram } from "../telegram.js";
 import { big, chip, clear, empty, errorBox, h, label, section, toast } from "../ui.js";
+import { usageSection } from "../usage.js";
 import { sessionsSection, telegramAccess } from "./sessions.js";
 
 export const API_CACHE_PREFIX = "ordinarthur-api";
@@ -39,6 +40,7 @@ export async function settingsView(root, _params, { navigate }) {
     h("div", { class: "grid cols-2" }, section("07.3", "Hors ligne", null, await offlineSection()), section("07.4", "Liens", null, linksSection())),
     h("div", { class: "grid cols-2" }, section("07.5", "Google Agenda", null, fromSettings(googleSection)), section("07.6", "Journal de l'agent", null, await journalSection())),
     h("div", { class: "grid cols-2" }, section("07.7", "Appareils Telegram", null, await sessionsSection())),
+    section("07.8", "Coût de l'IA", null, await usageSection()),
   );
   return null;
 }
@@ -84,6 +86,18 @@ function timeInput(value, name) {
   return h("input", { class: "input", type: "time", value, required: true, "aria-label": name, style: { maxWidth: "150px" } });
 }
 
+// The weekly review's day, as the API writes it ("SUN 18:00") and as the owner reads it.
+const WEEKDAYS = [["MON", "Lundi"], ["TUE", "Mardi"], ["WED", "Mercredi"], ["THU", "Jeudi"], ["FRI", "Vendredi"], ["SAT", "Samedi"], ["SUN", "Dimanche"]];
+
+function reviewInputs(weekly) {
+  const [day, at] = weekly.split(" ");
+  const select = h("select", { class: "select", id: "review-day", "aria-label": "Jour du bilan de la semaine" },
+    WEEKDAYS.map(([code, name]) => h("option", { value: code, selected: code === day }, name)));
+  const time = timeInput(at, "Heure du bilan de la semaine");
+  time.id = "review-time";
+  return { select, time, value: () => `${select.value} ${time.value}` };
+}
+
 function scheduleSection(settings) {
   const digest = timeInput(settings.digest_time, "Heure du digest");
   digest.id = "digest-time";
@@ -97,19 +111,32 @@ function scheduleSection(settings) {
     reminders.append(wrap);
   };
   settings.med_reminder_times.forEach(addReminder);
+  const before = h("input", {
+    class: "input", type: "number", id: "event-reminder", min: "0", max: "10080", step: "1", required: true,
+    value: String(settings.event_reminder_minutes), "aria-label": "Minutes avant un événement (0 : aucun rappel)", style: { maxWidth: "150px" },
+  });
+  const review = reviewInputs(settings.weekly_review);
   const form = h("form", { class: "form", id: "settings-form" },
     h("label", { class: "field" }, label("Digest du matin"), digest),
     h("div", { class: "field" }, label("Rappels médocs"), reminders,
       h("div", null, h("button", { class: "btn sm", type: "button", onclick: () => reminders.children.length < 12 && addReminder("12:00") }, "+ Ajouter un rappel"))),
+    h("label", { class: "field" }, label("Rappel avant un événement (minutes, 0 : aucun)"), before),
+    h("div", { class: "field" }, label("Bilan de la semaine"), h("div", { class: "inline-form" }, review.select, review.time)),
     h("div", { class: "meta" }, h("span", { class: "k" }, "Fuseau"), h("span", null, settings.timezone)),
     h("div", { class: "row" }, h("button", { class: "btn primary", type: "submit" }, "Enregistrer")));
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const times = [...reminders.querySelectorAll("input")].map((i) => i.value).filter(Boolean);
-    const body = { digest_time: digest.value, med_reminder_times: [...new Set(times)].sort() };
+    const body = {
+      digest_time: digest.value,
+      med_reminder_times: [...new Set(times)].sort(),
+      event_reminder_minutes: Number(before.value),
+      weekly_review: review.value(),
+    };
     try {
       const r = await mutate("PUT", "/settings", body, { queue: false });
-      toast(`Enregistré : digest à ${r.data.digest_time}, rappels à ${r.data.med_reminder_times.join(", ")}.`);
+      const ahead = r.data.event_reminder_minutes ? `${r.data.event_reminder_minutes} min avant chaque événement` : "aucun rappel d'événement";
+      toast(`Enregistré : digest à ${r.data.digest_time}, rappels à ${r.data.med_reminder_times.join(", ")}, ${ahead}.`);
     } catch (err) {
       toast(err.offline ? "Hors ligne : les réglages demandent le réseau." : `Non enregistré : ${err.message}`, { error: true });
     }

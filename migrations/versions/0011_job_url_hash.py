@@ -1,7 +1,7 @@
 """job url hash: offers are unique by the md5 of their `source_url`, not the URL itself
 
-Revision ID: 0009_job_url_hash
-Revises: 0008_sessions
+Revision ID: 0011_job_url_hash
+Revises: 0010_ai_usage
 Create Date: 2026-11-30 19:00:00.000000
 
 A btree entry holds at most 2,704 bytes: a scraped offer with a longer URL (they reach 4,000
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_job_url_hash"
-down_revision: str | None = "0008_sessions"
+revision: str = "0011_job_url_hash"
+down_revision: str | None = "0010_ai_usage"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
