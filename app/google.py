@@ -14,6 +14,7 @@ from app.settings import Settings
 from integrations.google.oauth import GoogleConfig
 from integrations.google.remote import Backoff
 from integrations.google.sync import GoogleCalendarLink
+from store.encryption import TokenCipher
 from web.appkeys import CLOCK, GOOGLE, SESSIONMAKER
 
 log = logging.getLogger(__name__)
@@ -56,12 +57,15 @@ async def google_ctx(app: web.Application, settings: Settings) -> AsyncIterator[
         yield
         return
     _prepare_libraries()
+    keys = settings.encryption_keys
+    assert keys is not None  # generated outside production, required in it
     # The bot, when it runs (started before this), tells the owner what needs them, once.
     owner = app.get(OWNER_MESSAGES)
     app[GOOGLE] = GoogleCalendarLink(
         config=config,
         sessionmaker=app[SESSIONMAKER],
         clock=app[CLOCK],
+        cipher=TokenCipher(*keys),
         notify=owner.notice if owner is not None else None,
         backoff=app.get(GOOGLE_BACKOFF) or Backoff(),
     )

@@ -10,6 +10,10 @@ TOKEN_TRANSIENT = (
     "Google n'a pas pu renouveler l'accès à l'agenda pour l'instant : nouvel essai à la "
     "prochaine synchronisation."
 )
+TOKENS_UNREADABLE = (
+    "Les jetons Google enregistrés sont chiffrés avec une clé que le service n'a plus : "
+    "remets-la dans SECRETS_ENCRYPTION_OLD_KEYS, ou reconnecte Google Agenda."
+)
 NO_REFRESH_TOKEN = (
     "Google n'a pas donné d'accès hors connexion : retire ordinarthur-os des applications de "
     "ton compte Google, puis reconnecte."

@@ -20,6 +20,7 @@ from integrations.google.errors import (
     BAD_STATE,
     CODE_REFUSED,
     NO_REFRESH_TOKEN,
+    TOKENS_UNREADABLE,
     GoogleAgendaError,
     GoogleOAuthStateError,
     GoogleUnavailableError,
@@ -35,7 +36,8 @@ from integrations.google.remote import (
 )
 from store import google as google_store
 from store.clock import Clock
-from store.tables import GoogleOAuthToken
+from store.encryption import TokenCipher, UndecryptableSecretError
+from store.google import GoogleToken
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +79,13 @@ class GoogleOAuth:
         config: GoogleConfig,
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: Clock,
+        cipher: TokenCipher,
         backoff: Backoff = DEFAULT_BACKOFF,
     ) -> None:
         self.config = config
         self.sessionmaker = sessionmaker
         self.clock = clock
+        self.cipher = cipher  # the tokens are stored encrypted
         self.tz = clock.tz
         self.backoff = backoff
 
@@ -117,8 +121,8 @@ class GoogleOAuth:
             raise GoogleOAuthStateError(BAD_STATE)
         flow = self._flow(state=state, code_verifier=issued.code_verifier)
         credentials = await _exchange(flow, code)
-        async with self.sessionmaker() as session:
-            previous = await google_store.get_token(session=session)
+        async with self.sessionmaker.begin() as session:
+            previous = await stored_token(session, self.cipher)
         refresh_token = credentials.refresh_token or (previous and previous.refresh_token)
         if not refresh_token or not credentials.token:
             raise GoogleUnavailableError(NO_REFRESH_TOKEN)
@@ -128,6 +132,7 @@ class GoogleOAuth:
         async with self.sessionmaker.begin() as session:
             await google_store.save_token(
                 session=session,
+                cipher=self.cipher,
                 access_token=credentials.token,
                 refresh_token=refresh_token,
                 expires_at=expiry.replace(tzinfo=UTC) if expiry else now,
@@ -154,7 +159,7 @@ class GoogleOAuth:
             log.warning("google calendar %r not set up yet: %s", CALENDAR_NAME, exc)
             return None
 
-    def credentials(self, token: GoogleOAuthToken) -> Credentials:
+    def credentials(self, token: GoogleToken) -> Credentials:
         return Credentials(  # type: ignore[no-untyped-call]
             token=token.access_token,
             refresh_token=token.refresh_token,
@@ -165,6 +170,14 @@ class GoogleOAuth:
             # google-auth compares naive UTC datetimes
             expiry=token.expires_at.astimezone(UTC).replace(tzinfo=None),
         )
+
+
+async def stored_token(session: AsyncSession, cipher: TokenCipher) -> GoogleToken | None:
+    """The owner's tokens, decrypted; a key none of the settings hold means reconnecting."""
+    try:
+        return await google_store.get_token(session=session, cipher=cipher)
+    except UndecryptableSecretError as exc:
+        raise GoogleUnavailableError(f"{TOKENS_UNREADABLE} ({exc})") from None
 
 
 async def _exchange(flow: Flow, code: str) -> Credentials:

@@ -27,13 +27,15 @@ from integrations.google.errors import (
 )
 from integrations.google.mapping import LocalEvent, google_updated
 from integrations.google.merge import Pair, base_of, cancelled_of, copy_of_google
-from integrations.google.oauth import GoogleConfig, GoogleOAuth
+from integrations.google.oauth import GoogleConfig, GoogleOAuth, stored_token
 from integrations.google.pull import Pulled, apply_changes
 from integrations.google.remote import DEFAULT_BACKOFF, Backoff, Failed, Pushed, Remote, call
 from store import agenda
 from store import google as google_store
 from store.clock import Clock
-from store.tables import GoogleOAuthToken, GoogleSyncState
+from store.encryption import TokenCipher
+from store.google import GoogleToken
+from store.tables import GoogleSyncState
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,7 @@ class GoogleCalendarLink:
         config: GoogleConfig,
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: Clock,
+        cipher: TokenCipher,
         notify: Notify | None = None,
         backoff: Backoff = DEFAULT_BACKOFF,
     ) -> None:
@@ -71,7 +74,7 @@ class GoogleCalendarLink:
         self.notify = notify
         self.backoff = backoff
         self.oauth = GoogleOAuth(
-            config=config, sessionmaker=sessionmaker, clock=clock, backoff=backoff
+            config=config, sessionmaker=sessionmaker, clock=clock, cipher=cipher, backoff=backoff
         )
         self._lock = asyncio.Lock()
 
@@ -100,26 +103,26 @@ class GoogleCalendarLink:
     async def sync_if_connected(self) -> None:
         """The periodic job: nothing without an account, nor while the owner has to reconnect;
         a failure is logged and recorded."""
-        async with self.sessionmaker() as session:
-            token = await google_store.get_token(session=session)
-            state = await self._state(session, token)
-        if token is None or (state is not None and state.stopped is not None):
-            return
         try:
+            async with self.sessionmaker.begin() as session:  # a stale token is encrypted again
+                token = await stored_token(session, self.oauth.cipher)
+                state = await self._state(session, token)
+            if token is None or (state is not None and state.stopped is not None):
+                return
             await self.sync()
         except GoogleAgendaError as exc:
             log.warning("google sync failed: %s", exc)
 
     async def _state(
-        self, session: AsyncSession, token: GoogleOAuthToken | None
+        self, session: AsyncSession, token: GoogleToken | None
     ) -> GoogleSyncState | None:
         if token is None or token.calendar_id is None:
             return None
         return await google_store.get_sync_state(session=session, calendar_id=token.calendar_id)
 
     async def _sync(self) -> GoogleSyncReport:
-        async with self.sessionmaker() as session:
-            token = await google_store.get_token(session=session)
+        async with self.sessionmaker.begin() as session:  # a stale token is encrypted again
+            token = await stored_token(session, self.oauth.cipher)
         if token is None:
             raise GoogleNotConnectedError(NOT_CONNECTED)
         credentials = self.oauth.credentials(token)
@@ -345,13 +348,14 @@ class GoogleCalendarLink:
                 report=_json(report) if report is not None else None,
             )
 
-    async def _keep_refreshed(self, credentials: Credentials, token: GoogleOAuthToken) -> None:
+    async def _keep_refreshed(self, credentials: Credentials, token: GoogleToken) -> None:
         if not credentials.token or credentials.token == token.access_token:
             return
         expiry = credentials.expiry
         async with self.sessionmaker.begin() as session:
             await google_store.update_access_token(
                 session=session,
+                cipher=self.oauth.cipher,
                 access_token=credentials.token,
                 expires_at=expiry.replace(tzinfo=UTC) if expiry else self.clock.now(),
             )

@@ -42,6 +42,7 @@ from tests.web.browser import go, serving, shot, sign_in
 from tests.web.conftest import ApiClient, Client
 from tests.web.test_google import (
     CALLBACK,
+    CIPHER,
     REDIRECT,
     connect,
     new_event,
@@ -746,7 +747,7 @@ async def test_the_pwa_shows_a_stopped_sync_and_each_refused_event(
     now = clock.now()
     async with sessionmaker.begin() as session:
         await google_store.save_token(
-            session=session, access_token="a", refresh_token="r", expires_at=now
+            session=session, cipher=CIPHER, access_token="a", refresh_token="r", expires_at=now
         )
         await google_store.set_calendar(session=session, calendar_id="cal")
         start = now + timedelta(days=1)
