@@ -12,8 +12,10 @@ from bot.keyboards import TodoCb
 from store import agenda, health, todos
 from store import google as google_store
 from store.clock import FrozenClock
+from store.encryption import TokenCipher
 from store.tables import AiAction, DailyCheckin, OwnerSettings, TelegramUpdate, Todo
 from tests.bot.conftest import Conversation, Hooks
+from tests.conftest import SECRETS_KEY
 from tests.fakes.telegram import callback_update, message_update, parse_html
 
 STRANGER = 666
@@ -172,7 +174,11 @@ async def test_settings_shows_the_google_link_and_each_event_google_refused(
     now = clock.now()
     async with sessionmaker.begin() as s:
         await google_store.save_token(
-            session=s, access_token="a", refresh_token="r", expires_at=now
+            session=s,
+            cipher=TokenCipher(SECRETS_KEY),
+            access_token="a",
+            refresh_token="r",
+            expires_at=now,
         )
         await google_store.set_calendar(session=s, calendar_id="cal")
         await google_store.record_sync(session=s, calendar_id="cal", now=now, error=None)
