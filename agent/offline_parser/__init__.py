@@ -45,8 +45,8 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 
-from agent.offline_parser.classify import ParsedAction, Projects, parse_part
-from agent.offline_parser.parts import split
+from agent.offline_parser.classify import ParsedAction, Projects, parse_part, starts_like_a_task
+from agent.offline_parser.parts import Listed, split_listed
 from agent.situation import ProjectRef
 
 __all__ = ["ParsedAction", "parse"]
@@ -72,4 +72,12 @@ def parse(text: str, *, now: datetime, projects: Sequence[ProjectRef] = ()) -> l
         " " if unicodedata.category(c) == "Cc" and c != "\n" else c for c in composed
     )
     known = Projects(projects)
-    return [action for part in split(cleaned) for action in parse_part(part, now, known)]
+    parts = split_listed(cleaned, known)
+    found = [parse_part(part, now, known, listed=kind is Listed.LIST) for part, kind in parts]
+    # An item of a sequence is a todo without a cue or a date once the message holds an action,
+    # or when every such item starts like a task ("nettoyer le frigo, ensuite vider …").
+    unread = [i for i, (_, kind) in enumerate(parts) if kind is Listed.SEQUENCE and not found[i]]
+    if any(found) or all(starts_like_a_task(parts[i][0]) for i in unread):
+        for i in unread:
+            found[i] = parse_part(parts[i][0], now, known, listed=True)
+    return [action for actions in found for action in actions]
