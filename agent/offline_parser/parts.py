@@ -21,9 +21,10 @@ from agent.offline_parser.classify import MEDS, STRONG_EVENTS, Projects
 from agent.offline_parser.text import Text, clean, fold
 from agent.offline_parser.when import take_when
 
+# A match starts at the first blank of a run, never inside it (each start would read the run).
 _SEPARATOR = re.compile(
-    r"\s*[,.]\s+(?:(?:et|and)\s+)?(?:puis\s+|ensuite\s+|then\s+|aussi\s+|also\s+)?"
-    r"|\s+(?:et|and|puis|ensuite|then)(?:\s+(?:puis|ensuite|then|aussi|also))?\s+"
+    r"(?:(?<!\s)|(?!\s))\s*+[,.]\s++(?:(?:et|and)\s++)?(?:(?:puis|ensuite|then|aussi|also)\s++)?"
+    r"|(?<!\s)\s++(?:et|and|puis|ensuite|then)(?:\s++(?:puis|ensuite|then|aussi|also))?\s++"
 )
 
 _SEQUENCE = re.compile(r"\b(?:puis|ensuite|then)\b")
@@ -48,7 +49,7 @@ _LIST_HEADER = re.compile(
 )
 
 # The mark of an item: "- ", "* ", "• ", "1. ", "2) ", "[ ] ".
-_BULLET = re.compile(r"\s*+(?:[-*•–—·▪◦]|\d{1,2}[.)]|\[\s?\])\s++")
+_BULLET = re.compile(r"^\s*+(?:[-*•–—·▪◦]|\d{1,2}[.)]|\[\s?\])\s++")
 
 # Any day will do: the split only asks whether a phrase has a date, not which.
 _ANY_DAY = datetime(2024, 1, 1, tzinfo=UTC)

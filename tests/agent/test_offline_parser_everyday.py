@@ -12,6 +12,7 @@ from datetime import datetime
 
 import pytest
 
+from agent.actions import validate_args, validation_context
 from agent.offline_parser import ParsedAction, parse
 from agent.offline_parser.parts import split
 from agent.situation import ProjectRef
@@ -266,3 +267,10 @@ def test_the_held_out_everyday_messages_score_at_least_90_percent(
         print(f"\noffline parser, everyday held-out: {right}/{total} exact")  # noqa: T201
     assert total >= 60
     assert right / total >= 0.9, misses
+
+
+def test_what_it_understands_passes_the_actions_argument_models() -> None:
+    context = validation_context(PARIS, [p.id for p in PROJECTS])
+    for text, _ in DEVELOPMENT:
+        for action in understood(text):
+            validate_args(action.fn, action.args, context)
