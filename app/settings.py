@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from decimal import Decimal
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Literal
@@ -174,6 +175,22 @@ class Settings(BaseSettings):
         "until the owner changes it",
     )
 
+    ai_monthly_budget_eur: Decimal | None = Field(
+        None,
+        ge=0,
+        max_digits=10,
+        decimal_places=2,
+        description="monthly cap on the AI's cost in euros: once reached, the offline parser "
+        "serves until the next month; the owner changes it at run time; empty: no cap",
+    )
+    ai_usd_eur_rate: Decimal = Field(
+        Decimal("0.86"),
+        gt=0,
+        le=100,
+        description="euros for one US dollar, fixed: genai-prices gives prices in USD, "
+        "the costs shown and the budget are in euros",
+    )
+
     @field_validator(
         "database_url",
         "telegram_webhook_url",
@@ -189,6 +206,7 @@ class Settings(BaseSettings):
         "ical_feed_secret",
         "telegram_owner_id",
         "owner_name",
+        "ai_monthly_budget_eur",
         "public_url",
         mode="before",
     )

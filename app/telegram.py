@@ -15,11 +15,13 @@ from aiogram.exceptions import AiogramError, TelegramAPIError, TelegramNetworkEr
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.agent import OWNER_NOTICE, OwnerNotice
 from app.scheduler import OWNER_MESSAGES, SCHEDULER
 from app.settings import Settings, SettingsError
 from bot.digest import send_digest
 from bot.dispatcher import create_bot, create_dispatcher, register_commands, set_menu_button
 from bot.reminders import REMINDER_KIND, SNOOZE_KIND, send_med_reminder, send_reminder
+from bot.render.escape import esc
 from bot.review import send_review
 from bot.sending import Outcome
 from store.clock import Clock
@@ -134,6 +136,15 @@ def build(app: web.Application, settings: Settings) -> Telegram:
     return Telegram(bot=bot, dispatcher=dispatcher)
 
 
+def owner_notice(bot: Bot, chat_id: int) -> OwnerNotice:
+    """A plain notice to the owner (the AI budget reached); its message id."""
+
+    async def send(text: str) -> int | None:
+        return (await bot.send_message(chat_id, esc(text))).message_id
+
+    return send
+
+
 async def telegram_ctx(app: web.Application, settings: Settings) -> AsyncIterator[None]:
     """The bot (polling or webhook) for the life of the application."""
     assert settings.telegram_owner_id is not None
@@ -145,6 +156,7 @@ async def telegram_ctx(app: web.Application, settings: Settings) -> AsyncIterato
         clock=app[CLOCK],
         chat_id=settings.telegram_owner_id,
     )
+    app[OWNER_NOTICE] = owner_notice(tg.bot, settings.telegram_owner_id)
     # In the background: Telegram slow or down at start must not keep the service from serving.
     commands = asyncio.create_task(
         _register_at_start(tg.bot, settings.telegram_owner_id, settings.mini_app_url)

@@ -28,6 +28,7 @@ from bot.routers import (
     settings,
     today,
     todos,
+    usage,
 )
 from bot.storage import PostgresStorage
 from bot.transport import KeepResponseModels, RetryTransient
@@ -43,7 +44,8 @@ def create_bot(token: str, *, api_base: str, retry_delay: float = 0.5) -> Bot:
 
 def create_dispatcher(*, owner_id: int, **workflow_data: Any) -> Dispatcher:
     """`workflow_data` reaches handlers as keyword arguments: sessionmaker, clock, tz, agent,
-    schedule_defaults, on_schedule_change, on_snooze, mini_app_url (None: no PUBLIC_URL)."""
+    schedule_defaults, on_schedule_change, on_snooze, mini_app_url (None: no PUBLIC_URL).
+    Without an agent, neither /usage nor proposals."""
     # aiogram would read the FSM state (a query) before any middleware of ours: registered by
     # hand after the owner check and the once-only claim, a stranger's update costs nothing.
     storage = PostgresStorage(workflow_data["sessionmaker"])
@@ -68,6 +70,7 @@ def create_dispatcher(*, owner_id: int, **workflow_data: Any) -> Dispatcher:
     )
     dp.include_routers(*(m.create_router() for m in features))
     if workflow_data.get("agent") is not None:
+        dp.include_router(usage.create_router())
         # Last: every message no command took becomes a proposal.
         dp.include_router(proposals.create_router())
     return dp

@@ -11,7 +11,12 @@ from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.chat_action import ChatActionSender
 
-from agent.errors import EnrichFailedError, EnrichUnavailableError, ProposalNotFoundError
+from agent.errors import (
+    BudgetSpentError,
+    EnrichFailedError,
+    EnrichUnavailableError,
+    ProposalNotFoundError,
+)
 from agent.service import AgentService
 from bot import texts
 from bot.keyboards import EnrichCb, enrich_card
@@ -44,6 +49,10 @@ async def on_ask(
             )
     except NotFoundError:
         await query.message.answer(texts.NOT_FOUND)
+        return
+    except BudgetSpentError as exc:
+        if exc.notice is None:  # else the owner was just told, in a message of its own
+            await query.message.answer(f"💸 {esc(exc.reason)}")
         return
     except EnrichUnavailableError:
         await query.message.answer(texts.ENRICH_UNAVAILABLE)

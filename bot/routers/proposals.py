@@ -102,6 +102,7 @@ async def on_voice(
         agent=agent,
         sessionmaker=sessionmaker,
         clock=clock,
+        seconds=voice.duration,
     )
 
 
@@ -113,12 +114,15 @@ async def _transcribe_and_propose(
     agent: AgentService,
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock,
+    seconds: float | None = None,
 ) -> None:
+    """`seconds`: Telegram's length of the note, for the AI's usage when the file's own
+    cannot be read (an audio file that is not Ogg/Opus)."""
     try:
         async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
             audio = io.BytesIO()
             await bot.download(file_id, destination=audio)
-            transcript = await agent.transcribe(audio.getvalue())
+            transcript = await agent.transcribe(audio.getvalue(), seconds=seconds)
             proposal = await agent.propose(
                 source="telegram",
                 transcript=transcript,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 import uuid
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from aiohttp import BodyPartReader, web
@@ -201,6 +202,7 @@ async def ai_command(request: web.Request, body: CommandIn) -> Proposal:
     return await _propose(_agent(request), body)
 
 
+MAX_VOICE_SECONDS = 86_400
 _AUDIO_SUFFIXES = {"audio/ogg": ".ogg", "audio/webm": ".webm", "audio/mp4": ".m4a"}
 _VOICE_BODY = {
     "required": True,
@@ -208,7 +210,16 @@ _VOICE_BODY = {
         "multipart/form-data": {
             "schema": {
                 "type": "object",
-                "properties": {"audio": {"type": "string", "format": "binary"}},
+                "properties": {
+                    "audio": {"type": "string", "format": "binary"},
+                    "seconds": {
+                        "type": "number",
+                        "minimum": 0,
+                        "maximum": 86400,
+                        "description": "the recording's length, when the audio is not Ogg/Opus "
+                        "(its length is then read from the file): what the AI usage counts",
+                    },
+                },
                 "required": ["audio"],
             }
         }
@@ -231,24 +242,57 @@ def _filename(sent: str | None, content_type: str) -> str:
     return f"voice{suffix or '.ogg'}"
 
 
-async def _read_audio(request: web.Request, limit: int) -> tuple[bytes, str, str]:
-    """The first file of the form, read in chunks so an oversized upload stops early."""
+@dataclass(frozen=True)
+class VoiceUpload:
+    audio: bytes
+    filename: str
+    content_type: str
+    seconds: float | None  # the recording's length as the client measured it, if sent
+
+
+async def _read_audio(request: web.Request, limit: int) -> VoiceUpload:
+    """The first file of the form, read in chunks so an oversized upload stops early; and the
+    optional `seconds` field, before or after it."""
     if not request.content_type.startswith("multipart/"):
         raise UnsupportedMediaType("send the audio as multipart/form-data (field 'audio')")
     reader = await request.multipart()
+    audio: tuple[bytes, str, str] | None = None
+    seconds: float | None = None
     while (part := await reader.next()) is not None:
-        if not isinstance(part, BodyPartReader) or (
-            part.filename is None and part.name != "audio"
-        ):
+        if not isinstance(part, BodyPartReader):
             continue
-        data = bytearray()
-        while chunk := await part.read_chunk(256 * 1024):
-            data += chunk
-            if len(data) > limit:
-                raise PayloadTooLarge(f"audio over {limit} bytes", details={"limit": limit})
-        content_type = part.headers.get("Content-Type", "audio/ogg").split(";")[0].strip()
-        return bytes(data), _filename(part.filename, content_type), content_type
-    raise Unprocessable("no audio file in the form (field 'audio')")
+        if part.filename is None and part.name == "seconds":
+            seconds = _seconds(await part.read_chunk(64))
+        elif part.filename is not None or part.name == "audio":
+            if audio is not None:
+                break  # one file per note: the rest is not read
+            audio = await _read_file(part, limit)
+    if audio is None:
+        raise Unprocessable("no audio file in the form (field 'audio')")
+    return VoiceUpload(*audio, seconds=seconds)
+
+
+async def _read_file(part: BodyPartReader, limit: int) -> tuple[bytes, str, str]:
+    data = bytearray()
+    while chunk := await part.read_chunk(256 * 1024):
+        data += chunk
+        if len(data) > limit:
+            raise PayloadTooLarge(f"audio over {limit} bytes", details={"limit": limit})
+    content_type = part.headers.get("Content-Type", "audio/ogg").split(";")[0].strip()
+    return bytes(data), _filename(part.filename, content_type), content_type
+
+
+def _seconds(text: bytes) -> float:
+    try:
+        seconds = float(text.decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError):
+        seconds = -1.0
+    if not 0 <= seconds <= MAX_VOICE_SECONDS:  # NaN included
+        raise Unprocessable(
+            f"'seconds' is the recording's length in seconds, 0 to {MAX_VOICE_SECONDS}",
+            details={"field": "seconds"},
+        )
+    return seconds
 
 
 _TRANSCRIPTION_ERRORS: dict[str, type[ApiError]] = {
@@ -266,9 +310,14 @@ async def ai_voice(request: web.Request) -> Proposal:
     agent = _agent(request)
     if agent.stt is None:
         raise ServiceUnavailable(str(SpeechToTextDisabledError()))
-    audio, filename, content_type = await _read_audio(request, agent.stt.max_bytes)
+    upload = await _read_audio(request, agent.stt.max_bytes)
     try:
-        return await agent.propose_voice(audio, filename=filename, content_type=content_type)
+        return await agent.propose_voice(
+            upload.audio,
+            filename=upload.filename,
+            content_type=upload.content_type,
+            seconds=upload.seconds,
+        )
     except TranscriptionError as exc:
         error = _TRANSCRIPTION_ERRORS[exc.code](exc.message, details={"reason": exc.code})
         error.code = f"stt_{exc.code}"
