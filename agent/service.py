@@ -514,7 +514,7 @@ class AgentService:
         try:
             async with self._sessionmaker() as session, session.begin():
                 if client_mutation_id is not None and not await mutations.claim(
-                    session=session, client_mutation_id=client_mutation_id
+                    session=session, client_mutation_id=client_mutation_id, now=self._clock.now()
                 ):
                     return await self._applied_before(session, client_mutation_id)
                 await actions_q.insert_actions(session=session, rows=rows)

@@ -15,6 +15,7 @@ from app.database import open_database
 from app.scheduler import scheduler_ctx
 from app.secrets import with_generated_secrets
 from app.settings import Settings
+from app.shutdown import SHUTDOWN, Shutdown, begin_shutdown
 from store.clock import Clock
 from web.app import create_web_app
 from web.appkeys import (
@@ -64,6 +65,8 @@ def create_app(
     app[SETTINGS] = settings
     app[CLOCK] = clock or Clock(settings.tz)
     app[SCHEDULING] = Scheduling(defaults=settings.schedule_defaults)
+    app[SHUTDOWN] = Shutdown(grace=settings.shutdown_grace_seconds)
+    app.on_shutdown.append(begin_shutdown)
     app[SERVICE_FACTS] = service_facts(settings)
 
     async def register_webhook() -> WebhookRegistration:

@@ -12,7 +12,7 @@ from aiogram.enums import ParseMode
 from aiogram.types import BotCommand, MenuButtonWebApp, WebAppInfo
 
 from bot import texts
-from bot.middlewares import OwnerOnly, ProcessOnce
+from bot.middlewares import InFlight, OwnerOnly, ProcessOnce
 from bot.routers import (
     agenda,
     commands,
@@ -50,8 +50,12 @@ def create_dispatcher(*, owner_id: int, **workflow_data: Any) -> Dispatcher:
     # hand after the owner check and the once-only claim, a stranger's update costs nothing.
     storage = PostgresStorage(workflow_data["sessionmaker"])
     dp = Dispatcher(storage=storage, disable_fsm=True, **workflow_data)
+    # Outermost: a stopping service waits for the updates it counts (app/telegram.py).
+    in_flight = InFlight()
+    dp["in_flight"] = in_flight
+    dp.update.outer_middleware(in_flight)
     dp.update.outer_middleware(OwnerOnly(owner_id))
-    dp.update.outer_middleware(ProcessOnce(workflow_data["sessionmaker"]))
+    dp.update.outer_middleware(ProcessOnce(workflow_data["sessionmaker"], workflow_data["clock"]))
     dp.update.outer_middleware(dp.fsm)
     dp.errors.register(errors.on_error)
     features = (

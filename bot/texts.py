@@ -116,6 +116,10 @@ STT_FAILED = (
     "🎤 Je n'ai pas pu transcrire ta note vocale : {reason}\n"
     "Je l'ai gardée : tu peux réessayer, ou m'écrire."
 )
+VOICE_TOO_LARGE = (
+    "🎤 Ta note vocale est trop lourde pour être transcrite ({size}, limite {limit}) : "
+    "découpe-la ou écris-moi."
+)
 PROPOSAL_CANCELLED = "❌ Annulé, rien n'a été enregistré."
 PROPOSAL_REPLACED = "✏️ Remplacée par la proposition ci-dessous."
 UNDO_TOO_LATE = "Trop tard pour annuler (10 minutes) : modifie ou supprime depuis l'app."

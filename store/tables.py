@@ -113,11 +113,14 @@ class Job(Base):
         _one_of("remote_type", REMOTE_TYPES),
         Index("ix_jobs_last_seen_at_desc", text("last_seen_at desc")),
         Index(None, "archived"),
+        # service: unique by a hash, as a btree entry holds at most 2,704 bytes and scraped
+        # URLs reach 4,000 characters. md5 is a key here, not a protection.
+        Index("uq_jobs_source_url_md5", func.md5(column("source_url")), unique=True),
     )
 
     id: Mapped[uuid.UUID] = _uuid_pk()
     source: Mapped[str] = mapped_column(Text, nullable=False)
-    source_url: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
+    source_url: Mapped[str] = mapped_column(Text, nullable=False)
     title: Mapped[str] = mapped_column(Text, nullable=False)
     company: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)

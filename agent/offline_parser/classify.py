@@ -12,7 +12,16 @@ from typing import Any, TypeAlias
 from agent.offline_parser.lexicon import STEP_STATUSES, WEAK_STATUSES
 from agent.offline_parser.places import take_place
 from agent.offline_parser.recurrence import place, take_repeat
-from agent.offline_parser.text import END, START, Text, alt, capitalise, clean, fold
+from agent.offline_parser.text import (
+    END,
+    START,
+    Text,
+    alt,
+    capitalise,
+    clean,
+    fold,
+    reversed_alt,
+)
 from agent.offline_parser.when import When, resolve_end, resolve_start, take_when
 from agent.situation import ProjectRef
 
@@ -32,9 +41,16 @@ _POLITE_PREFIX = re.compile(
     r"(?:[\s,!.:]+|(?<=')|$))+"
 )
 
-_POLITE_SUFFIX = re.compile(
-    r"(?:[\s,.!]*\b(?:stp|svp|s'il\s+te\s+plait|s'il\s+vous\s+plait|please|merci|thanks"
-    r"|thank\s+you|thx)\b)+[\s.!]*$"
+_POLITE_WORDS = (
+    "stp", "svp", "s'il te plait", "s'il vous plait", "please", "merci", "thanks", "thank you",
+    "thx",
+)  # fmt: skip
+
+# "merci !" and the like ending the part, matched on the part read backwards (`Text.take_end`):
+# searched forwards, "(polite word)+ then the end" is tried from every polite word and read to
+# the end from each, quadratic on "merci merci merci …".
+_POLITE_SUFFIX_REVERSED = re.compile(
+    rf"[\s.!]*+(?:\b(?:{reversed_alt(_POLITE_WORDS)})\b[\s,.!]*+)++"
 )
 
 _INTERROGATIVE = re.compile(
@@ -57,13 +73,16 @@ _MEDS_TAKEN = re.compile(
     rf"{MEDS}|(?:my\s+)?{MEDS}\s+(?:done|taken|ok))\b"
 )
 
-# What people add around "j'ai pris mes médocs" that is not a note.
+# What people add around "j'ai pris mes médocs" that is not a note. A match starts at the
+# first of a run of blanks and punctuation, never inside it (each start would read the run).
 _NOTE_NOISE = re.compile(
-    r"^[\x00 ]*(?:c'est\s+bon|c'est\s+fait|ca\s+y\s+est|voila|ok|okay|bon|yes|yep|done|hop)\b"
-    r"[\s,!.]*|[\s,!.]*\b(?:c'est\s+bon|c'est\s+fait|ca\s+y\s+est|voila|ok|done)[\s,!.]*" + END
+    r"^[\x00 ]*+(?:c'est\s+bon|c'est\s+fait|ca\s+y\s+est|voila|ok|okay|bon|yes|yep|done|hop)\b"
+    r"[\s,!.]*+|(?:(?<![\s,!.])|(?![\s,!.]))[\s,!.]*+\b(?:c'est\s+bon|c'est\s+fait"
+    r"|ca\s+y\s+est|voila|ok|done)[\s,!.]*+" + END
 )
 
-_NEGATION = re.compile(r"(?:n't|\bnot|\bpas|\bnever|\bjamais|\bno)\s*(?:\S+\s+){0,2}$")
+# "n't" only at the end of a word: inside one ("n'tn'tn't…") each would read the word to its end.
+_NEGATION = re.compile(r"(?:n't(?!\S)|\bnot|\bpas|\bnever|\bjamais|\bno)\s*+(?:\S++\s++){0,2}+$")
 
 _ARTICLES = (
     r"(?:(?:un|une|le|la|les|a|an|the|mon|ma|my|nouvel|nouvelle|nouveau|new|autre|another)\s+"
@@ -98,8 +117,9 @@ _PROJECT_LEAD = (
 )
 
 _STATUS_TAIL = re.compile(
-    rf"(?P<sep>\s*[,;(:\-–—]\s*|\s+)(?P<kw>(?:statut|status|etat)\s*[:=]?\s*)?"
-    rf"(?P<st>{alt(STEP_STATUSES)})\)?[\s.!]*{END}"
+    rf"(?:(?<!\s)|(?!\s))(?P<sep>\s*+[,;(:\-–—]\s*+|\s++)"
+    rf"(?P<kw>(?:statut|status|etat)\s*+[:=]?\s*+)?"
+    rf"(?P<st>{alt(STEP_STATUSES)})\)?[\s.!]*+{END}"
 )
 
 _EVENT_VERB = (
@@ -161,8 +181,8 @@ _STATEMENT = re.compile(
 )
 
 _LIST_SUFFIX = re.compile(
-    r"\s+(?:a|dans|sur|to|on|in)\s+(?:ma|la|my|the)\s+(?:liste|list|todo|todo\s*list"
-    r"|shopping\s+list)(?:\s+de\s+courses)?[\s.!]*$"
+    r"(?<!\s)\s++(?:a|dans|sur|to|on|in)\s++(?:ma|la|my|the)\s++(?:liste|list|todo|todo\s*list"
+    r"|shopping\s+list)(?:\s++de\s++courses)?[\s.!]*+$"
 )
 
 _TAG = re.compile(r"(?<![\w&/#])#(?P<tag>\w[\w\-]*)")
@@ -515,7 +535,7 @@ def parse_part(
     puis …"), a todo even without a cue or a date."""
     text = Text(part)
     text.take(_POLITE_PREFIX)
-    text.take(_POLITE_SUFFIX)
+    text.take_end(_POLITE_SUFFIX_REVERSED)
     if not clean(text.rest()) or _INTERROGATIVE.search(text.folded):
         return []
     attempts: tuple[Callable[[], _Found], ...] = (

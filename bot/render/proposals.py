@@ -49,7 +49,7 @@ def proposal_text(
 ) -> str:
     lines = []
     if transcript:
-        lines.append(f"🎤 <i>{esc(transcript)}</i>\n")
+        lines.append(f"{transcript_text(transcript)}\n")
     lines.append("Je propose :")
     for i, (fn, args) in enumerate(actions):
         text = describe(fn, _args(args), projects, clock)
@@ -58,6 +58,11 @@ def proposal_text(
     if fallback:
         lines.append("\n<i>(analyse hors ligne : le modèle ne répondait pas)</i>")
     return "\n".join(lines)
+
+
+def transcript_text(transcript: str) -> str:
+    """What a voice note said, as heard."""
+    return f"🎤 <i>{esc(transcript)}</i>"
 
 
 def done_text(state: ProposalState, *, projects: Projects, clock: Clock) -> str:

@@ -22,7 +22,7 @@ from bot import texts
 from bot.keyboards import EnrichCb, enrich_card
 from bot.render.enrich import draft_card, enriched_text
 from bot.render.escape import esc
-from bot.sending import answer
+from bot.sending import answer, clip
 from store.errors import NotFoundError
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ async def on_apply(query: CallbackQuery, callback_data: EnrichCb, agent: AgentSe
         return
     await query.answer("✅")
     if isinstance(query.message, Message):
-        await query.message.edit_text(enriched_text(applied.todo)[:4096], reply_markup=None)
+        await query.message.edit_text(clip(enriched_text(applied.todo)), reply_markup=None)
 
 
 async def on_drop(query: CallbackQuery, callback_data: EnrichCb, agent: AgentService) -> None:

@@ -29,7 +29,7 @@ from agent.service import AgentService
 from integrations.groq import TranscriptionError
 from web.api import Api
 from web.appkeys import AGENT
-from web.errors import ApiError, Conflict, NotFound, Unprocessable
+from web.errors import ApiError, Conflict, NotFound, PayloadTooLarge, Unprocessable
 from web.models import In, QueryInstant
 
 api = Api("ai")
@@ -55,11 +55,6 @@ class MutationIdReused(Conflict):
 
 class UndoExpired(Conflict):
     code = "undo_expired"
-
-
-class PayloadTooLarge(ApiError):
-    status = 413
-    code = "payload_too_large"
 
 
 class UnsupportedMediaType(ApiError):
@@ -225,9 +220,17 @@ _VOICE_BODY = {
         }
     },
 }
+# A browser sends the audio alone; other parts of the form are read (to reach the audio) up
+# to these bounds.
+FORM_FIELD_LIMIT = 64 * 1024
+FORM_PARTS_LIMIT = 10
+
 _VOICE_ERRORS = {
-    413: _error("Audio too large for speech-to-text"),
-    415: _error("Not a multipart form"),
+    413: _error(
+        "Audio too large for speech-to-text, a field other than the audio over 64 KiB, "
+        "or more than 10 parts before the audio"
+    ),
+    415: _error("Not a multipart form, or a multipart part inside the form"),
     422: _error("No audio in the form, or nothing heard"),
     502: _error("Speech-to-text failed (Groq); no proposal"),
     503: _error("Speech-to-text is disabled (no GROQ_API_KEY)"),
@@ -251,35 +254,52 @@ class VoiceUpload:
 
 
 async def _read_audio(request: web.Request, limit: int) -> VoiceUpload:
-    """The first file of the form, read in chunks so an oversized upload stops early; and the
-    optional `seconds` field, before or after it."""
+    """The first file of the form, and the optional `seconds` field before or after it. Every
+    part is read in chunks, so that an oversized one stops early, and bounded: the audio by
+    `limit`, any other field by FORM_FIELD_LIMIT, the audio within the first FORM_PARTS_LIMIT
+    parts."""
     if not request.content_type.startswith("multipart/"):
         raise UnsupportedMediaType("send the audio as multipart/form-data (field 'audio')")
     reader = await request.multipart()
     audio: tuple[bytes, str, str] | None = None
     seconds: float | None = None
-    while (part := await reader.next()) is not None:
+    for _ in range(FORM_PARTS_LIMIT):
+        part = await reader.next()
+        if part is None:
+            break
         if not isinstance(part, BodyPartReader):
-            continue
+            raise UnsupportedMediaType("a multipart part inside the form: send the audio alone")
         if part.filename is None and part.name == "seconds":
-            seconds = _seconds(await part.read_chunk(64))
+            seconds = _seconds(await _read_part(part, FORM_FIELD_LIMIT, "form field 'seconds'"))
         elif part.filename is not None or part.name == "audio":
             if audio is not None:
                 break  # one file per note: the rest is not read
             audio = await _read_file(part, limit)
+        else:
+            await _read_part(part, FORM_FIELD_LIMIT, f"form field {part.name!r}")
+    else:
+        if audio is None:
+            parts = FORM_PARTS_LIMIT
+            raise PayloadTooLarge(f"no audio in the first {parts} parts", details={"limit": parts})
     if audio is None:
         raise Unprocessable("no audio file in the form (field 'audio')")
     return VoiceUpload(*audio, seconds=seconds)
 
 
-async def _read_file(part: BodyPartReader, limit: int) -> tuple[bytes, str, str]:
+async def _read_part(part: BodyPartReader, limit: int, what: str) -> bytes:
+    """The part, read in chunks so that an oversized one stops early."""
     data = bytearray()
-    while chunk := await part.read_chunk(256 * 1024):
+    while chunk := await part.read_chunk(64 * 1024):
         data += chunk
         if len(data) > limit:
-            raise PayloadTooLarge(f"audio over {limit} bytes", details={"limit": limit})
+            raise PayloadTooLarge(f"{what} over {limit} bytes", details={"limit": limit})
+    return bytes(data)
+
+
+async def _read_file(part: BodyPartReader, limit: int) -> tuple[bytes, str, str]:
+    data = await _read_part(part, limit, "audio")
     content_type = part.headers.get("Content-Type", "audio/ogg").split(";")[0].strip()
-    return bytes(data), _filename(part.filename, content_type), content_type
+    return data, _filename(part.filename, content_type), content_type
 
 
 def _seconds(text: bytes) -> float:

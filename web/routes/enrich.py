@@ -122,7 +122,7 @@ async def apply_enrichment(
     """Apply a draft, as edited by the owner, and mark the todo `ai_enriched`; no model
     request. The same draft again changes nothing (`changed: false`)."""
     if body.client_mutation_id is not None and not await mutations.claim(
-        session=session, client_mutation_id=body.client_mutation_id
+        session=session, client_mutation_id=body.client_mutation_id, now=clock.now()
     ):
         todo = await todos_q.get_todo(session=session, todo_id=todo_id)
         return EnrichAppliedOut(todo=TodoOut.model_validate(todo), changed=False)
