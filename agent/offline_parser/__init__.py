@@ -36,7 +36,7 @@ Default times, all in ``now.tzinfo``:
 
 Modules, each usable alone: `text` (folding), `lexicon` (the words), `when` (dates and times),
 `recurrence` (repetitions), `classify` (which action a part asks for), `parts` (splitting a
-message into parts).
+message into parts), `questions` (a part that asks rather than orders: the agent's queries).
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ from datetime import datetime
 
 from agent.offline_parser.classify import ParsedAction, Projects, parse_part
 from agent.offline_parser.parts import split
+from agent.offline_parser.questions import ask
 from agent.situation import ProjectRef
 
 __all__ = ["ParsedAction", "parse"]
@@ -72,4 +73,9 @@ def parse(text: str, *, now: datetime, projects: Sequence[ProjectRef] = ()) -> l
         " " if unicodedata.category(c) == "Cc" and c != "\n" else c for c in composed
     )
     known = Projects(projects)
-    return [action for part in split(cleaned) for action in parse_part(part, now, known)]
+    # A question asks queries (questions.py); anything else is read as actions.
+    return [
+        action
+        for part in split(cleaned)
+        for action in ask(part, now, known) or parse_part(part, now, known)
+    ]

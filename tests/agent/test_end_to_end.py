@@ -98,6 +98,11 @@ async def test_command_through_mistral_then_confirm(
         "add_project_step",
         "create_calendar_event",
         "create_todo",
+        "find_checkins",  # the five queries too (issue 13): questions in the same request
+        "find_events",
+        "find_job_offers",
+        "find_todos",
+        "project_overview",
         "toggle_daily_checkin",
     ]
     system = next(m for m in request["messages"] if m["role"] == "system")["content"]

@@ -305,7 +305,15 @@ TABLE: list[Case] = [
     ("I took my meds", [checkin()]),
     ("meds done", [checkin()]),
     ("je n'ai pas pris mes médocs", []),
-    ("est-ce que j'ai pris mes médocs ?", []),
+    # a question, not the action: the day's check-in is looked up (issue 13)
+    (
+        "est-ce que j'ai pris mes médocs ?",
+        [
+            ParsedAction(
+                "find_checkins", {"start": at("2026-03-25T00:00"), "end": at("2026-03-26T00:00")}
+            )
+        ],
+    ),
     ("j'ai pas pris mes médocs", []),
     ("I haven't taken my meds", []),
     ("médocs pris ce matin", [checkin(note="ce matin")]),
@@ -354,7 +362,15 @@ TABLE: list[Case] = [
     ("bonjour", []),
     ("merci !", []),
     ("quel temps fait-il ?", []),
-    ("est-ce que j'ai un rdv demain ?", []),
+    # a question: tomorrow's agenda is looked up (issue 13)
+    (
+        "est-ce que j'ai un rdv demain ?",
+        [
+            ParsedAction(
+                "find_events", {"start": at("2026-03-26T00:00"), "end": at("2026-03-27T00:00")}
+            )
+        ],
+    ),
     ("super, merci", []),
     ("il fait beau aujourd'hui", []),
     ("je suis crevé ce soir", []),
