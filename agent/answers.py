@@ -57,6 +57,9 @@ class Found(BaseModel):
     args: dict[str, Any] = Field(description="the query's arguments, in the owner's zone")
     total: int = Field(description="rows matching in all; `rows` holds the first ones")
     rows: list[dict[str, Any]]
+    subject: str | None = Field(
+        None, description="what the query names, for the answer's heading (a project's name)"
+    )
     # For the renderers: the validated arguments and the rows as the store returned them.
     query: SkipJsonSchema[QueryArgs | None] = Field(None, exclude=True, repr=False)
     records: SkipJsonSchema[Any] = Field(None, exclude=True, repr=False)

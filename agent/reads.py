@@ -59,8 +59,9 @@ class Overview:
     todo_count: int
 
 
-def _json(value: Any) -> Any:
-    return to_jsonable_python(value)
+def _json(value: dict[str, Any]) -> dict[str, Any]:
+    jsonable: dict[str, Any] = to_jsonable_python(value)
+    return jsonable
 
 
 def fold(text: str | None) -> str:
@@ -156,7 +157,12 @@ async def _todos(session: AsyncSession, args: FindTodosArgs, now: datetime) -> F
         text=args.text,
         limit=ROWS,
     )
-    return _found("find_todos", args, [todo_json(t) for t in page.rows], page.total, page.rows)
+    subject = None
+    if args.project_id is not None:
+        project = await session.get(Project, args.project_id)
+        subject = project.name if project is not None else None
+    rows = [todo_json(t) for t in page.rows]
+    return _found("find_todos", args, rows, page.total, page.rows, subject=subject)
 
 
 async def _overview(session: AsyncSession, args: ProjectOverviewArgs) -> Found:
@@ -168,7 +174,8 @@ async def _overview(session: AsyncSession, args: ProjectOverviewArgs) -> Found:
     ideas = await projects.list_ideas(session=session, project_id=project.id)
     todos = await questions.find_todos(session=session, project_id=project.id, limit=ROWS)
     overview = Overview(project, steps, ideas[:IDEAS_SHOWN], len(ideas), todos.rows, todos.total)
-    return _found("project_overview", args, [_overview_json(overview)], 1, overview)
+    rows = [_overview_json(overview)]
+    return _found("project_overview", args, rows, 1, overview, subject=project.name)
 
 
 def _days(args: FindCheckinsArgs, tz: ZoneInfo) -> tuple[date, date]:
@@ -207,9 +214,23 @@ async def _jobs(session: AsyncSession, args: FindJobOffersArgs) -> Found:
 
 
 def _found(
-    fn: str, args: QueryArgs, rows: list[dict[str, Any]], total: int, records: Any
+    fn: str,
+    args: QueryArgs,
+    rows: list[dict[str, Any]],
+    total: int,
+    records: Any,
+    *,
+    subject: str | None = None,
 ) -> Found:
-    return Found(fn=fn, args=args.to_json(), total=total, rows=rows, query=args, records=records)
+    return Found(
+        fn=fn,
+        args=args.to_json(),
+        total=total,
+        rows=rows,
+        subject=subject,
+        query=args,
+        records=records,
+    )
 
 
 async def run(session: AsyncSession, args: QueryArgs, *, now: datetime, tz: ZoneInfo) -> Found:

@@ -15,9 +15,11 @@ from app.database import open_database
 from app.scheduler import scheduler_ctx
 from app.secrets import with_generated_secrets
 from app.settings import Settings
+from bot.render.answers import plain_text as answer_text
 from store.clock import Clock
 from web.app import create_web_app
 from web.appkeys import (
+    ANSWER_TEXT,
     CLOCK,
     SCHEDULING,
     SERVICE_FACTS,
@@ -65,6 +67,7 @@ def create_app(
     app[CLOCK] = clock or Clock(settings.tz)
     app[SCHEDULING] = Scheduling(defaults=settings.schedule_defaults)
     app[SERVICE_FACTS] = service_facts(settings)
+    app[ANSWER_TEXT] = answer_text
 
     async def register_webhook() -> WebhookRegistration:
         # aiogram is slow to import: only when asked.

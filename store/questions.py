@@ -11,9 +11,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Text, func, literal, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, Text, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.vocabulary import CLOSED_TODO_STATUSES
@@ -28,9 +28,10 @@ class Page(Generic[T]):
     total: int
 
 
-def _contains(column: ColumnElement[str], text: str) -> ColumnElement[bool]:
+def _contains(column: SQLColumnExpression[Any], text: str) -> ColumnElement[bool]:
     """`text` inside `column`, ignoring case and accents; a % or _ is a character."""
-    return func.strpos(search_key(func.coalesce(column, "")), search_key(literal(text, Text))) > 0
+    value: ColumnElement[str] = func.coalesce(column, "")
+    return func.strpos(search_key(value), search_key(literal(text, Text))) > 0
 
 
 async def find_todos(
@@ -93,9 +94,7 @@ async def find_jobs(
     if since is not None:
         where.append(Job.first_seen_at >= since)
     if text is not None:
-        where.append(
-            or_(*(_contains(c, text) for c in (Job.title, Job.company, Job.description)))
-        )
+        where.append(or_(*(_contains(c, text) for c in (Job.title, Job.company, Job.description))))
     total = func.count().over().label("total")
     order = (Job.first_seen_at.desc(), Job.id)
     stmt = select(Job, total).where(*where).order_by(*order).limit(limit)

@@ -25,6 +25,7 @@ from agent.errors import (
 )
 from agent.service import AgentService, Proposal
 from bot import texts
+from bot.answers import send_answer
 from bot.keyboards import ActionCb, VoiceCb, proposal_card, undo_card, voice_retry
 from bot.render import proposals as cards
 from bot.render.escape import esc
@@ -50,16 +51,24 @@ async def _projects(sessionmaker: async_sessionmaker[AsyncSession]) -> Projects:
 async def send_proposal(
     message: Message, proposal: Proposal, *, agent: AgentService, clock: Clock
 ) -> None:
+    """The answer to the message's questions, if it asked any; then the card of the actions it
+    proposed, if any (the card ✅ confirms)."""
+    transcript = proposal.transcript
+    if proposal.answer is not None:
+        await send_answer(message, proposal.answer, clock, transcript=transcript)
+        transcript = None  # shown once, above the answer
     if proposal.proposal_id is None:
-        header = f"🎤 <i>{esc(proposal.transcript)}</i>\n\n" if proposal.transcript else ""
-        await message.answer(header + f"🤷 {esc(proposal.message or texts.NOTHING_TO_DO)}")
+        if proposal.answer is None:
+            header = f"🎤 <i>{esc(transcript)}</i>\n\n" if transcript else ""
+            await message.answer(header + f"🤷 {esc(proposal.message or texts.NOTHING_TO_DO)}")
         return
     text = cards.proposal_text(
         [(a.fn, a.args) for a in proposal.actions],
         projects=proposal.project_names,
         clock=clock,
-        transcript=proposal.transcript,
+        transcript=transcript,
         fallback=proposal.fallback_reason is not None,
+        warnings=[a.warnings for a in proposal.actions],
     )
     markup = proposal_card(proposal.proposal_id, len(proposal.actions))
     card = await answer(message, text, reply_markup=markup)
@@ -215,12 +224,14 @@ async def on_drop(
         return
     dropped = callback_data.dropped | (1 << callback_data.item)
     await query.answer()
+    actions = [(a.fn, a.args) for a in state.actions]
     text = cards.proposal_text(
-        [(a.fn, a.args) for a in state.actions],
+        actions,
         projects=await _projects(sessionmaker),
         clock=clock,
         dropped=frozenset(a.position for a in state.actions if dropped & (1 << a.position)),
         transcript=state.actions[0].transcript if state.actions else None,
+        warnings=await agent.warnings(actions),
     )
     markup = proposal_card(proposal_id, len(state.actions), dropped)
     await _edit_card(query, text, reply_markup=markup)

@@ -27,7 +27,7 @@ from agent.proposals import ActionRecord, Proposal, ProposalState, ProposalStatu
 from agent.service import AgentService
 from integrations.groq import TranscriptionError
 from web.api import Api
-from web.appkeys import AGENT
+from web.appkeys import AGENT, ANSWER_TEXT, CLOCK
 from web.errors import ApiError, Conflict, NotFound, Unprocessable
 from web.models import In, QueryInstant
 
@@ -192,13 +192,25 @@ async def _propose(agent: AgentService, body: CommandIn) -> Proposal:
         raise Unprocessable(str(exc)) from None
 
 
+def _answered(request: web.Request, proposal: Proposal) -> Proposal:
+    """A question's answer in `message`, as plain text written from its rows (the rows
+    themselves are in `answer`)."""
+    if proposal.answer is None:
+        return proposal
+    text = request.app[ANSWER_TEXT](proposal.answer, request.app[CLOCK])
+    return proposal.model_copy(update={"message": text})
+
+
 # ---------------------------------------------------------------- routes
 
 
 @api.post("/ai/command")
 async def ai_command(request: web.Request, body: CommandIn) -> Proposal:
-    """Propose actions for a typed command (nothing is written before confirm)."""
-    return await _propose(_agent(request), body)
+    """Propose actions for a typed command (nothing is written before confirm), and answer
+    its questions at once: `answer` holds the rows found, `message` says them in French, and
+    `proposal_id` is null when nothing was proposed. Proposed events and todos carry their
+    clashes with the agenda in `actions[i].warnings`."""
+    return _answered(request, await _propose(_agent(request), body))
 
 
 _AUDIO_SUFFIXES = {"audio/ogg": ".ogg", "audio/webm": ".webm", "audio/mp4": ".m4a"}
@@ -262,17 +274,19 @@ _TRANSCRIPTION_ERRORS: dict[str, type[ApiError]] = {
 
 @api.post("/ai/voice", request_body=_VOICE_BODY, responses=_VOICE_ERRORS)
 async def ai_voice(request: web.Request) -> Proposal:
-    """Transcribe a voice note (Groq Whisper), then propose actions from the transcript."""
+    """Transcribe a voice note (Groq Whisper), then propose actions from the transcript and
+    answer its questions, as `POST /ai/command` does."""
     agent = _agent(request)
     if agent.stt is None:
         raise ServiceUnavailable(str(SpeechToTextDisabledError()))
     audio, filename, content_type = await _read_audio(request, agent.stt.max_bytes)
     try:
-        return await agent.propose_voice(audio, filename=filename, content_type=content_type)
+        proposal = await agent.propose_voice(audio, filename=filename, content_type=content_type)
     except TranscriptionError as exc:
         error = _TRANSCRIPTION_ERRORS[exc.code](exc.message, details={"reason": exc.code})
         error.code = f"stt_{exc.code}"
         raise error from None
+    return _answered(request, proposal)
 
 
 _NO_PROPOSAL = _error("No such proposal")
