@@ -46,13 +46,14 @@ _TODO_STATUS_WORDS = {
     "done": "faites",
     "archived": "archivées",
 }
+# Offers by status: (heading, nothing found).
 _JOB_STATUS_WORDS = {
-    "new": "nouvelles",
-    "starred": "favorites",
-    "applied": "où tu as postulé",
-    "archived": "archivées",
+    None: ("Offres", "Aucune offre"),
+    "new": ("Nouvelles offres", "Aucune nouvelle offre"),
+    "starred": ("Offres favorites", "Aucune offre favorite"),
+    "applied": ("Offres où tu as postulé", "Aucune offre où tu as postulé"),
+    "archived": ("Offres archivées", "Aucune offre archivée"),
 }
-_STEP_WORDS = {"backlog": "en backlog", "done": "faites"}
 
 
 @dataclass(frozen=True)
@@ -158,11 +159,12 @@ def _todo_words(query: FindTodosArgs, found: Found, clock: Clock) -> str:
     if query.overdue:
         words.append("en retard")
     elif query.due_before is not None:
-        today_end = datetime.combine(clock.today() + timedelta(days=1), time(), tzinfo=clock.tz)
+        today = datetime.combine(clock.today(), time(), tzinfo=clock.tz)
         if query.due_after is not None:
             words.append(f"pour {period_words(query.due_after, query.due_before, clock)}")
-        elif query.due_before == today_end:
-            words.append("pour aujourd'hui ou en retard")
+        elif query.due_before > today and _midnight(query.due_before.astimezone(clock.tz)):
+            # From today on, with the late ones: what is left to do.
+            words.append(f"pour {period_words(today, query.due_before, clock)} ou en retard")
         else:
             words.append(f"dues avant {when(query.due_before, clock.tz, today=clock.today())}")
     elif query.due_after is not None:
@@ -215,7 +217,7 @@ def _checkins(found: Found, clock: Clock) -> Section:
 
 
 def _job_words(query: FindJobOffersArgs, clock: Clock) -> str:
-    words = [_JOB_STATUS_WORDS[query.status]] if query.status else []
+    words = []
     if query.starred is not None and query.status != "starred":
         words.append("favorites" if query.starred else "hors favorites")
     if query.since is not None:
@@ -229,10 +231,11 @@ def _jobs(found: Found, clock: Clock) -> Section:
     query = found.query
     assert isinstance(query, FindJobOffersArgs)
     words = _job_words(query, clock)
+    offers, no_offer = _JOB_STATUS_WORDS[query.status]
     jobs: list[Job] = list(found.records or [])
     if not jobs:
-        return Section([" ".join(filter(None, ["💼 Aucune offre", words])) + "."])
-    heading = " ".join(filter(None, ["<b>💼 Offres", words])) + f" ({found.total})</b>"
+        return Section([" ".join(filter(None, [f"💼 {no_offer}", words])) + "."])
+    heading = " ".join(filter(None, [f"<b>💼 {offers}", words])) + f" ({found.total})</b>"
     lines = [heading]
     lines += [("⭐ " if j.starred else "") + job_line(j) for j in jobs[:JOBS_SHOWN]]
     return Section(lines + _more(min(len(jobs), JOBS_SHOWN), found.total))
@@ -242,7 +245,7 @@ def _steps(overview: Overview) -> list[str]:
     counts = {s: sum(1 for x in overview.steps if x.status == s) for s in STEP_STATUSES}
     if not overview.steps:
         return ["🪜 Aucune étape."]
-    said = [f"{n} {_STEP_WORDS.get(s, STEP_STATUS_LABELS[s])}" for s, n in counts.items() if n]
+    said = [f"{STEP_STATUS_LABELS[s]} {n}" for s, n in counts.items() if n]
     lines = [f"🪜 Étapes : {' · '.join(said)}"]
     for status in ("doing", "review", "todo"):
         titles = [esc(x.title) for x in overview.steps if x.status == status][:STEPS_SHOWN]
@@ -256,7 +259,8 @@ def _overview(found: Found) -> list[Section]:
     if not isinstance(overview, Overview):
         return [Section(["📁 Projet introuvable (supprimé entre-temps ?)."])]
     project = overview.project
-    lines = [f"<b>📁 {esc(project.name)}</b> ({esc(project.kind)}, {esc(project.status)})"]
+    state = "" if project.status == "active" else f", {esc(project.status)}"
+    lines = [f"<b>📁 {esc(project.name)}</b> ({esc(project.kind)}{state})"]
     lines += _steps(overview)
     if overview.idea_count:
         ideas = ", ".join(f"« {esc(i.content[:80])} »" for i in overview.ideas)
