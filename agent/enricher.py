@@ -41,6 +41,7 @@ from agent.enrich import (
     todo_prompt,
 )
 from agent.errors import (
+    BudgetSpentError,
     DraftMismatchError,
     EnrichFailedError,
     EnrichUnavailableError,
@@ -48,6 +49,7 @@ from agent.errors import (
 )
 from agent.model_run import ModelRunner, describe_failure, with_retries
 from agent.proposals import Source
+from agent.usage import BUDGET_SPENT, Gate, UsageMeter
 from agent.writes import row_json
 from store import actions as actions_q
 from store import enrichment as enrichment_q
@@ -164,10 +166,14 @@ class TodoEnricher:
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: Clock,
         runner: ModelRunner,
+        usage: UsageMeter | None = None,
     ) -> None:
+        """`usage`: the monthly AI budget a draft must be under (its cost is recorded through
+        the runner's `on_usage`)."""
         self._sessionmaker = sessionmaker
         self._clock = clock
         self._runner = runner
+        self._usage = usage
         self.agent = build_enrich_agent()
 
     @property
@@ -191,7 +197,8 @@ class TodoEnricher:
         """One model request (a second only to correct an answer that does not validate).
 
         Raises `NotFoundError` (no such todo), `EnrichUnavailableError` (no model: nothing is
-        invented), `EnrichFailedError` (the model failed, after retrying transient errors).
+        invented; `BudgetSpentError` when this month's AI budget is spent), `EnrichFailedError`
+        (the model failed, after retrying transient errors). Its cost is in `ai_usage`.
         """
         async with autocommit(self._sessionmaker) as session:
             todo = await todos_q.get_todo(session=session, todo_id=todo_id)
@@ -199,6 +206,9 @@ class TodoEnricher:
         model = self.model
         if model is None:
             raise EnrichUnavailableError(NO_MODEL)
+        gate = await self._usage.gate() if self._usage is not None else Gate(online=True)
+        if not gate.online:  # the notice, on the request that found the budget spent
+            raise BudgetSpentError(BUDGET_SPENT, notice=gate.notice)
         prompt = todo_prompt(todo, project=project, tz=self._clock.tz)
         limits = UsageLimits(request_limit=1 + OUTPUT_RETRIES)
         started = time.perf_counter()
@@ -217,7 +227,9 @@ class TodoEnricher:
         try:
             result = await with_retries(
                 self._runner.retry,
-                lambda: self.agent.run(prompt, model=model, usage_limits=limits),
+                lambda: self._runner.metered(
+                    model, lambda: self.agent.run(prompt, model=model, usage_limits=limits)
+                ),
             )
         except AgentRunError as exc:
             reason = describe_failure(exc)

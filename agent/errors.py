@@ -68,6 +68,15 @@ class EnrichUnavailableError(AgentError):
         self.reason = reason
 
 
+class BudgetSpentError(EnrichUnavailableError):
+    """This month's AI budget is spent: no model request until the 1st (`agent.usage`).
+    `notice` is set on the request that found it spent (the owner is told on Telegram too)."""
+
+    def __init__(self, reason: str, notice: str | None = None) -> None:
+        super().__init__(reason)
+        self.notice = notice
+
+
 class EnrichFailedError(AgentError):
     """The language model gave no usable draft (down, timing out, answering nonsense)."""
 

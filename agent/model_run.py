@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from pydantic import ValidationError
-from pydantic_ai import DeferredToolRequests
+from pydantic_ai import DeferredToolRequests, capture_run_messages
 from pydantic_ai.exceptions import (
     AgentRunError,
     ModelAPIError,
@@ -27,10 +27,10 @@ from pydantic_ai.exceptions import (
     ModelServerError,
     ModelUnavailableError,
 )
-from pydantic_ai.messages import ToolCallPart
+from pydantic_ai.messages import ModelMessage, ModelResponse, ToolCallPart
 from pydantic_ai.models import Model
 from pydantic_ai.run import AgentRunResult
-from pydantic_ai.usage import UsageLimits
+from pydantic_ai.usage import RunUsage, UsageLimits
 
 from agent.actions import ActionArgs, UnknownFunctionError, ValidationContext, validate_args
 from agent.offline_model import offline_model
@@ -41,6 +41,9 @@ from agent.tools import Deps, ProposeAgent, build_agent
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+R = TypeVar("R")
+# What a run of the language model used, answered or not (`agent.usage.UsageMeter.record_run`).
+UsageHook = Callable[[Model, RunUsage], Awaitable[None]]
 
 _TRANSIENT = (
     ModelRateLimitError,
@@ -116,26 +119,37 @@ class Answer:
 
 
 class ModelRunner:
-    def __init__(self, *, model: Model | None, retry: RetryPolicy, request_limit: int) -> None:
+    def __init__(
+        self,
+        *,
+        model: Model | None,
+        retry: RetryPolicy,
+        request_limit: int,
+        on_usage: UsageHook | None = None,
+    ) -> None:
         self.model = model
         self.retry = retry
         self.request_limit = request_limit
+        self.on_usage = on_usage
         self.agent: ProposeAgent = build_agent()
 
-    async def answer(self, prompt: str, situation: Situation, *, offline_text: str) -> Answer:
-        """`offline_text` is what the offline parser reads: the owner's words, unframed."""
+    async def answer(
+        self, prompt: str, situation: Situation, *, offline_text: str, online: bool = True
+    ) -> Answer:
+        """`offline_text` is what the offline parser reads: the owner's words, unframed.
+        `online` False: the offline parser answers even with a language model (over budget)."""
         deps = Deps(situation.validation)
         instructions = situation.instructions()
         started = time.perf_counter()
         fallback_reason = None
-        if self.model is not None:
+        if self.model is not None and online:
             try:
                 return await self._with_retries(self.model, prompt, deps, instructions, started)
             except AgentRunError as exc:
                 fallback_reason = describe_failure(exc)
                 log.warning("model failed, the offline parser answers: %s", fallback_reason)
         offline = offline_model(offline_text, now=situation.now, projects=situation.projects)
-        answer = await self._once(offline, prompt, deps, instructions, started)
+        answer = await self._once(offline, prompt, deps, instructions, started, metered=False)
         answer.fallback_reason = fallback_reason
         return answer
 
@@ -147,16 +161,53 @@ class ModelRunner:
         )
 
     async def _once(
-        self, model: Model, prompt: str, deps: Deps, instructions: str, started: float
+        self,
+        model: Model,
+        prompt: str,
+        deps: Deps,
+        instructions: str,
+        started: float,
+        *,
+        metered: bool = True,
     ) -> Answer:
-        result = await self.agent.run(
-            prompt,
-            model=model,
-            deps=deps,
-            instructions=instructions,
-            usage_limits=UsageLimits(request_limit=self.request_limit),
-        )
+        def run() -> Awaitable[AgentRunResult[str | DeferredToolRequests]]:
+            return self.agent.run(
+                prompt,
+                model=model,
+                deps=deps,
+                instructions=instructions,
+                usage_limits=UsageLimits(request_limit=self.request_limit),
+            )
+
+        result = await (self.metered(model, run) if metered else run())
         return _read(result, model, deps.validation, started)
+
+    async def metered(
+        self, model: Model, run: Callable[[], Awaitable[AgentRunResult[R]]]
+    ) -> AgentRunResult[R]:
+        """`run()`, a run of `model`, its usage given to `on_usage` whether it answers or
+        raises: the responses that came back before a failure were billed all the same."""
+        with capture_run_messages() as messages:
+            try:
+                result = await run()
+            except AgentRunError:
+                await self._used(model, _responses_usage(messages))
+                raise
+        await self._used(model, result.usage)
+        return result
+
+    async def _used(self, model: Model, usage: RunUsage) -> None:
+        if self.on_usage is not None and usage.requests:
+            await self.on_usage(model, usage)
+
+
+def _responses_usage(messages: Sequence[ModelMessage]) -> RunUsage:
+    """What a run that raised had used: the sum of the responses it got."""
+    responses = [m for m in messages if isinstance(m, ModelResponse)]
+    usage = RunUsage(requests=len(responses))
+    for response in responses:
+        usage.incr(response.usage)
+    return usage
 
 
 def _read(

@@ -14,6 +14,10 @@ Decisions worth knowing:
   row only (position 0), so that summing `ai_actions` gives the bill. `model_name` is on every row.
 - The Mistral model is retried on timeouts, 429 and 5xx (`RetryPolicy`); when it still fails, or
   fails in any other way, the offline parser answers and `Proposal.fallback_reason` says why.
+- What every model run and transcription costs is recorded by `usage` (`agent/usage.py`); once
+  this month's AI budget is spent the offline parser answers, as without a model, and the
+  request that found it spent carries the notice in its `message` (on Telegram the owner gets
+  it as a message of its own).
 - A check-in toggle applies to the owner's day the proposal was made, not the day it is confirmed.
 - Questions (agent/questions.py): the model's one response lists query calls beside any action
   calls; the service runs the queries at once and `Proposal.answer` holds the rows, which each
@@ -77,7 +81,9 @@ from agent.proposals import (
 )
 from agent.situation import ProjectRef, Situation
 from agent.tools import ProposeAgent
+from agent.usage import Gate, UsageMeter
 from core import recurrence
+from core.audio import ogg_opus_seconds
 from integrations.groq import SpeechToText
 from store import actions as actions_q
 from store import mutations
@@ -125,6 +131,15 @@ def _project_names(
     return {p.id: p.name for p in situation.projects if p.id in referred}
 
 
+def _with_notice(proposal: Proposal, notice: str | None, source: str | None) -> Proposal:
+    """The budget notice leads the answer's `message`, except on Telegram, where the owner is
+    told by a message of its own (`UsageMeter.notify`)."""
+    if notice is None or source == "telegram":
+        return proposal
+    message = "\n\n".join(m for m in (notice, proposal.message) if m)
+    return proposal.model_copy(update={"message": message})
+
+
 def _recurrence_texts(
     actions: Sequence[tuple[uuid.UUID, ActionArgs]], *, now: datetime, tz: ZoneInfo
 ) -> dict[uuid.UUID, str]:
@@ -161,19 +176,27 @@ class AgentService:
         retry: RetryPolicy | None = None,
         request_limit: int = 3,
         undo_window: timedelta = timedelta(minutes=10),
+        usage: UsageMeter | None = None,
     ) -> None:
         """`model` None: the offline parser serves every request (no `MISTRAL_API_KEY`).
         `request_limit` caps the model requests of one proposal (invalid arguments are sent
-        back to the model within the run)."""
+        back to the model within the run). `usage` records what the AI costs and holds the
+        monthly cap (by default: no cap)."""
         self._sessionmaker = sessionmaker
         self._clock = clock
+        self.usage = usage or UsageMeter(sessionmaker=sessionmaker, clock=clock)
         self._runner = ModelRunner(
-            model=model, retry=retry or RetryPolicy(), request_limit=request_limit
+            model=model,
+            retry=retry or RetryPolicy(),
+            request_limit=request_limit,
+            on_usage=self.usage.record_run,
         )
         self.stt = stt
         self.undo_window = undo_window
         # A todo's enrichment: its drafts use the same model, retries and audit trail.
-        self.enricher = TodoEnricher(sessionmaker=sessionmaker, clock=clock, runner=self._runner)
+        self.enricher = TodoEnricher(
+            sessionmaker=sessionmaker, clock=clock, runner=self._runner, usage=self.usage
+        )
 
     @property
     def agent(self) -> ProposeAgent:
@@ -206,11 +229,11 @@ class AgentService:
         prompt = user_prompt(text=text, transcript=transcript, forwarded=forwarded)
         offline_text = "\n".join(t for t in (text, transcript, forwarded) if t)
         situation = await self._situation()
-        run = await self._runner.answer(prompt, situation, offline_text=offline_text)
+        run, notice = await self._ask(prompt, situation, offline_text=offline_text)
         input_text = "\n\n".join(
             t for t in (text, f"Transféré : {forwarded}" if forwarded else None) if t
         )
-        return await self._store(
+        proposal = await self._store(
             run,
             situation,
             common={
@@ -221,14 +244,32 @@ class AgentService:
                 "telegram_message_id": telegram_message_id,
             },
         )
+        return _with_notice(proposal, notice, source)
 
     async def transcribe(
-        self, audio: bytes, *, filename: str = "voice.ogg", content_type: str = "audio/ogg"
+        self,
+        audio: bytes,
+        *,
+        filename: str = "voice.ogg",
+        content_type: str = "audio/ogg",
+        seconds: float | None = None,
     ) -> str:
-        """Speech to text; raises `TranscriptionError` (clear French message) on any failure."""
+        """Speech to text; raises `TranscriptionError` (clear French message) on any failure.
+
+        Recorded in `ai_usage` with the audio's length: read from the file when it is Ogg/Opus
+        (Telegram's voice notes), else `seconds` as the sender measured it (Telegram's
+        `duration`, the PWA's recording time), else unknown. Above the monthly cap too (see
+        `agent.usage`)."""
         if self.stt is None:
             raise SpeechToTextDisabledError()
-        return await self.stt.transcribe(audio, filename=filename, content_type=content_type)
+        text = await self.stt.transcribe(audio, filename=filename, content_type=content_type)
+        measured = ogg_opus_seconds(audio)
+        await self.usage.record_transcription(
+            provider=self.stt.provider,
+            model=self.stt.model,
+            seconds=measured if measured is not None else seconds,
+        )
+        return text
 
     async def propose_voice(
         self,
@@ -236,12 +277,15 @@ class AgentService:
         *,
         filename: str = "voice.ogg",
         content_type: str = "audio/ogg",
+        seconds: float | None = None,
         source: Source = "pwa",
         telegram_chat_id: int | None = None,
         telegram_message_id: int | None = None,
     ) -> Proposal:
         """Transcribe, then propose from the transcript; no proposal when transcription fails."""
-        transcript = await self.transcribe(audio, filename=filename, content_type=content_type)
+        transcript = await self.transcribe(
+            audio, filename=filename, content_type=content_type, seconds=seconds
+        )
         return await self.propose(
             source=source,
             transcript=transcript,
@@ -275,7 +319,7 @@ class AgentService:
             ],
             correction=correction_text,
         )
-        run = await self._runner.answer(prompt, situation, offline_text=correction_text)
+        run, notice = await self._ask(prompt, situation, offline_text=correction_text)
         common = {
             "input_text": first.input_text,
             "transcript": first.transcript,
@@ -283,13 +327,26 @@ class AgentService:
             "telegram_chat_id": first.telegram_chat_id,
             "telegram_message_id": first.telegram_message_id,
         }
-        return await self._store(
+        proposal = await self._store(
             run,
             situation,
             common=common,
             supersede=(proposal_id, correction_text),
             revision_of=proposal_id,
         )
+        return _with_notice(proposal, notice, first.source)
+
+    async def _ask(
+        self, prompt: str, situation: Situation, *, offline_text: str
+    ) -> tuple[Answer, str | None]:
+        """The one model request, from the language model unless this month's AI budget is
+        spent (then the offline parser, as without MISTRAL_API_KEY); and the notice to give
+        when this call is the one that found it spent."""
+        gate = await self.usage.gate() if self.model is not None else Gate(online=False)
+        run = await self._runner.answer(
+            prompt, situation, offline_text=offline_text, online=gate.online
+        )
+        return run, gate.notice
 
     async def _situation(self) -> Situation:
         async with autocommit(self._sessionmaker) as session:
@@ -511,7 +568,7 @@ class AgentService:
         try:
             async with self._sessionmaker() as session, session.begin():
                 if client_mutation_id is not None and not await mutations.claim(
-                    session=session, client_mutation_id=client_mutation_id
+                    session=session, client_mutation_id=client_mutation_id, now=self._clock.now()
                 ):
                     return await self._applied_before(session, client_mutation_id)
                 await actions_q.insert_actions(session=session, rows=rows)

@@ -1,15 +1,17 @@
-"""Wiring of the agent: the model (Mistral, or the offline parser), speech-to-text, the service."""
+"""Wiring of the agent: the model (Mistral, or the offline parser), speech-to-text, the usage
+meter and its monthly cap, the service."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 
 from aiohttp import web
 
 from agent.model_run import RetryPolicy
 from agent.service import AgentService
+from agent.usage import UsageMeter
 from app.settings import Settings
 from integrations.groq import GroqSpeechToText
 from web.appkeys import AGENT, CLOCK, SESSIONMAKER
@@ -18,6 +20,24 @@ log = logging.getLogger(__name__)
 
 # Set before start to change timeouts and retries of the model (tests use short ones).
 AGENT_POLICY = web.AppKey("agent_policy", RetryPolicy)
+# Sends a text to the owner on Telegram (its message id); set by app/telegram.py when the bot
+# runs. The agent starts before the bot, so it is looked up when there is something to say.
+OwnerNotice = Callable[[str], Awaitable[int | None]]
+OWNER_NOTICE: web.AppKey[OwnerNotice] = web.AppKey("owner_notice")
+
+
+def usage_meter(app: web.Application, settings: Settings) -> UsageMeter:
+    async def tell_owner(text: str) -> int | None:
+        send = app.get(OWNER_NOTICE)
+        return None if send is None else await send(text)
+
+    return UsageMeter(
+        sessionmaker=app[SESSIONMAKER],
+        clock=app[CLOCK],
+        usd_eur_rate=settings.ai_usd_eur_rate,
+        default_budget_eur=settings.ai_monthly_budget_eur,
+        notify=tell_owner,
+    )
 
 
 async def agent_ctx(app: web.Application, settings: Settings) -> AsyncIterator[None]:
@@ -46,6 +66,11 @@ async def agent_ctx(app: web.Application, settings: Settings) -> AsyncIterator[N
             )
             stack.push_async_callback(stt.aclose)
         app[AGENT] = AgentService(
-            sessionmaker=app[SESSIONMAKER], clock=app[CLOCK], model=model, stt=stt, retry=policy
+            sessionmaker=app[SESSIONMAKER],
+            clock=app[CLOCK],
+            model=model,
+            stt=stt,
+            retry=policy,
+            usage=usage_meter(app, settings),
         )
         yield

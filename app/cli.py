@@ -38,7 +38,8 @@ def cmd_run(settings: Settings) -> int:
         host=settings.host,
         port=settings.port,
         print=None,
-        shutdown_timeout=10,
+        # HTTP requests in flight finish within the grace (app/shutdown.py), as do updates.
+        shutdown_timeout=settings.shutdown_grace_seconds,
         access_log=None,
     )
     log.info("ordinarthur-os stopped")

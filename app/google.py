@@ -12,6 +12,7 @@ from aiohttp import web
 from app.settings import Settings
 from integrations.google.oauth import GoogleConfig
 from integrations.google.sync import GoogleCalendarLink
+from store.encryption import TokenCipher
 from web.appkeys import CLOCK, GOOGLE, SESSIONMAKER
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,12 @@ async def google_ctx(app: web.Application, settings: Settings) -> AsyncIterator[
         yield
         return
     _prepare_libraries()
+    keys = settings.encryption_keys
+    assert keys is not None  # generated outside production, required in it
     app[GOOGLE] = GoogleCalendarLink(
-        config=config, sessionmaker=app[SESSIONMAKER], clock=app[CLOCK]
+        config=config,
+        sessionmaker=app[SESSIONMAKER],
+        clock=app[CLOCK],
+        cipher=TokenCipher(*keys),
     )
     yield

@@ -15,6 +15,7 @@ from app.database import open_database
 from app.scheduler import scheduler_ctx
 from app.secrets import with_generated_secrets
 from app.settings import Settings
+from app.shutdown import SHUTDOWN, Shutdown, begin_shutdown
 from bot.render.answers import plain_text as answer_text
 from store.clock import Clock
 from web.app import create_web_app
@@ -66,6 +67,8 @@ def create_app(
     app[SETTINGS] = settings
     app[CLOCK] = clock or Clock(settings.tz)
     app[SCHEDULING] = Scheduling(defaults=settings.schedule_defaults)
+    app[SHUTDOWN] = Shutdown(grace=settings.shutdown_grace_seconds)
+    app.on_shutdown.append(begin_shutdown)
     app[SERVICE_FACTS] = service_facts(settings)
     app[ANSWER_TEXT] = answer_text
 

@@ -2,7 +2,8 @@
 
 The scheduler starts with the service, whatever is configured. Each job says what it needs
 (`JOBS`): the digest, the reminders and the weekly review need the Telegram bot, the periodic
-sync needs the Google link. A job whose need is missing is skipped, with one log line at start.
+sync needs the Google link, the daily pruning of old records needs nothing. A job whose need is
+missing is skipped, with one log line at start.
 
 `tick()` looks at the clock and the database and sends what is due and not yet sent: today's
 digest and this week's review if less than 3 hours late, the medication reminder of the latest
@@ -36,7 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.settings import Settings
 from core.vocabulary import WEEKDAY_CODES, WeeklyTime, hhmm
 from integrations.google import GoogleAgenda
-from store import health, owner, reminders, sendlog
+from store import health, mutations, owner, reminders, sendlog, telegram_updates
 from store.clock import Clock
 from store.leader import LeaderLock
 from store.reminders import Ring
@@ -53,6 +54,12 @@ REMINDER_CATCH_UP = timedelta(minutes=15)
 DROP_LOOKBACK = timedelta(days=1)
 # How far ahead the timer for the next reminder looks (the minute tick covers the rest).
 RING_LOOKAHEAD = timedelta(days=1)
+
+# How long the exactly-once records are kept before the daily pruning (the README says it).
+UPDATES_KEPT = timedelta(days=7)  # Telegram redelivers an update for a day at most
+SENDS_KEPT = timedelta(days=30)  # far past the window of any send they guarded
+MUTATIONS_KEPT = timedelta(days=90)  # far longer than a phone stays offline with its queue
+PRUNE_AT = time(4, 0)  # after the nightly backup (03:00)
 
 
 def _at(day: date, moment: time, clock: Clock) -> datetime:
@@ -99,13 +106,14 @@ class OwnerMessages(Protocol):
 
 Need = Literal["telegram", "google"]
 
-# Every timed job and what it needs.
-JOBS: dict[str, Need] = {
+# Every timed job and what it needs (None: nothing, it always runs).
+JOBS: dict[str, Need | None] = {
     "morning digest": "telegram",
     "medication reminders": "telegram",
     "todo and event reminders": "telegram",
     "weekly review": "telegram",
     "Google Calendar sync": "google",
+    "pruning of old update, send and offline-mutation records": None,
 }
 _MISSING: dict[Need, str] = {
     "telegram": "no Telegram bot (TELEGRAM_BOT_TOKEN is not set)",
@@ -146,7 +154,9 @@ class Scheduler:
         # A timer and the minute tick may wake it at once: one tick at a time in a process.
         self._ticking = asyncio.Lock()
 
-    def has(self, need: Need) -> bool:
+    def has(self, need: Need | None) -> bool:
+        if need is None:
+            return True
         return (self.telegram if need == "telegram" else self.google) is not None
 
     def skipped(self) -> list[str]:
@@ -154,7 +164,7 @@ class Scheduler:
         return [
             f"scheduler: {job} skipped, {_MISSING[need]}"
             for job, need in JOBS.items()
-            if not self.has(need)
+            if need is not None and not self.has(need)
         ]
 
     # ------------------------------------------------------------------ what is due
@@ -263,6 +273,30 @@ class Scheduler:
         trigger = DateTrigger(run_date=at, timezone=self.clock.tz)
         self._aps.add_job(self._safe_tick, trigger, id="next-reminder", **_JOB_OPTIONS)
 
+    async def prune(self) -> dict[str, int]:
+        """Delete the records older than their retention; how many of each. The cut-offs come
+        from the clock that stamped them."""
+        now = self.clock.now()
+        async with self.sessionmaker.begin() as session:
+            pruned = {
+                "telegram updates": await telegram_updates.prune(
+                    session=session, before=now - UPDATES_KEPT
+                ),
+                "sends": await sendlog.prune(session=session, before=now - SENDS_KEPT),
+                "offline mutations": await mutations.prune(
+                    session=session, before=now - MUTATIONS_KEPT
+                ),
+            }
+        if any(pruned.values()):
+            log.info("pruned %s", ", ".join(f"{n} {what}" for what, n in pruned.items() if n))
+        return pruned
+
+    async def _safe_prune(self) -> None:
+        try:
+            await self.prune()
+        except Exception:
+            log.exception("pruning failed")
+
     # ------------------------------------------------------------------ timers
 
     async def reschedule(self) -> None:
@@ -292,6 +326,8 @@ class Scheduler:
             trigger = IntervalTrigger(seconds=seconds, timezone=self.clock.tz)
             job = self.google.sync_if_connected  # logs its own failures
             self._aps.add_job(job, trigger, id="google-sync", **_JOB_OPTIONS)
+        prune_at = CronTrigger(hour=PRUNE_AT.hour, minute=PRUNE_AT.minute, timezone=self.clock.tz)
+        self._aps.add_job(self._safe_prune, prune_at, id="prune", **_JOB_OPTIONS)
 
     def _cron(self, job_id: str, moment: time, day_of_week: str | None = None) -> None:
         assert self._aps is not None
@@ -368,6 +404,7 @@ class Scheduler:
         await self.reschedule()
         log.info("scheduler is the leader; catching up")
         await self._safe_tick()
+        await self._safe_prune()
         self._leading = True
 
     async def _still_connected(self) -> bool:

@@ -8,13 +8,24 @@ import os
 import secrets
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
 
-GENERATED = {"api_bearer_token": "API_BEARER_TOKEN", "ical_feed_secret": "ICAL_FEED_SECRET"}
+GENERATED = {
+    "api_bearer_token": "API_BEARER_TOKEN",
+    "ical_feed_secret": "ICAL_FEED_SECRET",
+    "secrets_encryption_key": "SECRETS_ENCRYPTION_KEY",
+}
+
+
+def _new(field: str) -> str:
+    if field == "secrets_encryption_key":
+        return Fernet.generate_key().decode()
+    return secrets.token_urlsafe(32)
 
 
 def _read(path: Path) -> dict[str, str]:
@@ -35,10 +46,14 @@ def _write(path: Path, values: dict[str, str]) -> None:
 
 
 def with_generated_secrets(settings: Settings) -> Settings:
-    """Fill unset bearer / iCal secrets from `DATA_DIR/secrets.json`, creating them once.
+    """Fill unset secrets (bearer, iCal, encryption key) from `DATA_DIR/secrets.json`, creating
+    them once. The encryption key is kept there with the data it opens: losing the file loses
+    the Google connection (reconnect), nothing else.
 
-    Production never gets here with an unset secret: Settings refuses to load.
+    Production generates nothing: Settings refuses to load without the secrets it needs there.
     """
+    if settings.app_env == "production":
+        return settings
     missing = [f for f in GENERATED if getattr(settings, f) is None]
     if not missing:
         return settings
@@ -46,7 +61,7 @@ def with_generated_secrets(settings: Settings) -> Settings:
     stored = _read(path)
     created = [f for f in missing if f not in stored]
     for field in created:
-        stored[field] = secrets.token_urlsafe(32)
+        stored[field] = _new(field)
     if created:
         _write(path, stored)
     if "api_bearer_token" in created:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from decimal import Decimal
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Literal
@@ -16,6 +17,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from core.vocabulary import WeeklyTime, parse_hhmm, parse_hhmm_list, parse_weekly
 from store.db import normalise_url
+from store.encryption import check_key
 from store.owner import DEFAULT_WEEKLY_REVIEW, Schedule
 
 # Values copied from examples and templates; a production secret must never be one of these.
@@ -147,6 +149,16 @@ class Settings(BaseSettings):
         "empty: no Telegram Mini App (menu button, /app)",
     )
 
+    secrets_encryption_key: SecretStr | None = Field(
+        None,
+        description="Fernet key that encrypts the Google tokens in the database (required in "
+        "production with Google); empty: generated once into DATA_DIR (outside production)",
+    )
+    secrets_encryption_old_keys: SecretStr | None = Field(
+        None,
+        description="comma-separated previous keys, still read while rows are encrypted "
+        "again with the new one (key rotation)",
+    )
     ical_feed_secret: SecretStr | None = Field(
         None,
         description="secret of the iCal feed URL /agenda/ical/<secret>.ics; "
@@ -174,6 +186,30 @@ class Settings(BaseSettings):
         "until the owner changes it",
     )
 
+    ai_monthly_budget_eur: Decimal | None = Field(
+        None,
+        ge=0,
+        max_digits=10,
+        decimal_places=2,
+        description="monthly cap on the AI's cost in euros: once reached, the offline parser "
+        "serves until the next month; the owner changes it at run time; empty: no cap",
+    )
+    ai_usd_eur_rate: Decimal = Field(
+        Decimal("0.86"),
+        gt=0,
+        le=100,
+        description="euros for one US dollar, fixed: genai-prices gives prices in USD, "
+        "the costs shown and the budget are in euros",
+    )
+
+    shutdown_grace_seconds: int = Field(
+        90,
+        ge=0,
+        le=3600,
+        description="seconds a stopping service (SIGTERM) finishes the requests and Telegram "
+        "updates in flight; keep the pod's terminationGracePeriodSeconds above it",
+    )
+
     @field_validator(
         "database_url",
         "telegram_webhook_url",
@@ -186,9 +222,12 @@ class Settings(BaseSettings):
         "mistral_api_key",
         "groq_api_key",
         "google_oauth_client_secret",
+        "secrets_encryption_key",
+        "secrets_encryption_old_keys",
         "ical_feed_secret",
         "telegram_owner_id",
         "owner_name",
+        "ai_monthly_budget_eur",
         "public_url",
         mode="before",
     )
@@ -252,6 +291,13 @@ class Settings(BaseSettings):
         except ValueError as exc:
             raise ValueError(f"{exc} (e.g. 10.42.0.0/16,127.0.0.1)") from None
 
+    @field_validator("secrets_encryption_key", "secrets_encryption_old_keys")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        for key in _keys(value):
+            check_key(key)
+        return value
+
     @field_validator("telegram_webhook_secret")
     @classmethod
     def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
@@ -296,6 +342,8 @@ class Settings(BaseSettings):
         }
         if self.telegram_webhook_url:
             required["TELEGRAM_WEBHOOK_SECRET"] = self.telegram_webhook_secret
+        if self.google_oauth_client_id:  # the Google tokens are stored encrypted with it
+            required["SECRETS_ENCRYPTION_KEY"] = self.secrets_encryption_key
         min_length = {"API_BEARER_TOKEN": MIN_BEARER_LENGTH}
         optional: dict[str, SecretStr | None] = {
             "TELEGRAM_BOT_TOKEN": self.telegram_bot_token,
@@ -318,6 +366,14 @@ class Settings(BaseSettings):
                 )
         if self.database_url and "changeme" in self.database_url.lower():
             raise ValueError("DATABASE_URL still has the example password 'changeme'")
+
+    @property
+    def encryption_keys(self) -> tuple[str, tuple[str, ...]] | None:
+        """The key that encrypts, and the old ones that still decrypt; None when unset."""
+        if self.secrets_encryption_key is None:
+            return None
+        key = self.secrets_encryption_key.get_secret_value()
+        return key, _keys(self.secrets_encryption_old_keys)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -348,6 +404,12 @@ class Settings(BaseSettings):
             event_reminder_minutes=self.event_reminder_minutes,
             weekly_review=self.weekly_review_time,
         )
+
+
+def _keys(value: SecretStr | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(k.strip() for k in value.get_secret_value().split(",") if k.strip())
 
 
 def _origin(value: str) -> str:

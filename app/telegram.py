@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,11 +16,15 @@ from aiogram.exceptions import AiogramError, TelegramAPIError, TelegramNetworkEr
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.agent import OWNER_NOTICE, OwnerNotice
 from app.scheduler import OWNER_MESSAGES, SCHEDULER
 from app.settings import Settings, SettingsError
+from app.shutdown import SHUTDOWN
 from bot.digest import send_digest
 from bot.dispatcher import create_bot, create_dispatcher, register_commands, set_menu_button
+from bot.middlewares import InFlight
 from bot.reminders import REMINDER_KIND, SNOOZE_KIND, send_med_reminder, send_reminder
+from bot.render.escape import esc
 from bot.review import send_review
 from bot.sending import Outcome
 from store.clock import Clock
@@ -134,6 +139,15 @@ def build(app: web.Application, settings: Settings) -> Telegram:
     return Telegram(bot=bot, dispatcher=dispatcher)
 
 
+def owner_notice(bot: Bot, chat_id: int) -> OwnerNotice:
+    """A plain notice to the owner (the AI budget reached); its message id."""
+
+    async def send(text: str) -> int | None:
+        return (await bot.send_message(chat_id, esc(text))).message_id
+
+    return send
+
+
 async def telegram_ctx(app: web.Application, settings: Settings) -> AsyncIterator[None]:
     """The bot (polling or webhook) for the life of the application."""
     assert settings.telegram_owner_id is not None
@@ -145,6 +159,7 @@ async def telegram_ctx(app: web.Application, settings: Settings) -> AsyncIterato
         clock=app[CLOCK],
         chat_id=settings.telegram_owner_id,
     )
+    app[OWNER_NOTICE] = owner_notice(tg.bot, settings.telegram_owner_id)
     # In the background: Telegram slow or down at start must not keep the service from serving.
     commands = asyncio.create_task(
         _register_at_start(tg.bot, settings.telegram_owner_id, settings.mini_app_url)
@@ -168,14 +183,33 @@ async def telegram_ctx(app: web.Application, settings: Settings) -> AsyncIterato
         yield
     finally:
         commands.cancel()
-        if polling is not None:
-            polling.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await polling
-        target = app.get(TELEGRAM_WEBHOOK)
-        if target is not None and target.tasks:
-            await asyncio.wait(target.tasks, timeout=10)
+        if polling is not None:  # no new update is fetched
+            await _stop_polling(tg, polling)
+        await _finish_in_flight(tg, app.get(TELEGRAM_WEBHOOK), app[SHUTDOWN].remaining())
         await tg.bot.session.close()
+
+
+async def _finish_in_flight(tg: Telegram, target: WebhookTarget | None, grace: float) -> None:
+    """Let the updates being handled finish (a slow model call, its retries), within the grace
+    period. The database, the agent and the bot's session are closed only after this."""
+    started = time.monotonic()
+    in_flight: InFlight = tg.dispatcher["in_flight"]
+    if target is not None and target.tasks:
+        await asyncio.wait(target.tasks, timeout=grace)
+    left = max(0.0, grace - (time.monotonic() - started))
+    if not await in_flight.drained(left):
+        log.warning("stopping with %d Telegram update(s) unfinished", in_flight.count)
+        await in_flight.cancel()
+
+
+async def _stop_polling(tg: Telegram, polling: asyncio.Task[None]) -> None:
+    """aiogram's own stop ends its polling loop; cancelling the task that awaits it alone would
+    leave that loop fetching updates no one handles."""
+    with contextlib.suppress(RuntimeError, TimeoutError):  # RuntimeError: not polling yet
+        await asyncio.wait_for(tg.dispatcher.stop_polling(), timeout=5)
+    polling.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await polling
 
 
 async def _register_at_start(bot: Bot, owner_id: int, mini_app_url: str | None) -> None:

@@ -30,7 +30,7 @@ COLUMNS = SCRAPED
 UPSERT = f"""
 INSERT INTO ordinarthur_os.jobs ({", ".join(COLUMNS)}, first_seen_at, last_seen_at)
 VALUES ({", ".join(f"${i}" for i in range(1, len(COLUMNS) + 1))}, $12, $12)
-ON CONFLICT (source_url) DO UPDATE SET
+ON CONFLICT (md5(source_url)) DO UPDATE SET
 {", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c != "source_url")},
 last_seen_at = excluded.last_seen_at
 """

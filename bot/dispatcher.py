@@ -12,7 +12,7 @@ from aiogram.enums import ParseMode
 from aiogram.types import BotCommand, MenuButtonWebApp, WebAppInfo
 
 from bot import texts
-from bot.middlewares import OwnerOnly, ProcessOnce
+from bot.middlewares import InFlight, OwnerOnly, ProcessOnce
 from bot.routers import (
     agenda,
     commands,
@@ -28,6 +28,7 @@ from bot.routers import (
     settings,
     today,
     todos,
+    usage,
 )
 from bot.storage import PostgresStorage
 from bot.transport import KeepResponseModels, RetryTransient
@@ -43,13 +44,18 @@ def create_bot(token: str, *, api_base: str, retry_delay: float = 0.5) -> Bot:
 
 def create_dispatcher(*, owner_id: int, **workflow_data: Any) -> Dispatcher:
     """`workflow_data` reaches handlers as keyword arguments: sessionmaker, clock, tz, agent,
-    schedule_defaults, on_schedule_change, on_snooze, mini_app_url (None: no PUBLIC_URL)."""
+    schedule_defaults, on_schedule_change, on_snooze, mini_app_url (None: no PUBLIC_URL).
+    Without an agent, neither /usage nor proposals."""
     # aiogram would read the FSM state (a query) before any middleware of ours: registered by
     # hand after the owner check and the once-only claim, a stranger's update costs nothing.
     storage = PostgresStorage(workflow_data["sessionmaker"])
     dp = Dispatcher(storage=storage, disable_fsm=True, **workflow_data)
+    # Outermost: a stopping service waits for the updates it counts (app/telegram.py).
+    in_flight = InFlight()
+    dp["in_flight"] = in_flight
+    dp.update.outer_middleware(in_flight)
     dp.update.outer_middleware(OwnerOnly(owner_id))
-    dp.update.outer_middleware(ProcessOnce(workflow_data["sessionmaker"]))
+    dp.update.outer_middleware(ProcessOnce(workflow_data["sessionmaker"], workflow_data["clock"]))
     dp.update.outer_middleware(dp.fsm)
     dp.errors.register(errors.on_error)
     features = (
@@ -68,6 +74,7 @@ def create_dispatcher(*, owner_id: int, **workflow_data: Any) -> Dispatcher:
     )
     dp.include_routers(*(m.create_router() for m in features))
     if workflow_data.get("agent") is not None:
+        dp.include_router(usage.create_router())
         # Last: every message no command took becomes a proposal.
         dp.include_router(proposals.create_router())
     return dp

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -11,6 +12,7 @@ from aiogram.types import Chat, TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from store import telegram_updates
+from store.clock import Clock
 from store.db import autocommit
 
 log = logging.getLogger(__name__)
@@ -41,18 +43,65 @@ class OwnerOnly(BaseMiddleware):
         return await handler(event, data)
 
 
+class InFlight(BaseMiddleware):
+    """Counts the updates being handled, so that a stopping service finishes them first.
+
+    Registered outermost: an update counts from its first step (the owner check) to its last
+    answer sent, whether it came by webhook or by polling."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @property
+    def count(self) -> int:
+        return len(self._tasks)
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        self._idle.clear()
+        try:
+            return await handler(event, data)
+        finally:
+            self._tasks.discard(task)
+            if not self._tasks:
+                self._idle.set()
+
+    async def drained(self, timeout: float) -> bool:
+        """Whether none is left in flight within `timeout` seconds."""
+        await asyncio.sleep(0)  # an update received just now enters first
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    async def cancel(self) -> None:
+        """Stop those still running (past the grace period, the process is about to end)."""
+        left = list(self._tasks)
+        for task in left:
+            task.cancel()
+        await asyncio.gather(*left, return_exceptions=True)
+
+
 class ProcessOnce(BaseMiddleware):
     """Telegram redelivers updates (webhook retries, polling after a crash): the first
     delivery claims the update id in the database, later ones are dropped."""
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self.sessionmaker = sessionmaker
+        self.clock = clock
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, Update):
             return await handler(event, data)
         async with autocommit(self.sessionmaker) as session:  # committed once it returns
-            claimed = await telegram_updates.claim(session=session, update_id=event.update_id)
+            claimed = await telegram_updates.claim(
+                session=session, update_id=event.update_id, now=self.clock.now()
+            )
         if not claimed:
             log.info("update %s already processed", event.update_id)
             return None

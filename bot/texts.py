@@ -24,7 +24,8 @@ HELP = (
     "/jobs — dernières offres d'emploi\n"
     "/history — dernières actions de l'IA\n"
     "/review — le bilan de la semaine\n"
-    "/settings — heures du résumé, des rappels et du bilan\n"
+    "/usage — ce que coûte l'IA\n"
+    "/settings — heures du résumé, des rappels et du bilan, budget IA\n"
     "/app — ouvrir l'app dans Telegram\n\n"
     "Tout autre message (texte ou vocal) devient une proposition à confirmer."
 )
@@ -39,7 +40,8 @@ COMMANDS = {
     "jobs": "Dernières offres d'emploi",
     "history": "Dernières actions de l'IA",
     "review": "Le bilan de la semaine",
-    "settings": "Heures du résumé, des rappels et du bilan",
+    "usage": "Ce que coûte l'IA",
+    "settings": "Heures du résumé, des rappels et du bilan, budget IA",
     "app": "Ouvrir l'app",
 }
 
@@ -88,11 +90,32 @@ SETTINGS = (
 SETTINGS_SAVED = "✅ C'est noté."
 SETTINGS_USAGE = "Je n'ai pas compris. Exemples :\n" + SETTINGS_EXAMPLES
 
+USAGE_TITLE = "💶 <b>Ce que coûte l'IA</b>"
+USAGE_MONTH = "<b>{label}</b> ({month}) : <b>{cost}</b>"
+USAGE_NOTHING = "rien"
+USAGE_WEEK = "<b>Cette semaine</b>"
+USAGE_UNPRICED = "⚠️ {requests} sans prix connu (pas dans le total)"
+USAGE_UNKNOWN_PRICE = "prix inconnu"
+BUDGET_LINE = "💸 Budget IA : <b>{limit}</b> par mois, {spent} dépensés ce mois-ci{reached}"
+BUDGET_REACHED_NOTE = " — atteint : le parseur local répond jusqu'au mois prochain"
+BUDGET_NONE = "💸 Budget IA : aucun plafond ({spent} dépensés ce mois-ci)"
+BUDGET_HOWTO = "<code>/settings budget 5</code> · <code>/settings budget aucun</code>"
+BUDGET_USAGE = (
+    "Je n'ai pas compris. Exemples :\n"
+    "<code>/settings budget 5</code> (euros par mois)\n"
+    "<code>/settings budget 2,50</code>\n"
+    "<code>/settings budget aucun</code> (revient à AI_MONTHLY_BUDGET_EUR)"
+)
+
 NOTHING_TO_DO = "Je n'ai rien trouvé à faire dans ce message."
 STT_DISABLED = "la transcription n'est pas configurée (GROQ_API_KEY)"
 STT_FAILED = (
     "🎤 Je n'ai pas pu transcrire ta note vocale : {reason}\n"
     "Je l'ai gardée : tu peux réessayer, ou m'écrire."
+)
+VOICE_TOO_LARGE = (
+    "🎤 Ta note vocale est trop lourde pour être transcrite ({size}, limite {limit}) : "
+    "découpe-la ou écris-moi."
 )
 PROPOSAL_CANCELLED = "❌ Annulé, rien n'a été enregistré."
 PROPOSAL_REPLACED = "✏️ Remplacée par la proposition ci-dessous."

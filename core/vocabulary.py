@@ -90,6 +90,10 @@ ACTION_STATUS_LABELS: Mapping[str, str] = {
 ActionSource = Literal["telegram", "pwa", "api"]
 ACTION_SOURCES: tuple[ActionSource, ...] = get_args(ActionSource)
 
+# What a row of `ai_usage` accounts for: a run of the language model, or a transcription.
+AiUsageKind = Literal["chat", "transcription"]
+AI_USAGE_KINDS: tuple[AiUsageKind, ...] = get_args(AiUsageKind)
+
 Language = Literal["fr", "en"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 

@@ -30,6 +30,8 @@ class TranscriptionError(Exception):
 
 class SpeechToText(Protocol):
     max_bytes: int
+    provider: str  # as genai-prices names it, to price the audio
+    model: str
 
     async def transcribe(
         self, audio: bytes, *, filename: str = "voice.ogg", content_type: str = "audio/ogg"
@@ -43,6 +45,8 @@ def _size(n: int) -> str:
 
 
 class GroqSpeechToText:
+    provider = "groq"
+
     def __init__(
         self,
         *,

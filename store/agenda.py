@@ -83,12 +83,17 @@ def _may_touch(start: datetime | None, end: datetime | None) -> list[ColumnEleme
 
 
 async def list_events(
-    *, session: AsyncSession, start: datetime | None = None, end: datetime | None = None
+    *,
+    session: AsyncSession,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    limit: int | None = None,
 ) -> Sequence[CalendarEvent]:
     """Rows (a series once, at its first occurrence) overlapping [start, end), or series that
-    may recur in it, in start order."""
+    may recur in it, in start order; the first `limit` of them."""
     stmt = select(CalendarEvent).order_by(CalendarEvent.starts_at, CalendarEvent.id)
-    return (await session.execute(stmt.where(*_may_touch(start, end)))).scalars().all()
+    stmt = stmt.where(*_may_touch(start, end)).limit(limit)
+    return (await session.execute(stmt)).scalars().all()
 
 
 async def list_occurrences(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy.engine import URL, make_url
+import asyncpg
+from sqlalchemy import event
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -40,14 +42,50 @@ def to_libpq_url(url: str) -> str:
     )
 
 
-def create_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
-    return create_async_engine(
+# PostgreSQL cancels a statement running longer than this (the largest, a 10,000-offer ingest,
+# takes a few seconds); the client gives up a little later, should the server not answer at all.
+STATEMENT_TIMEOUT = 30.0
+CLIENT_GRACE = 10.0
+
+
+def create_engine(
+    url: str, *, pool_size: int = 5, statement_timeout: float = STATEMENT_TIMEOUT
+) -> AsyncEngine:
+    """The pool: each connection is checked before use (a restarted server or a terminated
+    backend costs a reconnect, not a failed request), statements are bounded in time, and
+    failed statements never show their parameters (Google tokens, the owner's words) in
+    exceptions or logs."""
+    server_settings = {
+        "search_path": f"{SCHEMA},public",
+        "timezone": "UTC",
+        "statement_timeout": str(round(statement_timeout * 1000)),
+        "application_name": "ordinarthur-os",
+    }
+    engine = create_async_engine(
         to_sqlalchemy_url(url),
         pool_size=pool_size,
         max_overflow=5,
         pool_recycle=1800,
-        connect_args={"server_settings": {"search_path": f"{SCHEMA},public", "timezone": "UTC"}},
+        pool_pre_ping=True,
+        hide_parameters=True,
+        connect_args={
+            "server_settings": server_settings,
+            "command_timeout": statement_timeout + CLIENT_GRACE,
+        },
     )
+    event.listen(engine.sync_engine, "handle_error", _drop_row_values)
+    return engine
+
+
+def _drop_row_values(context: ExceptionContext) -> None:
+    """PostgreSQL's DETAIL quotes the values of the failing row ("Failing row contains (…)",
+    "Key (…)=(…) already exists"), tokens and the owner's words included: dropped from the
+    driver's error, which every logged traceback shows."""
+    error: BaseException | None = context.original_exception
+    while error is not None:
+        if isinstance(error, asyncpg.PostgresError):
+            error.detail = None
+        error = error.__cause__
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

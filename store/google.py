@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.recurrence import next_after
+from store.encryption import TokenCipher
 from store.tables import CalendarEvent, GoogleOAuthState, GoogleOAuthToken, GoogleSyncState
 
 # The id Google gives one occurrence of a series: "<series id>_<original start>".
@@ -51,17 +53,51 @@ async def purge_oauth_states(*, session: AsyncSession, before: datetime) -> None
 # ---------------------------------------------------------------- tokens
 
 
-async def get_token(*, session: AsyncSession) -> GoogleOAuthToken | None:
-    return await session.get(GoogleOAuthToken, 1)
+@dataclass(frozen=True)
+class GoogleToken:
+    """The owner's tokens, decrypted (the row holds them encrypted: store/encryption.py)."""
+
+    access_token: str
+    refresh_token: str
+    expires_at: datetime
+    calendar_id: str | None
+
+
+async def get_token(*, session: AsyncSession, cipher: TokenCipher) -> GoogleToken | None:
+    """The tokens, decrypted. Tokens stored in plain text (before encryption) or with an old
+    key are written again with the current key, in the caller's transaction."""
+    columns = (
+        GoogleOAuthToken.access_token,
+        GoogleOAuthToken.refresh_token,
+        GoogleOAuthToken.expires_at,
+        GoogleOAuthToken.calendar_id,
+    )
+    row = (await session.execute(select(*columns).where(GoogleOAuthToken.id == 1))).first()
+    if row is None:
+        return None
+    access, refresh = cipher.decrypt(row.access_token), cipher.decrypt(row.refresh_token)
+    if access.stale or refresh.stale:
+        sealed = _sealed(cipher, access_token=access.text, refresh_token=refresh.text)
+        stmt = update(GoogleOAuthToken).where(GoogleOAuthToken.id == 1)
+        await session.execute(stmt.values(**sealed))
+    return GoogleToken(access.text, refresh.text, row.expires_at, row.calendar_id)
+
+
+def _sealed(cipher: TokenCipher, **tokens: str) -> dict[str, str]:
+    return {column: cipher.encrypt(token) for column, token in tokens.items()}
 
 
 async def save_token(
-    *, session: AsyncSession, access_token: str, refresh_token: str, expires_at: datetime
+    *,
+    session: AsyncSession,
+    cipher: TokenCipher,
+    access_token: str,
+    refresh_token: str,
+    expires_at: datetime,
 ) -> None:
-    """The owner's tokens after a consent; the calendar (`set_calendar`) is kept."""
-    values = {
-        "access_token": access_token,
-        "refresh_token": refresh_token,
+    """The owner's tokens after a consent, encrypted; the calendar (`set_calendar`) is kept."""
+    values: dict[str, Any] = {
+        **_sealed(cipher, access_token=access_token, refresh_token=refresh_token),
         "expires_at": expires_at,
     }
     stmt = pg_insert(GoogleOAuthToken).values(id=1, **values)
@@ -69,10 +105,11 @@ async def save_token(
 
 
 async def update_access_token(
-    *, session: AsyncSession, access_token: str, expires_at: datetime
+    *, session: AsyncSession, cipher: TokenCipher, access_token: str, expires_at: datetime
 ) -> None:
     stmt = update(GoogleOAuthToken).where(GoogleOAuthToken.id == 1)
-    await session.execute(stmt.values(access_token=access_token, expires_at=expires_at))
+    sealed = _sealed(cipher, access_token=access_token)
+    await session.execute(stmt.values(**sealed, expires_at=expires_at))
 
 
 async def set_calendar(*, session: AsyncSession, calendar_id: str) -> None:

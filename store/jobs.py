@@ -65,7 +65,9 @@ def _upsert_from_json(payload: str, now: datetime) -> Any:
         [*SCRAPED, "first_seen_at", "last_seen_at"], select(*values, stamp, stamp)
     )
     refreshed = {n: stmt.excluded[n] for n in (*SCRAPED, "last_seen_at") if n != "source_url"}
-    return stmt.on_conflict_do_update(index_elements=[Job.source_url], set_=refreshed).returning(
+    # The unique index is on md5(source_url) (store/tables.py): the conflict names it.
+    conflict = [func.md5(Job.source_url)]
+    return stmt.on_conflict_do_update(index_elements=conflict, set_=refreshed).returning(
         literal_column("xmax = 0")
     )
 

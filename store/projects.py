@@ -27,11 +27,13 @@ async def get_project(*, session: AsyncSession, project_id: uuid.UUID) -> Projec
     return project
 
 
-async def list_projects(*, session: AsyncSession, active_only: bool = False) -> Sequence[Project]:
-    stmt = select(Project).order_by(Project.created_at, Project.name)
+async def list_projects(
+    *, session: AsyncSession, active_only: bool = False, limit: int | None = None, offset: int = 0
+) -> Sequence[Project]:
+    stmt = select(Project).order_by(Project.created_at, Project.name, Project.id)
     if active_only:
         stmt = stmt.where(Project.status == "active")
-    return (await session.execute(stmt)).scalars().all()
+    return (await session.execute(stmt.limit(limit).offset(offset))).scalars().all()
 
 
 async def add_idea(*, session: AsyncSession, project_id: uuid.UUID, content: str) -> ProjectIdea:

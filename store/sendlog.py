@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -118,3 +118,9 @@ async def settled(*, session: AsyncSession, kind: str, slots: Collection[str]) -
         SentLog.sent_at.is_not(None) | SentLog.given_up_at.is_not(None),
     )
     return set((await session.execute(stmt)).scalars().all())
+
+
+async def prune(*, session: AsyncSession, before: datetime) -> int:
+    """Forget the claims made before `before`, long past the windows they guarded; how many."""
+    stmt = delete(SentLog).where(SentLog.claimed_at < before)
+    return len((await session.execute(stmt.returning(SentLog.id))).all())

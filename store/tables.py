@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -21,11 +22,13 @@ from sqlalchemy import (
     Computed,
     Date,
     DateTime,
+    Double,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     SmallInteger,
     Text,
     Time,
@@ -41,6 +44,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from core.vocabulary import (
     ACTION_SOURCES,
     ACTION_STATUSES,
+    AI_USAGE_KINDS,
     ENERGIES,
     HIGHEST_PRIORITY,
     LANGUAGES,
@@ -109,11 +113,14 @@ class Job(Base):
         _one_of("remote_type", REMOTE_TYPES),
         Index("ix_jobs_last_seen_at_desc", text("last_seen_at desc")),
         Index(None, "archived"),
+        # service: unique by a hash, as a btree entry holds at most 2,704 bytes and scraped
+        # URLs reach 4,000 characters. md5 is a key here, not a protection.
+        Index("uq_jobs_source_url_md5", func.md5(column("source_url")), unique=True),
     )
 
     id: Mapped[uuid.UUID] = _uuid_pk()
     source: Mapped[str] = mapped_column(Text, nullable=False)
-    source_url: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
+    source_url: Mapped[str] = mapped_column(Text, nullable=False)
     title: Mapped[str] = mapped_column(Text, nullable=False)
     company: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
@@ -378,6 +385,35 @@ class AiAction(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
+class AiUsage(Base):
+    """service: what the AI cost, one row per call of a paid model: a chat run (a proposal, a
+    revision, a question; `requests` counts the model requests it made) or a transcription.
+    Not per proposal: questions and transcriptions are not proposals, and a run that failed
+    after the model answered was billed all the same."""
+
+    __tablename__ = "ai_usage"
+    __table_args__ = (
+        _one_of("kind", AI_USAGE_KINDS),
+        CheckConstraint("requests >= 0", name="requests"),
+        Index(None, "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    # From the application's clock: the month it counts in is decided by it.
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    kind: Mapped[str] = mapped_column(Text, nullable=False)
+    provider: Mapped[str | None] = mapped_column(Text)
+    model: Mapped[str] = mapped_column(Text, nullable=False)
+    requests: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
+    input_tokens: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    output_tokens: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    # Transcriptions only; NULL when the length of the audio could not be told.
+    audio_seconds: Mapped[float | None] = mapped_column(Double)
+    # In USD, as genai-prices priced it when the request was made; NULL: it does not know the
+    # model (or the audio's length), and no price is guessed.
+    cost_usd: Mapped[Decimal | None] = mapped_column(Numeric(20, 12))
+
+
 class VoiceFailure(Base):
     """service: a voice note whose transcription failed. Its Telegram file id is kept so that
     the owner's 🔁 can try again; nothing was proposed, so it is not an `ai_actions` row."""
@@ -445,6 +481,7 @@ class OwnerSettings(Base):
         CheckConstraint("id = 1", name="single_row"),
         CheckConstraint("event_reminder_minutes >= 0", name="event_reminder_minutes"),
         CheckConstraint("weekly_review_day between 0 and 6", name="weekly_review_day"),
+        CheckConstraint("ai_monthly_budget_eur >= 0", name="ai_monthly_budget_eur"),
         _one_of("language", LANGUAGES),
     )
 
@@ -455,6 +492,8 @@ class OwnerSettings(Base):
     # The weekly review's day (0 = Monday) and time; both NULL: WEEKLY_REVIEW_TIME.
     weekly_review_day: Mapped[int | None] = mapped_column(SmallInteger)
     weekly_review_time: Mapped[time | None] = mapped_column(Time)
+    # The AI's monthly cap in euros; NULL: AI_MONTHLY_BUDGET_EUR.
+    ai_monthly_budget_eur: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     language: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'fr'"))
     updated_at: Mapped[datetime] = _created_at()
 

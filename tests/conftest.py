@@ -31,6 +31,8 @@ from tests.fakes.telegram import BOT_TOKEN, FakeTelegram
 PARIS = ZoneInfo("Europe/Paris")
 BEARER = "test-bearer-token-0123456789"
 ICAL_SECRET = "test-ical-secret-0123456789"
+# A Fernet key (32 bytes, url-safe base64), for the Google tokens stored encrypted.
+SECRETS_KEY = "dGVzdC1zZWNyZXRzLWtleS0wMTIzNDU2Nzg5YWJjZGU="
 
 
 async def until(condition: Callable[[], bool], timeout: float = 5) -> None:
@@ -103,6 +105,7 @@ def settings(pg_url: str, tmp_path: Path) -> Settings:
         app_env="test",
         api_bearer_token=SecretStr(BEARER),
         ical_feed_secret=SecretStr(ICAL_SECRET),
+        secrets_encryption_key=SecretStr(SECRETS_KEY),
         timezone="Europe/Paris",
     )
 

@@ -11,7 +11,7 @@ from web.headers import PARSER_LINE_LIMIT, uri_limit
 from web.headers import install as install_headers
 from web.openapi import api as openapi_api
 from web.openapi import mount
-from web.routes import ai, google, liveness, settings, status, telegram, vocabulary
+from web.routes import ai, google, liveness, settings, status, telegram, usage, vocabulary
 from web.routes.pwa import add_pwa_routes
 from web.routes.rest import REST_APIS
 from web.throttle import THROTTLE, BearerThrottle
@@ -28,7 +28,7 @@ def create_web_app(config: WebConfig) -> web.Application:
     app[THROTTLE] = BearerThrottle()
     mount(app, liveness.api, openapi_api, settings.api, vocabulary.api)
     mount(app, *REST_APIS)
-    mount(app, ai.api, google.api, telegram.api, status.api)
+    mount(app, ai.api, usage.api, google.api, telegram.api, status.api)
     app.router.add_post("/telegram/webhook", telegram.webhook)
     add_pwa_routes(app, mini_app=config.mini_app)
     return app

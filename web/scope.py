@@ -76,6 +76,7 @@ SESSION_SCOPE = frozenset(
         "POST /ai/command/undo",
         "GET /ai/actions",
         "GET /ai/action-schemas",
+        "GET /ai/usage",  # the settings page's chart of the AI's cost
         # the offline queue (each replayed mutation is checked against this list too)
         "POST /sync/replay",
     }

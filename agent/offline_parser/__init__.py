@@ -34,6 +34,12 @@ Default times, all in ``now.tzinfo``:
   default): on a Monday at 10:00, "tous les lundis à 18h" is today at 18:00, at 19:00 it is
   next Monday.
 
+It reads at most `MAX_PARSED_CHARS` characters of a message (4,096, Telegram's longest message;
+a longer one, a long transcript or forward, is cut at the last blank before that), and a run of
+one punctuation mark longer than three ("!!!!!!!!") is read as three. Its patterns run in time
+linear in what they read (possessive quantifiers, no match starting inside a run of blanks):
+`bench/offline_parser.py` prints the worst case of hostile shapes.
+
 Modules, each usable alone: `text` (folding), `lexicon` (the words), `when` (dates and times),
 `recurrence` (repetitions), `classify` (which action a part asks for), `parts` (splitting a
 message into parts), `questions` (a part that asks rather than orders: the agent's queries).
@@ -41,6 +47,7 @@ message into parts), `questions` (a part that asks rather than orders: the agent
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
@@ -50,7 +57,23 @@ from agent.offline_parser.parts import split
 from agent.offline_parser.questions import ask
 from agent.situation import ProjectRef
 
-__all__ = ["ParsedAction", "parse"]
+__all__ = ["MAX_PARSED_CHARS", "ParsedAction", "parse"]
+
+# What the parser reads of a message: the regex engine holds the GIL while it runs, so its work
+# must stay small whatever is sent (a 20,000-character command is accepted by the API).
+MAX_PARSED_CHARS = 4096
+
+_PUNCTUATION_RUN = re.compile(r"([^\w\s])\1{3,}")
+
+
+def _bounded(text: str) -> str:
+    """The first `MAX_PARSED_CHARS` characters, cut between words when there is a blank in the
+    second half, with runs of one punctuation mark squashed to three."""
+    if len(text) > MAX_PARSED_CHARS:
+        cut = text[:MAX_PARSED_CHARS]
+        blank = max(cut.rfind(" "), cut.rfind("\n"))
+        text = cut[:blank] if blank > MAX_PARSED_CHARS // 2 else cut
+    return _PUNCTUATION_RUN.sub(r"\1\1\1", text)
 
 
 def parse(text: str, *, now: datetime, projects: Sequence[ProjectRef] = ()) -> list[ParsedAction]:
@@ -68,7 +91,7 @@ def parse(text: str, *, now: datetime, projects: Sequence[ProjectRef] = ()) -> l
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     # NFC first: a decomposed "é" (macOS, some transcripts) would not fold to one character.
-    composed = unicodedata.normalize("NFC", text)
+    composed = unicodedata.normalize("NFC", _bounded(text))
     cleaned = "".join(
         " " if unicodedata.category(c) == "Cc" and c != "\n" else c for c in composed
     )

@@ -11,7 +11,16 @@ from typing import Any, TypeAlias
 
 from agent.offline_parser.lexicon import STEP_STATUSES, WEAK_STATUSES
 from agent.offline_parser.recurrence import place, take_repeat
-from agent.offline_parser.text import END, START, Text, alt, capitalise, clean, fold
+from agent.offline_parser.text import (
+    END,
+    START,
+    Text,
+    alt,
+    capitalise,
+    clean,
+    fold,
+    reversed_alt,
+)
 from agent.offline_parser.when import When, resolve_end, resolve_start, take_when
 from agent.situation import ProjectRef
 
@@ -24,9 +33,11 @@ class ParsedAction:
     args: dict[str, Any]
 
 
+# The place ends on its last character that is not a blank or a "." or "!": read greedily and
+# backed off, not extended lazily, which re-read the trailing "!!!…" once per character.
 _LOCATION = re.compile(
-    r"[ ,]*(?P<prep>a|au|aux|chez|at|@)\s+(?P<place>(?:la |le |les |l'|the )?[^\x00\d\s][^\x00]*?)"
-    r"[\s.!]*[\x00 ]*$"
+    r"[ ,]*+(?P<prep>a|au|aux|chez|at|@)\s++(?P<place>(?:la |le |les |l'|the )?[^\x00\d\s]"
+    r"(?:[^\x00]*[^\x00\s.!])?)[\s.!]*+[\x00 ]*+$"
 )
 
 _POLITE_PREFIX = re.compile(
@@ -36,9 +47,16 @@ _POLITE_PREFIX = re.compile(
     r"(?:[\s,!.:]+|(?<=')|$))+"
 )
 
-_POLITE_SUFFIX = re.compile(
-    r"(?:[\s,.!]*\b(?:stp|svp|s'il\s+te\s+plait|s'il\s+vous\s+plait|please|merci|thanks"
-    r"|thank\s+you|thx)\b)+[\s.!]*$"
+_POLITE_WORDS = (
+    "stp", "svp", "s'il te plait", "s'il vous plait", "please", "merci", "thanks", "thank you",
+    "thx",
+)  # fmt: skip
+
+# "merci !" and the like ending the part, matched on the part read backwards (`Text.take_end`):
+# searched forwards, "(polite word)+ then the end" is tried from every polite word and read to
+# the end from each, quadratic on "merci merci merci …".
+_POLITE_SUFFIX_REVERSED = re.compile(
+    rf"[\s.!]*+(?:\b(?:{reversed_alt(_POLITE_WORDS)})\b[\s,.!]*+)++"
 )
 
 _INTERROGATIVE = re.compile(
@@ -61,13 +79,16 @@ _MEDS_TAKEN = re.compile(
     rf"{MEDS}|(?:my\s+)?{MEDS}\s+(?:done|taken|ok))\b"
 )
 
-# What people add around "j'ai pris mes médocs" that is not a note.
+# What people add around "j'ai pris mes médocs" that is not a note. A match starts at the
+# first of a run of blanks and punctuation, never inside it (each start would read the run).
 _NOTE_NOISE = re.compile(
-    r"^[\x00 ]*(?:c'est\s+bon|c'est\s+fait|ca\s+y\s+est|voila|ok|okay|bon|yes|yep|done|hop)\b"
-    r"[\s,!.]*|[\s,!.]*\b(?:c'est\s+bon|c'est\s+fait|ca\s+y\s+est|voila|ok|done)[\s,!.]*" + END
+    r"^[\x00 ]*+(?:c'est\s+bon|c'est\s+fait|ca\s+y\s+est|voila|ok|okay|bon|yes|yep|done|hop)\b"
+    r"[\s,!.]*+|(?:(?<![\s,!.])|(?![\s,!.]))[\s,!.]*+\b(?:c'est\s+bon|c'est\s+fait"
+    r"|ca\s+y\s+est|voila|ok|done)[\s,!.]*+" + END
 )
 
-_NEGATION = re.compile(r"(?:n't|\bnot|\bpas|\bnever|\bjamais|\bno)\s*(?:\S+\s+){0,2}$")
+# "n't" only at the end of a word: inside one ("n'tn'tn't…") each would read the word to its end.
+_NEGATION = re.compile(r"(?:n't(?!\S)|\bnot|\bpas|\bnever|\bjamais|\bno)\s*+(?:\S++\s++){0,2}+$")
 
 _ARTICLES = (
     r"(?:(?:un|une|le|la|les|a|an|the|mon|ma|my|nouvel|nouvelle|nouveau|new|autre|another)\s+"
@@ -89,8 +110,9 @@ _PROJECT_LEAD = (
 )
 
 _STATUS_TAIL = re.compile(
-    rf"(?P<sep>\s*[,;(:\-–—]\s*|\s+)(?P<kw>(?:statut|status|etat)\s*[:=]?\s*)?"
-    rf"(?P<st>{alt(STEP_STATUSES)})\)?[\s.!]*{END}"
+    rf"(?:(?<!\s)|(?!\s))(?P<sep>\s*+[,;(:\-–—]\s*+|\s++)"
+    rf"(?P<kw>(?:statut|status|etat)\s*+[:=]?\s*+)?"
+    rf"(?P<st>{alt(STEP_STATUSES)})\)?[\s.!]*+{END}"
 )
 
 _EVENT_VERB = (
@@ -150,8 +172,8 @@ _STATEMENT = re.compile(
 )
 
 _LIST_SUFFIX = re.compile(
-    r"\s+(?:a|dans|sur|to|on|in)\s+(?:ma|la|my|the)\s+(?:liste|list|todo|todo\s*list"
-    r"|shopping\s+list)(?:\s+de\s+courses)?[\s.!]*$"
+    r"(?<!\s)\s++(?:a|dans|sur|to|on|in)\s++(?:ma|la|my|the)\s++(?:liste|list|todo|todo\s*list"
+    r"|shopping\s+list)(?:\s++de\s++courses)?[\s.!]*+$"
 )
 
 _TAG = re.compile(r"(?<![\w&/#])#(?P<tag>\w[\w\-]*)")
@@ -177,7 +199,7 @@ _PRIORITIES: tuple[tuple[re.Pattern[str], int | None], ...] = (
         re.compile(
             r"\b(?:tres\s+)?urgente?s?\b|\b(?:priorite|prio|priority)\s+(?:haute|elevee|max"
             r"|maximale|high|top)\b|\b(?:haute|high|top|max)\s+(?:priorite|prio|priority)\b"
-            r"|\basap\b|(?:^|[\s,(:\-])(?:c'est\s+)?(?:tres\s+|very\s+)?importante?[\s!.)]*" + END
+            r"|\basap\b|(?:^|[\s,(:\-])(?:c'est\s+)?(?:tres\s+|very\s+)?importante?[\s!.)]*+" + END
         ),
         3,
     ),
@@ -426,7 +448,7 @@ def _todo(text: Text, now: datetime, projects: Projects) -> _Found:
 def parse_part(part: str, now: datetime, projects: Projects) -> list[ParsedAction]:
     text = Text(part)
     text.take(_POLITE_PREFIX)
-    text.take(_POLITE_SUFFIX)
+    text.take_end(_POLITE_SUFFIX_REVERSED)
     if not clean(text.rest()) or _INTERROGATIVE.search(text.folded):
         return []
     attempts: tuple[Callable[[], _Found], ...] = (

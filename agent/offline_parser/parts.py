@@ -7,9 +7,10 @@ import re
 from agent.offline_parser.classify import MEDS, STRONG_EVENTS
 from agent.offline_parser.text import fold
 
+# A match starts at the first blank of a run, never inside it (each start would read the run).
 _SEPARATOR = re.compile(
-    r"\s*[,.]\s+(?:(?:et|and)\s+)?(?:puis\s+|then\s+|aussi\s+|also\s+)?"
-    r"|\s+(?:et|and|puis|then)(?:\s+(?:puis|then|aussi|also))?\s+"
+    r"(?:(?<!\s)|(?!\s))\s*+[,.]\s++(?:(?:et|and)\s++)?(?:puis\s++|then\s++|aussi\s++|also\s++)?"
+    r"|(?<!\s)\s++(?:et|and|puis|then)(?:\s++(?:puis|then|aussi|also))?\s++"
 )
 
 

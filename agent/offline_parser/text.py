@@ -49,6 +49,19 @@ class Text:
             self.blank(match)
         return match
 
+    def take_end(self, reversed_pattern: re.Pattern[str]) -> bool:
+        """Blank what `reversed_pattern` matches at the end of the text read backwards.
+
+        A phrase that may repeat up to the end ("merci merci !") is one forward pass this way;
+        a forward search would try it from each repetition and read to the end from each.
+        """
+        match = reversed_pattern.match(self.folded[::-1])
+        if match is None or not match.end():
+            return False
+        start = len(self.folded) - match.end()
+        self.folded = self.folded[:start] + MASK * match.end()
+        return True
+
     def blank(self, match: re.Match[str], group: int | str = 0) -> None:
         start, end = match.span(group)
         self.folded = self.folded[:start] + MASK * (end - start) + self.folded[end:]
@@ -69,9 +82,17 @@ def alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
 
 
-START = r"^[\x00 ]*"  # the start of the part, once greetings and cues have been blanked
+def reversed_alt(phrases: Iterable[str]) -> str:
+    """`alt` of the phrases written backwards, their spaces as runs of blanks: for a pattern
+    matched on reversed text (`Text.take_end`)."""
+    return alt(phrase[::-1] for phrase in phrases).replace(r"\ ", r"\s+")
 
-END = r"[\x00 ]*$"
+
+# Possessive (`*+`): what follows never needs the blanks back, and giving them back one by one
+# is what made long runs of blanks cost quadratic time.
+START = r"^[\x00 ]*+"  # the start of the part, once greetings and cues have been blanked
+
+END = r"[\x00 ]*+$"
 
 _LEADING_JUNK = re.compile(
     r"^(?:[\s,;:.!?\-–—\"'«»“”]+|(?:de|que|to|et|and|puis|then|pour|of|mais|but)(?:\s+|$)"

@@ -79,7 +79,7 @@ def proposal_text(
     """`warnings`: each action's clashes with the agenda (agent/clashes.py), said under it."""
     lines = []
     if transcript:
-        lines.append(f"🎤 <i>{esc(transcript)}</i>\n")
+        lines.append(f"{transcript_text(transcript)}\n")
     lines.append("Je propose :")
     for i, (fn, args) in enumerate(actions):
         text = describe(fn, _args(args), projects, clock)
@@ -90,6 +90,11 @@ def proposal_text(
     if fallback:
         lines.append("\n<i>(analyse hors ligne : le modèle ne répondait pas)</i>")
     return "\n".join(lines)
+
+
+def transcript_text(transcript: str) -> str:
+    """What a voice note said, as heard."""
+    return f"🎤 <i>{esc(transcript)}</i>"
 
 
 def done_text(state: ProposalState, *, projects: Projects, clock: Clock) -> str:

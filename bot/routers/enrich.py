@@ -11,13 +11,18 @@ from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.chat_action import ChatActionSender
 
-from agent.errors import EnrichFailedError, EnrichUnavailableError, ProposalNotFoundError
+from agent.errors import (
+    BudgetSpentError,
+    EnrichFailedError,
+    EnrichUnavailableError,
+    ProposalNotFoundError,
+)
 from agent.service import AgentService
 from bot import texts
 from bot.keyboards import EnrichCb, enrich_card
 from bot.render.enrich import draft_card, enriched_text
 from bot.render.escape import esc
-from bot.sending import answer
+from bot.sending import answer, clip
 from store.errors import NotFoundError
 
 log = logging.getLogger(__name__)
@@ -44,6 +49,10 @@ async def on_ask(
             )
     except NotFoundError:
         await query.message.answer(texts.NOT_FOUND)
+        return
+    except BudgetSpentError as exc:
+        if exc.notice is None:  # else the owner was just told, in a message of its own
+            await query.message.answer(f"💸 {esc(exc.reason)}")
         return
     except EnrichUnavailableError:
         await query.message.answer(texts.ENRICH_UNAVAILABLE)
@@ -72,7 +81,7 @@ async def on_apply(query: CallbackQuery, callback_data: EnrichCb, agent: AgentSe
         return
     await query.answer("✅")
     if isinstance(query.message, Message):
-        await query.message.edit_text(enriched_text(applied.todo)[:4096], reply_markup=None)
+        await query.message.edit_text(clip(enriched_text(applied.todo)), reply_markup=None)
 
 
 async def on_drop(query: CallbackQuery, callback_data: EnrichCb, agent: AgentService) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
 from bot.render.actions import history_text
+from bot.sending import answer
 from store import actions as actions_q
 from store.clock import Clock
 
@@ -23,7 +24,7 @@ async def history(
     if not actions:
         await message.answer(texts.NO_HISTORY)
         return
-    await message.answer(history_text(actions, clock))
+    await answer(message, history_text(actions, clock))
 
 
 def create_router() -> Router:

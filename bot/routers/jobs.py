@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import texts
 from bot.keyboards import JobCb, job_buttons
 from bot.render.jobs import archived_job, job_card
+from bot.sending import answer, clip
 from store import jobs
 from store.errors import NotFoundError
 
@@ -26,7 +27,7 @@ async def latest_jobs(message: Message, sessionmaker: async_sessionmaker[AsyncSe
         return
     await message.answer(f"<b>💼 {len(offers)} dernières offres</b>")
     for job in offers:
-        await message.answer(job_card(job), reply_markup=job_buttons(job.id, starred=job.starred))
+        await answer(message, job_card(job), reply_markup=job_buttons(job.id, starred=job.starred))
 
 
 async def on_job_button(
@@ -47,10 +48,10 @@ async def on_job_button(
     if not isinstance(query.message, Message):
         return
     if job.archived:
-        await query.message.edit_text(archived_job(job))
+        await query.message.edit_text(clip(archived_job(job)))
     else:
         await query.message.edit_text(
-            job_card(job), reply_markup=job_buttons(job.id, starred=job.starred)
+            clip(job_card(job)), reply_markup=job_buttons(job.id, starred=job.starred)
         )
 
 

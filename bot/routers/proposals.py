@@ -8,6 +8,9 @@ from __future__ import annotations
 import io
 import logging
 import uuid
+from collections.abc import Mapping, Sequence
+from functools import partial
+from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
@@ -17,6 +20,7 @@ from aiogram.types import CallbackQuery, ForceReply, Message
 from aiogram.utils.chat_action import ChatActionSender
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from agent.actions import ActionArgs, ActionWarning
 from agent.errors import (
     EmptyMessageError,
     NotPendingError,
@@ -30,7 +34,7 @@ from bot.keyboards import ActionCb, VoiceCb, proposal_card, undo_card, voice_ret
 from bot.render import proposals as cards
 from bot.render.escape import esc
 from bot.render.projects import Projects
-from bot.sending import answer
+from bot.sending import answer, clip, fits_one_message
 from integrations.groq import TranscriptionError
 from store import projects as projects_q
 from store import voice as voice_q
@@ -48,6 +52,33 @@ async def _projects(sessionmaker: async_sessionmaker[AsyncSession]) -> Projects:
         return {p.id: p.name for p in await projects_q.list_projects(session=session)}
 
 
+def _card(
+    actions: Sequence[tuple[str, ActionArgs | Mapping[str, Any]]],
+    *,
+    projects: Projects,
+    clock: Clock,
+    transcript: str | None,
+    fallback: bool = False,
+    dropped: frozenset[int] = frozenset(),
+    warnings: Sequence[Sequence[ActionWarning]] = (),
+) -> tuple[str | None, str]:
+    """The card's text, and the transcript to send before it when both do not fit one message:
+    the buttons' message must hold the whole card, as ❌ on an action edits it."""
+    render = partial(
+        cards.proposal_text,
+        actions,
+        projects=projects,
+        clock=clock,
+        dropped=dropped,
+        fallback=fallback,
+        warnings=warnings,
+    )
+    text = render(transcript=transcript)
+    if transcript is None or fits_one_message(text):
+        return None, text
+    return cards.transcript_text(transcript), render(transcript=None)
+
+
 async def send_proposal(
     message: Message, proposal: Proposal, *, agent: AgentService, clock: Clock
 ) -> None:
@@ -59,10 +90,10 @@ async def send_proposal(
         transcript = None  # shown once, above the answer
     if proposal.proposal_id is None:
         if proposal.answer is None:
-            header = f"🎤 <i>{esc(transcript)}</i>\n\n" if transcript else ""
-            await message.answer(header + f"🤷 {esc(proposal.message or texts.NOTHING_TO_DO)}")
+            header = f"{cards.transcript_text(transcript)}\n\n" if transcript else ""
+            await answer(message, header + f"🤷 {esc(proposal.message or texts.NOTHING_TO_DO)}")
         return
-    text = cards.proposal_text(
+    before, text = _card(
         [(a.fn, a.args) for a in proposal.actions],
         projects=proposal.project_names,
         clock=clock,
@@ -70,6 +101,8 @@ async def send_proposal(
         fallback=proposal.fallback_reason is not None,
         warnings=[a.warnings for a in proposal.actions],
     )
+    if before is not None:
+        await answer(message, before)
     markup = proposal_card(proposal.proposal_id, len(proposal.actions))
     card = await answer(message, text, reply_markup=markup)
     await agent.attach_telegram_message(
@@ -104,6 +137,8 @@ async def on_voice(
 ) -> None:
     voice = message.voice or message.audio
     assert voice is not None
+    if await _refused_for_size(message, voice.file_size, agent):
+        return  # nothing downloaded
     await _transcribe_and_propose(
         message,
         voice.file_id,
@@ -111,7 +146,32 @@ async def on_voice(
         agent=agent,
         sessionmaker=sessionmaker,
         clock=clock,
+        seconds=voice.duration,
     )
+
+
+# Telegram lets a bot download files of 20 MB at most (getFile refuses larger ones).
+TELEGRAM_DOWNLOAD_LIMIT = 20 * 1000 * 1000
+
+
+def _audio_limit(agent: AgentService) -> int:
+    stt_limit = agent.stt.max_bytes if agent.stt is not None else TELEGRAM_DOWNLOAD_LIMIT
+    return min(TELEGRAM_DOWNLOAD_LIMIT, stt_limit)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} Mo".replace(".", ",")
+
+
+async def _refused_for_size(message: Message, size: int | None, agent: AgentService) -> bool:
+    """Say so, and True, when the file is larger than what can be transcribed: known from its
+    `file_size`, before any download."""
+    limit = _audio_limit(agent)
+    if size is None or size <= limit:
+        return False
+    text = texts.VOICE_TOO_LARGE.format(size=_megabytes(size), limit=_megabytes(limit))
+    await message.answer(text)
+    return True
 
 
 async def _transcribe_and_propose(
@@ -122,12 +182,23 @@ async def _transcribe_and_propose(
     agent: AgentService,
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock,
+    seconds: float | None = None,
 ) -> None:
+    """`seconds`: Telegram's length of the note, for the AI's usage when the file's own
+    cannot be read (an audio file that is not Ogg/Opus)."""
     try:
+        if agent.stt is None:
+            raise SpeechToTextDisabledError()
+        file = await bot.get_file(file_id)
+        # A message's own size may be missing, and a 🔁 retry knows only the file's id.
+        if await _refused_for_size(message, file.file_size, agent):
+            return
+        if file.file_path is None:
+            raise TranscriptionError("unavailable", "Telegram n'a pas donné le fichier.")
         async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
             audio = io.BytesIO()
-            await bot.download(file_id, destination=audio)
-            transcript = await agent.transcribe(audio.getvalue())
+            await bot.download_file(file.file_path, destination=audio)
+            transcript = await agent.transcribe(audio.getvalue(), seconds=seconds)
             proposal = await agent.propose(
                 source="telegram",
                 transcript=transcript,
@@ -177,7 +248,7 @@ async def on_voice_retry(
 
 async def _edit_card(query: CallbackQuery, text: str, **kwargs: object) -> None:
     if isinstance(query.message, Message):
-        await query.message.edit_text(text, **kwargs)  # type: ignore[arg-type]
+        await query.message.edit_text(clip(text), **kwargs)  # type: ignore[arg-type]
 
 
 async def on_confirm(
@@ -225,7 +296,7 @@ async def on_drop(
     dropped = callback_data.dropped | (1 << callback_data.item)
     await query.answer()
     actions = [(a.fn, a.args) for a in state.actions]
-    text = cards.proposal_text(
+    _, text = _card(
         actions,
         projects=await _projects(sessionmaker),
         clock=clock,

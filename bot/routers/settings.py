@@ -1,19 +1,22 @@
-"""/settings: the digest time, the medication reminder times, how long before an event it rings
-and when the weekly review comes, changed without a restart."""
+"""/settings: the digest time, the medication reminder times, how long before an event it rings,
+when the weekly review comes and the AI's monthly budget, changed without a restart."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
 from datetime import time
+from decimal import Decimal, InvalidOperation
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from agent.service import AgentService
 from bot import texts
 from bot.render.settings import settings_text
+from bot.render.usage import budget_line
 from core.vocabulary import (
     MAX_EVENT_REMINDER_MINUTES,
     WeeklyTime,
@@ -28,6 +31,10 @@ ScheduleHook = Callable[[], Awaitable[None]]
 
 DIGEST_WORDS = {"resume", "résumé", "digest", "matin"}
 REMINDER_WORDS = {"rappels", "rappel", "reminders", "meds", "medocs", "médocs"}
+BUDGET_WORDS = {"budget", "ia", "ai"}
+# Back to AI_MONTHLY_BUDGET_EUR (no cap, unless the environment sets one).
+NO_BUDGET_WORDS = {"aucun", "aucune", "non", "off", "none", "défaut", "defaut"}
+_EUROS = re.compile(r"(\d{1,8}(?:[.,]\d{1,2})?)\s*(?:€|eur|euros?)?")
 EVENT_WORDS = {"agenda", "evenements", "événements", "evenement", "événement", "events", "rdv"}
 REVIEW_WORDS = {"bilan", "review", "revue", "semaine"}
 NO_REMINDER = {"0", "aucun", "non", "off", "jamais"}
@@ -55,14 +62,51 @@ async def settings(
     clock: Clock,
     schedule_defaults: owner.Schedule,
     on_schedule_change: ScheduleHook,
+    agent: AgentService | None = None,
 ) -> None:
-    if command.args:
+    if command.args and _is_budget(command.args):
+        if agent is None or not await _change_budget(message, command.args, agent):
+            return
+    elif command.args:
         if not await _change(message, command.args, sessionmaker):
             return
         await on_schedule_change()
     async with sessionmaker() as session:
         schedule = await owner.get_schedule(session=session, defaults=schedule_defaults)
-    await message.answer(settings_text(schedule, clock.tz))
+    text = settings_text(schedule, clock.tz)
+    if agent is not None:
+        budget = budget_line(await agent.usage.budget_state())
+        text = f"{text}\n\n{budget}\n{texts.BUDGET_HOWTO}"
+    await message.answer(text)
+
+
+def _is_budget(args: str) -> bool:
+    return args.strip().lower().partition(" ")[0] in BUDGET_WORDS
+
+
+def parse_budget(value: str) -> Decimal | None:
+    """'5', '2,50', '3 €' → euros; 'aucun' → None. Raises ValueError otherwise."""
+    value = value.strip().lower()
+    if value in NO_BUDGET_WORDS:
+        return None
+    match = _EUROS.fullmatch(value)
+    if match is None:
+        raise ValueError(value)
+    try:
+        return Decimal(match.group(1).replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(value) from None
+
+
+async def _change_budget(message: Message, args: str, agent: AgentService) -> bool:
+    try:
+        budget = parse_budget(args.strip().partition(" ")[2])
+    except ValueError:
+        await message.answer(texts.BUDGET_USAGE)
+        return False
+    await agent.usage.set_budget(budget)
+    await message.answer(texts.SETTINGS_SAVED)
+    return True
 
 
 async def _change(

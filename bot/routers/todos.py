@@ -18,7 +18,7 @@ from bot.digest import redraw_digest
 from bot.keyboards import MoreTodosCb, TodoCb, has_more, todo_ids
 from bot.render.todos import done_notice
 from bot.routers.enrich import enrich_available
-from bot.sending import Outgoing, edit
+from bot.sending import Outgoing, answer, edit, send
 from bot.todo_lists import View, parse_view
 from store import todos
 from store.clock import Clock
@@ -40,7 +40,7 @@ async def list_todos(
     if out is None:
         await message.answer(texts.NO_TODOS)
         return
-    await message.answer(out.text, reply_markup=out.reply_markup)
+    await answer(message, out.text, reply_markup=out.reply_markup)
 
 
 async def mark_done(
@@ -115,7 +115,7 @@ async def show_more(
         pages = await todo_lists.rest(session, view, clock, shown, enrich=enrich)
     await query.answer()
     for page in pages:
-        await bot.send_message(message.chat.id, page.text, reply_markup=page.reply_markup)
+        await send(bot, message.chat.id, page)
     await redraw(query, bot, sessionmaker, clock, view, with_more=False, enrich=enrich)
 
 

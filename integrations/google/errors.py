@@ -6,6 +6,10 @@ NOT_CONNECTED = "Google Agenda n'est pas connecté : connecte-le depuis les rég
 BAD_STATE = "Lien de connexion inconnu, expiré ou déjà utilisé : relance la connexion."
 CODE_REFUSED = "Google a refusé le code d'autorisation : relance la connexion."
 TOKEN_REFUSED = "Google a refusé nos jetons : reconnecte Google Agenda depuis les réglages."
+TOKENS_UNREADABLE = (
+    "Les jetons Google enregistrés sont chiffrés avec une clé que le service n'a plus : "
+    "remets-la dans SECRETS_ENCRYPTION_OLD_KEYS, ou reconnecte Google Agenda."
+)
 NO_REFRESH_TOKEN = (
     "Google n'a pas donné d'accès hors connexion : retire ordinarthur-os des applications de "
     "ton compte Google, puis reconnecte."

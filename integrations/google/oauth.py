@@ -20,6 +20,7 @@ from integrations.google.errors import (
     BAD_STATE,
     CODE_REFUSED,
     NO_REFRESH_TOKEN,
+    TOKENS_UNREADABLE,
     GoogleAgendaError,
     GoogleOAuthStateError,
     GoogleUnavailableError,
@@ -28,7 +29,8 @@ from integrations.google.mapping import JsonDict
 from integrations.google.remote import CALENDAR_NAME, HTTP_TIMEOUT, Remote, call
 from store import google as google_store
 from store.clock import Clock
-from store.tables import GoogleOAuthToken
+from store.encryption import TokenCipher, UndecryptableSecretError
+from store.google import GoogleToken
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +72,12 @@ class GoogleOAuth:
         config: GoogleConfig,
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: Clock,
+        cipher: TokenCipher,
     ) -> None:
         self.config = config
         self.sessionmaker = sessionmaker
         self.clock = clock
+        self.cipher = cipher  # the tokens are stored encrypted
         self.tz = clock.tz
 
     def _flow(self, **options: Any) -> Flow:
@@ -108,8 +112,8 @@ class GoogleOAuth:
             raise GoogleOAuthStateError(BAD_STATE)
         flow = self._flow(state=state, code_verifier=issued.code_verifier)
         credentials = await _exchange(flow, code)
-        async with self.sessionmaker() as session:
-            previous = await google_store.get_token(session=session)
+        async with self.sessionmaker.begin() as session:
+            previous = await stored_token(session, self.cipher)
         refresh_token = credentials.refresh_token or (previous and previous.refresh_token)
         if not refresh_token or not credentials.token:
             raise GoogleUnavailableError(NO_REFRESH_TOKEN)
@@ -118,6 +122,7 @@ class GoogleOAuth:
         async with self.sessionmaker.begin() as session:
             await google_store.save_token(
                 session=session,
+                cipher=self.cipher,
                 access_token=credentials.token,
                 refresh_token=refresh_token,
                 expires_at=expiry.replace(tzinfo=UTC) if expiry else now,
@@ -138,7 +143,7 @@ class GoogleOAuth:
             log.warning("google calendar %r not set up yet: %s", CALENDAR_NAME, exc)
             return None
 
-    def credentials(self, token: GoogleOAuthToken) -> Credentials:
+    def credentials(self, token: GoogleToken) -> Credentials:
         return Credentials(  # type: ignore[no-untyped-call]
             token=token.access_token,
             refresh_token=token.refresh_token,
@@ -149,6 +154,14 @@ class GoogleOAuth:
             # google-auth compares naive UTC datetimes
             expiry=token.expires_at.astimezone(UTC).replace(tzinfo=None),
         )
+
+
+async def stored_token(session: AsyncSession, cipher: TokenCipher) -> GoogleToken | None:
+    """The owner's tokens, decrypted; a key none of the settings hold means reconnecting."""
+    try:
+        return await google_store.get_token(session=session, cipher=cipher)
+    except UndecryptableSecretError as exc:
+        raise GoogleUnavailableError(f"{TOKENS_UNREADABLE} ({exc})") from None
 
 
 async def _exchange(flow: Flow, code: str) -> Credentials:

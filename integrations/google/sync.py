@@ -18,11 +18,12 @@ from integrations.google.errors import (
     GoogleNotConnectedError,
 )
 from integrations.google.mapping import LocalEvent, Sent, apply_changes
-from integrations.google.oauth import GoogleConfig, GoogleOAuth
+from integrations.google.oauth import GoogleConfig, GoogleOAuth, stored_token
 from integrations.google.remote import Remote, call
 from store import google as google_store
 from store.clock import Clock
-from store.tables import GoogleOAuthToken
+from store.encryption import TokenCipher
+from store.google import GoogleToken
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +39,15 @@ class GoogleCalendarLink:
         config: GoogleConfig,
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: Clock,
+        cipher: TokenCipher,
     ) -> None:
         self.config = config
         self.sessionmaker = sessionmaker
         self.clock = clock
         self.tz = clock.tz
-        self.oauth = GoogleOAuth(config=config, sessionmaker=sessionmaker, clock=clock)
+        self.oauth = GoogleOAuth(
+            config=config, sessionmaker=sessionmaker, clock=clock, cipher=cipher
+        )
         self._lock = asyncio.Lock()
 
     async def authorization_url(self) -> str:
@@ -76,8 +80,8 @@ class GoogleCalendarLink:
             log.warning("google sync failed: %s", exc)
 
     async def _sync(self) -> GoogleSyncReport:
-        async with self.sessionmaker() as session:
-            token = await google_store.get_token(session=session)
+        async with self.sessionmaker.begin() as session:  # a stale token is encrypted again
+            token = await stored_token(session, self.oauth.cipher)
         if token is None:
             raise GoogleNotConnectedError(NOT_CONNECTED)
         credentials = self.oauth.credentials(token)
@@ -181,13 +185,14 @@ class GoogleCalendarLink:
                 session=session, calendar_id=calendar_id, now=self.clock.now(), error=error
             )
 
-    async def _keep_refreshed(self, credentials: Credentials, token: GoogleOAuthToken) -> None:
+    async def _keep_refreshed(self, credentials: Credentials, token: GoogleToken) -> None:
         if not credentials.token or credentials.token == token.access_token:
             return
         expiry = credentials.expiry
         async with self.sessionmaker.begin() as session:
             await google_store.update_access_token(
                 session=session,
+                cipher=self.oauth.cipher,
                 access_token=credentials.token,
                 expires_at=expiry.replace(tzinfo=UTC) if expiry else self.clock.now(),
             )

@@ -218,6 +218,30 @@ async def test_an_oversized_voice_note_is_refused_before_upload(groq: FakeGroq) 
     assert len(groq.uploads) == 1  # only the silent one went out
 
 
+async def test_the_voice_form_s_other_parts_are_bounded(
+    ai: Client, auth: dict[str, str], mistral: FakeMistral, groq: FakeGroq
+) -> None:
+    def form(*fields: tuple[str, str]) -> FormData:
+        data = FormData()
+        for name, value in fields:
+            data.add_field(name, value)  # a plain field: no filename
+        data.add_field("audio", VOICE.read_bytes(), filename="voice.ogg", content_type="audio/ogg")
+        return data
+
+    field_too_big = await ai.post("/ai/voice", data=form(("note", "x" * 65_537)), headers=auth)
+    too_many = [(f"f{n}", "x") for n in range(10)]
+    too_many_parts = await ai.post("/ai/voice", data=form(*too_many), headers=auth)
+    mistral.push(ToolCalls([("create_todo", {"title": "Acheter du pain"})]))
+    small = await ai.post("/ai/voice", data=form(*too_many[:9]), headers=auth)
+
+    assert field_too_big.status == 413
+    assert (await field_too_big.json())["error"]["details"] == {"limit": 64 * 1024}
+    assert too_many_parts.status == 413
+    assert (await too_many_parts.json())["error"]["details"] == {"limit": 10}
+    assert small.status == 200, await small.text()
+    assert len(groq.uploads) == 1  # the one that fit
+
+
 async def test_the_voice_route_stops_reading_past_the_limit(
     ai: Client, auth: dict[str, str], groq: FakeGroq
 ) -> None:

@@ -19,8 +19,9 @@ from app.settings import Settings
 from store import agenda
 from store import google as google_store
 from store.clock import FrozenClock
+from store.encryption import TokenCipher
 from store.tables import GoogleSyncState
-from tests.conftest import PARIS, until
+from tests.conftest import PARIS, SECRETS_KEY, until
 from tests.fakes.google import CLIENT_ID, CLIENT_SECRET, FakeGoogle
 from tests.fakes.telegram import BOT_TOKEN, OWNER_ID, FakeTelegram
 from web.appkeys import GOOGLE
@@ -88,7 +89,11 @@ async def test_without_telegram_the_leader_still_syncs_google(
     async with sessionmaker.begin() as session:
         expires = datetime.now(UTC) + timedelta(hours=1)  # google-auth compares with real time
         await google_store.save_token(
-            session=session, access_token="ya29.a", refresh_token="1//r", expires_at=expires
+            session=session,
+            cipher=TokenCipher(SECRETS_KEY),
+            access_token="ya29.a",
+            refresh_token="1//r",
+            expires_at=expires,
         )
         await google_store.set_calendar(session=session, calendar_id=cal)
     assert settings.telegram_bot_token is None

@@ -4,6 +4,7 @@ from datetime import time
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from app.cli import main
 from app.secrets import with_generated_secrets
@@ -26,10 +27,20 @@ TELEGRAM_ENV = (
 )
 
 
+GOOGLE_ENV = (
+    "GOOGLE_OAUTH_CLIENT_ID",
+    "GOOGLE_OAUTH_CLIENT_SECRET",
+    "GOOGLE_OAUTH_REDIRECT_URI",
+    "SECRETS_ENCRYPTION_KEY",
+    "SECRETS_ENCRYPTION_OLD_KEYS",
+)
+
+
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
-    for name in (*PROD_ENV, *TELEGRAM_ENV, "MISTRAL_API_KEY", "TRUSTED_PROXIES", "OWNER_NAME"):
+    for name in (*PROD_ENV, *TELEGRAM_ENV, *GOOGLE_ENV, "MISTRAL_API_KEY", "TRUSTED_PROXIES"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("OWNER_NAME", raising=False)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     return monkeypatch
 
@@ -83,6 +94,48 @@ def test_production_refuses_a_missing_secret(env: pytest.MonkeyPatch) -> None:
     env.delenv("ICAL_FEED_SECRET")
     with pytest.raises(SettingsError, match="ICAL_FEED_SECRET must be set"):
         load_settings()
+
+
+def test_production_with_google_needs_the_key_that_encrypts_its_tokens(
+    env: pytest.MonkeyPatch,
+) -> None:
+    for name, value in PROD_ENV.items():
+        env.setenv(name, value)
+    load_settings()  # no Google: no key needed
+    env.setenv("GOOGLE_OAUTH_CLIENT_ID", "client.apps.googleusercontent.com")
+    with pytest.raises(SettingsError, match="SECRETS_ENCRYPTION_KEY must be set"):
+        load_settings()
+    key, old = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    env.setenv("SECRETS_ENCRYPTION_KEY", key)
+    env.setenv("SECRETS_ENCRYPTION_OLD_KEYS", f"{old}, ")
+    assert load_settings().encryption_keys == (key, (old,))
+
+
+def test_an_encryption_key_that_is_not_a_fernet_key_names_its_variable(
+    env: pytest.MonkeyPatch,
+) -> None:
+    for name in ("SECRETS_ENCRYPTION_KEY", "SECRETS_ENCRYPTION_OLD_KEYS"):
+        env.setenv(name, "not-a-key")
+        with pytest.raises(SettingsError, match=f"{name}: not a Fernet key"):
+            load_settings()
+        env.delenv(name)
+
+
+def test_the_dev_encryption_key_is_generated_once_and_never_in_production(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    first, second = with_generated_secrets(settings), with_generated_secrets(settings)
+    assert first.encryption_keys is not None
+    assert first.encryption_keys == second.encryption_keys
+    Fernet(first.encryption_keys[0])  # a usable key
+    production = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=tmp_path / "prod",
+        **{k.lower(): v for k, v in PROD_ENV.items()},
+    )
+    assert with_generated_secrets(production).encryption_keys is None
+    assert not (tmp_path / "prod").exists()
 
 
 def test_token_without_owner_is_a_startup_error(

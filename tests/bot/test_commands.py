@@ -13,7 +13,7 @@ from store import agenda, health, todos
 from store.clock import FrozenClock
 from store.tables import AiAction, DailyCheckin, OwnerSettings, TelegramUpdate, Todo
 from tests.bot.conftest import Conversation, Hooks
-from tests.fakes.telegram import callback_update, message_update
+from tests.fakes.telegram import callback_update, message_update, parse_html
 
 STRANGER = 666
 
@@ -56,6 +56,27 @@ async def test_todos_lists_open_ones_escaped_with_done_buttons(
     async with sessionmaker() as s:
         todo = (await s.execute(select(Todo).where(Todo.title == "<b>x</b>"))).scalar_one()
     assert todo.status == "done" and todo.completed_at == clock.now()
+
+
+async def test_todos_with_three_2000_character_titles_arrive_in_parts_buttons_last(
+    chat: Conversation, sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenClock
+) -> None:
+    titles = [f"{n} " + "très long <titre> " * 111 for n in range(3)]
+    assert all(len(t) >= 2000 for t in titles)
+    async with sessionmaker.begin() as s:
+        for title in titles:
+            await todos.create_todo(session=s, data={"title": title[:2000]}, now=clock.now())
+
+    await chat.feed(message_update(chat.update_id(), text="/todos"))
+
+    parts = chat.sent()
+    assert len(parts) == 2  # 6,000 characters: the fake Bot API refuses one message over 4096
+    assert all("reply_markup" not in p for p in parts[:-1])
+    rows = parts[-1]["reply_markup"]["inline_keyboard"]
+    done = [b for row in rows for b in row if b["callback_data"].startswith("todo:done:")]
+    assert len(done) == 3  # a ✅ for each, on the last part
+    shown = "\n".join(parse_html(p["text"]) for p in parts)
+    assert all(t[:2000].strip() in shown for t in titles)
 
 
 async def test_agenda_shows_today_and_the_week(

@@ -9,13 +9,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from agent.service import AgentService
 from bot.dispatcher import create_dispatcher
 from store import projects as projects_q
 from store.clock import FrozenClock
 from store.tables import AiAction, CalendarEvent, Todo, VoiceFailure
 from tests.bot.conftest import Conversation
 from tests.fakes.groq import FakeGroq
-from tests.fakes.telegram import OWNER_ID, message_update, voice_update
+from tests.fakes.telegram import OWNER_ID, message_update, parse_html, voice_update
 
 VOICE = Path(__file__).parent.parent / "data" / "voice_fr.ogg"
 
@@ -146,6 +147,55 @@ async def test_voice_shows_the_transcript_above_the_proposal(
     assert text.startswith("🎤 <i>Ajoute une tâche acheter du pain demain</i>")
     assert "« Acheter du pain »" in text
     assert groq.last_upload is not None and groq.last_upload.size == VOICE.stat().st_size
+
+
+async def test_a_9000_character_transcript_comes_before_the_card_in_parts_telegram_accepts(
+    chat: Conversation, groq: FakeGroq, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    said = "Ajoute une tâche acheter du pain demain. " + "Puis j'ai parlé longtemps. " * 340
+    groq.transcript = said.strip()
+    assert len(groq.transcript) >= 9000
+    chat.tg.add_file("voice-long", VOICE.read_bytes())
+
+    await chat.feed(voice_update(chat.update_id(), file_id="voice-long"))
+
+    *transcript, card = chat.sent()
+    assert len(transcript) == 3
+    shown = " ".join(parse_html(m["text"]) for m in transcript)  # Telegram accepted each
+    assert shown.removeprefix("🎤 ").replace("  ", " ") == groq.transcript
+    assert card["text"].startswith("Je propose :") and "« Acheter du pain" in card["text"]
+    assert "✅ Confirmer" in chat.buttons(card)
+
+    await chat.press(chat.buttons(card)["✅ Confirmer"])
+    assert "C'est fait" in chat.sent("editMessageText")[-1]["text"]
+    assert len(await _todos(sessionmaker)) == 1
+
+
+async def test_a_voice_note_over_the_limit_is_refused_from_its_size_before_any_download(
+    chat: Conversation, groq: FakeGroq, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    heavy = voice_update(chat.update_id(), file_id="voice-big", file_size=30_000_000)
+
+    await chat.feed(heavy)
+
+    assert chat.tg.calls_to("getFile") == [] and chat.tg.downloads == []
+    assert "trop lourde" in chat.last_text() and "limite 20,0 Mo" in chat.last_text()
+    assert groq.uploads == []
+    async with sessionmaker() as s:
+        assert (await s.execute(select(AiAction))).all() == []
+
+
+async def test_a_voice_note_without_its_size_is_measured_by_get_file_before_download(
+    chat: Conversation, groq: FakeGroq, agent: AgentService
+) -> None:
+    assert agent.stt is not None
+    agent.stt.max_bytes = 1000
+    chat.tg.add_file("voice-unsized", b"x" * 2000)
+
+    await chat.feed(voice_update(chat.update_id(), file_id="voice-unsized"))
+
+    assert len(chat.tg.calls_to("getFile")) == 1 and chat.tg.downloads == []
+    assert "trop lourde" in chat.last_text() and groq.uploads == []
 
 
 async def test_a_failed_transcription_says_so_and_offers_a_retry(

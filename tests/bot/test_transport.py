@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.sending import TELEGRAM_LIMIT, Outgoing, send_once, split_message
 from store.clock import FrozenClock
-from tests.fakes.telegram import OWNER_ID, FakeTelegram
+from tests.fakes.telegram import OWNER_ID, FakeTelegram, parse_html
 
 
 async def test_429_waits_retry_after_then_succeeds(bot: Bot, tg: FakeTelegram) -> None:
@@ -64,6 +64,30 @@ def test_long_texts_are_split_on_lines() -> None:
     assert len(parts) > 1 and all(len(p) <= TELEGRAM_LIMIT for p in parts)
     assert "\n".join(parts) == text
     assert list(split_message("y" * 9000)) == ["y" * 4096, "y" * 4096, "y" * 808]
+
+
+def test_a_long_html_text_is_split_into_balanced_parts() -> None:
+    text = (
+        "<b>Titre</b>\n🎤 <i>" + "des mots &amp; " * 1500 + '</i>\n<a href="https://x.fr">lien</a>'
+    )
+
+    parts = split_message(text)
+
+    assert len(parts) == 5
+    shown = [parse_html(part) for part in parts]  # raises, as Telegram, on unbalanced tags
+    assert all(len(s.encode("utf-16-le")) // 2 <= TELEGRAM_LIMIT for s in shown)
+    assert all(p.startswith("<i>") and p.endswith("</i>") for p in parts[1:-1])
+    # Only the blanks at the cuts are gone.
+    blanks = str.maketrans("", "", " \n")
+    assert "".join(shown).translate(blanks) == parse_html(text).translate(blanks)
+
+
+def test_a_cut_never_falls_inside_a_tag_or_an_entity() -> None:
+    text = "a" * 4094 + "&amp;<b>bb</b>"
+
+    parts = split_message(text)
+
+    assert parts == ["a" * 4094 + "&amp;<b>b</b>", "<b>b</b>"]
 
 
 async def test_a_long_send_goes_out_in_parts_once(

@@ -15,6 +15,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -99,6 +100,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "telegram_chat_id": 9_876_543_210,
         "confirmed_at": AT,
     },
+    "ai_usage": {
+        "at": AT,
+        "kind": "transcription",
+        "provider": "groq",
+        "model": "whisper-large-v3-turbo",
+        "audio_seconds": 3.25,
+        "cost_usd": Decimal("0.00011111"),
+    },
     "voice_failures": {
         "telegram_file_id": "voice-1",
         "telegram_chat_id": 9_876_543_210,
@@ -108,7 +117,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "sent_log": {"kind": "digest", "slot": "2026-11-25", "sent_at": AT, "telegram_message_id": 7},
     "telegram_updates": {"update_id": 100_000_001},
     "bot_conversations": {"key": "fsm:42:42:default", "state": "Editing:correction", "data": {}},
-    "owner_settings": {"digest_time": time(7, 45), "med_reminder_times": [time(9), time(21)]},
+    "owner_settings": {
+        "digest_time": time(7, 45),
+        "med_reminder_times": [time(9), time(21)],
+        "ai_monthly_budget_eur": Decimal("12.50"),
+    },
     "auth_sessions": {
         "token_hash": bytes(range(32)),
         "telegram_user_id": 9_876_543_210,

@@ -12,6 +12,7 @@ from typing import Any
 import kubernetes_validate
 import pytest
 import yaml
+from cryptography.fernet import Fernet
 
 from app.settings import Settings, SettingsError, load_settings
 
@@ -145,6 +146,15 @@ def test_the_service_deployment() -> None:
     assert "emptyDir" in volumes[mounts["/tmp"]]
 
 
+def test_a_stopping_pod_has_the_time_to_finish_what_is_in_flight() -> None:
+    pod = _one("Deployment", "ordinarthur-os")["spec"]["template"]["spec"]
+    grace = int(_secret_data(APP_SECRET)["SHUTDOWN_GRACE_SECONDS"])
+    # The service finishes its updates for `grace`, then closes the database; a model call
+    # retried three times takes up to about 47 s.
+    assert grace >= 60
+    assert pod["terminationGracePeriodSeconds"] >= grace + 20
+
+
 def test_service_and_ingress_reach_the_deployment() -> None:
     deployment = _one("Deployment", "ordinarthur-os")
     labels = deployment["spec"]["template"]["metadata"]["labels"]
@@ -256,6 +266,8 @@ def test_the_filled_template_is_a_production_configuration(
 def _fill(key: str, value: str, password: str) -> str:
     if key == "TELEGRAM_OWNER_ID":
         return "123456789"
+    if key == "SECRETS_ENCRYPTION_KEY":
+        return Fernet.generate_key().decode()
     value = value.replace("<POSTGRES_PASSWORD>", password)
     return PLACEHOLDER.sub(lambda _: secrets.token_hex(16), value)
 

@@ -25,9 +25,11 @@ API_KEY = "test-mistral-key"
 
 @dataclass(frozen=True)
 class Text:
-    """Answer with plain text (finish_reason "stop")."""
+    """Answer with plain text (finish_reason "stop"). `usage`: (prompt, completion) tokens to
+    report instead of the estimate."""
 
     content: str
+    usage: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class ToolCalls:
     calls: Sequence[tuple[str, JsonDict]]
     content: str = ""
     ids: Sequence[str] | None = None
+    usage: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,7 @@ class FakeMistral(FakeServer):
             "created": int(time.time()),
             "model": body.get("model", "mistral-small-latest"),
             "choices": [{"index": 0, "finish_reason": finish, "message": message}],
-            "usage": _usage(body, message),
+            "usage": _usage(body, message, behaviour.usage),
         }
 
     def _tool_message(self, behaviour: ToolCalls) -> JsonDict:
@@ -148,10 +151,12 @@ class FakeMistral(FakeServer):
         return {"role": "assistant", "content": behaviour.content, "tool_calls": calls}
 
 
-def _usage(body: JsonDict, message: JsonDict) -> JsonDict:
+def _usage(body: JsonDict, message: JsonDict, told: tuple[int, int] | None = None) -> JsonDict:
     # Roughly four characters a token, so cost-tracking code sees plausible numbers.
     prompt = max(1, len(json.dumps(body.get("messages", []))) // 4)
     completion = max(1, len(json.dumps(message)) // 4)
+    if told is not None:
+        prompt, completion = told
     return {
         "prompt_tokens": prompt,
         "completion_tokens": completion,

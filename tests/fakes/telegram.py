@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -123,6 +124,7 @@ class FakeTelegram(FakeServer):
         self.menu_buttons: dict[int | None, JsonDict] = {}
         self.webhook: JsonDict = {"url": ""}
         self._updates: list[JsonDict] = []
+        self.downloads: list[str] = []  # the file paths downloaded, in order
         self._files: dict[str, _StoredFile] = {}
         self._failures: dict[str, list[_Failure]] = {}
         self._next_message_id: dict[int | str, int] = {}
@@ -214,6 +216,7 @@ class FakeTelegram(FakeServer):
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         path = request.match_info["file_path"]
+        self.downloads.append(path)
         for stored in self._files.values():
             if stored.file_path == path:
                 return web.Response(body=stored.data, content_type="application/octet-stream")
@@ -233,6 +236,8 @@ class FakeTelegram(FakeServer):
 
     async def _dispatch(self, method: str, params: JsonDict, token: str) -> Any:
         name = method.lower()
+        if name in ("sendmessage", "editmessagetext") and "text" in params:
+            _check_text(str(params["text"]), params.get("parse_mode"))
         if name == "getupdates":
             return await self._get_updates(params)
         if handler := self._simple_handlers().get(name):
@@ -329,6 +334,8 @@ class FakeTelegram(FakeServer):
         stored = self._files.get(str(params.get("file_id")))
         if stored is None:
             raise _BotApiError(400, "Bad Request: invalid file_id")
+        if len(stored.data) > DOWNLOAD_LIMIT:
+            raise _BotApiError(400, "Bad Request: file is too big")
         return {
             "file_id": stored.file_id,
             "file_unique_id": f"u{stored.file_id}",
@@ -373,6 +380,87 @@ class FakeTelegram(FakeServer):
         if "allowed_updates" in self.webhook:
             info["allowed_updates"] = self.webhook["allowed_updates"]
         return info
+
+
+# Bots may download files of 20 MB at most.
+DOWNLOAD_LIMIT = 20 * 1000 * 1000
+
+# Telegram's HTML parse mode: these tags only, balanced and nested; four named entities and
+# the numeric ones; at most 4096 characters once parsed (counted in UTF-16 code units, as the
+# entity offsets are). What Telegram answers otherwise, word for word.
+TEXT_LIMIT = 4096
+_HTML_TAGS = frozenset(
+    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
+     "code", "pre", "blockquote", "tg-emoji"}
+)  # fmt: skip
+_HTML_TOKEN = re.compile(
+    r"<(?P<end>/)?(?P<name>[^\s<>/]*)(?P<attrs>[^<>]*)>"
+    r"|&(?P<entity>lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});"
+    r"|(?P<lone><)"
+)
+_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+
+
+def _check_text(text: str, parse_mode: Any) -> None:
+    shown = parse_html(text) if str(parse_mode).upper() == "HTML" else text
+    if not shown.strip():
+        raise _BotApiError(400, "Bad Request: message text is empty")
+    if len(shown.encode("utf-16-le")) // 2 > TEXT_LIMIT:
+        raise _BotApiError(400, "Bad Request: message is too long")
+
+
+def parse_html(text: str) -> str:
+    """The text Telegram shows; raises what it answers when it cannot parse the entities."""
+    shown: list[str] = []
+    open_tags: list[str] = []
+    position = 0
+    for token in _HTML_TOKEN.finditer(text):
+        shown.append(text[position : token.start()])
+        position = token.end()
+        offset = len(text[: token.start()].encode())
+        if token["lone"]:
+            _refuse(f"Unsupported start tag at byte offset {offset}")
+        elif token["entity"]:
+            shown.append(_entity(token["entity"]))
+        elif token["end"]:
+            _close(open_tags, token["name"].lower(), offset)
+        else:
+            _open(open_tags, token["name"].lower(), token["attrs"], offset)
+    shown.append(text[position:])
+    if open_tags:
+        _refuse(f'Can\'t find end tag corresponding to start tag "{open_tags[-1]}"')
+    return "".join(shown)
+
+
+def _entity(entity: str) -> str:
+    if entity.startswith("#x"):
+        return chr(int(entity[2:], 16))
+    if entity.startswith("#"):
+        return chr(int(entity[1:]))
+    return _ENTITIES[entity]
+
+
+def _open(open_tags: list[str], name: str, attrs: str, offset: int) -> None:
+    if name not in _HTML_TAGS:
+        _refuse(f'Unsupported start tag "{name}" at byte offset {offset}')
+    if name == "span" and "tg-spoiler" not in attrs:
+        _refuse(f'Tag "span" must have class "tg-spoiler" at byte offset {offset}')
+    open_tags.append(name)
+
+
+def _close(open_tags: list[str], name: str, offset: int) -> None:
+    if not open_tags:
+        _refuse(f"Unexpected end tag at byte offset {offset}")
+    if open_tags[-1] != name:
+        _refuse(
+            f'Unmatched end tag at byte offset {offset}, expected "</{open_tags[-1]}>", '
+            f'found "</{name}>"'
+        )
+    open_tags.pop()
+
+
+def _refuse(reason: str) -> None:
+    raise _BotApiError(400, f"Bad Request: can't parse entities: {reason}")
 
 
 class _BotApiError(Exception):

@@ -15,8 +15,10 @@ import groq
 import httpx2
 import pytest
 from aiogram import Bot, Dispatcher, Router
+from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from gcsa.calendar import Calendar
@@ -83,6 +85,32 @@ async def test_telegram_answers_aiogram_calls_and_records_them() -> None:
     assert params["chat_id"] == OWNER_ID
     assert params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "act:ok:1"
     assert tg.messages[(OWNER_ID, 1)]["text"] == "Fait"
+
+
+async def test_telegram_refuses_html_it_cannot_parse_and_texts_over_4096() -> None:
+    async with FakeTelegram.start() as tg:
+        bot = Bot(
+            BOT_TOKEN,
+            session=AiohttpSession(api=TelegramAPIServer.from_base(tg.url)),
+            default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+        )
+        try:
+            for text in ("<i>ouvert", "<b><i>croisés</b></i>", "fermé</i>", "<blink>x</blink>"):
+                with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+                    await bot.send_message(OWNER_ID, text)
+            with pytest.raises(TelegramBadRequest, match="message is too long"):
+                await bot.send_message(OWNER_ID, "x" * 4097)
+            with pytest.raises(TelegramBadRequest, match="message is too long"):
+                await bot.send_message(OWNER_ID, "😀" * 2049)  # two UTF-16 code units each
+            # Tags do not count, an entity counts one: 4096 characters once parsed.
+            full = await bot.send_message(OWNER_ID, "<b>" + "&lt;" * 4096 + "</b>")
+            plain = await bot.send_message(OWNER_ID, "<i>x</i> & y", parse_mode=None)
+            with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+                await bot.edit_message_text("<i>x", chat_id=OWNER_ID, message_id=full.message_id)
+        finally:
+            await bot.session.close()
+    assert full.message_id and plain.message_id
+    assert len(tg.calls_to("sendMessage")) == 8
 
 
 async def test_telegram_keeps_webhook_and_commands() -> None:

@@ -7,15 +7,18 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from integrations.google.errors import GoogleUnavailableError
 from integrations.google.mapping import LocalEvent, from_google, to_google
 from integrations.google.oauth import GoogleConfig
 from integrations.google.sync import GoogleCalendarLink
 from store import google as google_store
 from store.clock import FrozenClock
+from store.encryption import TokenCipher
 from store.tables import GoogleSyncState
-from tests.conftest import PARIS
+from tests.conftest import PARIS, SECRETS_KEY
 from tests.fakes.google import CLIENT_ID, CLIENT_SECRET, FakeGoogle
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -34,7 +37,8 @@ async def test_the_periodic_job_waits_for_an_account_and_records_failures(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     config = GoogleConfig(CLIENT_ID, CLIENT_SECRET, "https://os.example.org/cb", google.url)
-    link = GoogleCalendarLink(config=config, sessionmaker=sessionmaker, clock=clock)
+    cipher = TokenCipher(SECRETS_KEY)
+    link = GoogleCalendarLink(config=config, sessionmaker=sessionmaker, clock=clock, cipher=cipher)
     await link.sync_if_connected()  # nobody connected: nothing asked of Google
     assert google.requests == [] and google.token_requests == []
 
@@ -42,7 +46,11 @@ async def test_the_periodic_job_waits_for_an_account_and_records_failures(
     async with sessionmaker.begin() as session:
         expires = datetime.now(UTC) + timedelta(hours=1)
         await google_store.save_token(
-            session=session, access_token="ya29.a", refresh_token="1//r", expires_at=expires
+            session=session,
+            cipher=cipher,
+            access_token="ya29.a",
+            refresh_token="1//r",
+            expires_at=expires,
         )
         await google_store.set_calendar(session=session, calendar_id=cal)
     google.fail_next(500, "Backend Error")
@@ -60,6 +68,58 @@ async def test_the_periodic_job_waits_for_an_account_and_records_failures(
 
 
 # ---------------------------------------------------------------- times
+
+
+async def test_tokens_encrypted_under_a_lost_key_say_to_reconnect(
+    google: FakeGoogle, clock: FrozenClock, sessionmaker: Sessions
+) -> None:
+    lost, current = TokenCipher(Fernet.generate_key().decode()), TokenCipher(SECRETS_KEY)
+    async with sessionmaker.begin() as session:
+        expires = datetime.now(UTC) + timedelta(hours=1)
+        await google_store.save_token(
+            session=session,
+            cipher=lost,
+            access_token="ya29.a",
+            refresh_token="1//r",
+            expires_at=expires,
+        )
+    config = GoogleConfig(CLIENT_ID, CLIENT_SECRET, "https://os.example.org/cb", google.url)
+    link = GoogleCalendarLink(
+        config=config, sessionmaker=sessionmaker, clock=clock, cipher=current
+    )
+
+    with pytest.raises(GoogleUnavailableError, match="SECRETS_ENCRYPTION_OLD_KEYS"):
+        await link.sync()
+    assert google.requests == []
+
+
+async def test_a_sync_during_a_key_rotation_uses_the_tokens_and_encrypts_them_anew(
+    google: FakeGoogle, clock: FrozenClock, sessionmaker: Sessions
+) -> None:
+    old, new = Fernet.generate_key().decode(), SECRETS_KEY
+    cal = google.add_calendar("ordinarthur-os")
+    async with sessionmaker.begin() as session:
+        expires = datetime.now(UTC) + timedelta(hours=1)  # google-auth compares with real time
+        await google_store.save_token(
+            session=session,
+            cipher=TokenCipher(old),
+            access_token="ya29.a",
+            refresh_token="1//r",
+            expires_at=expires,
+        )
+        await google_store.set_calendar(session=session, calendar_id=cal)
+    config = GoogleConfig(CLIENT_ID, CLIENT_SECRET, "https://os.example.org/cb", google.url)
+    rotating = TokenCipher(new, old_keys=[old])
+    link = GoogleCalendarLink(
+        config=config, sessionmaker=sessionmaker, clock=clock, cipher=rotating
+    )
+
+    await link.sync()
+
+    assert {r.token for r in google.requests} == {"ya29.a"}
+    async with sessionmaker() as session:
+        token = await google_store.get_token(session=session, cipher=TokenCipher(new))
+    assert token is not None and token.refresh_token == "1//r"
 
 
 def test_an_all_day_event_spans_local_midnights_on_the_long_dst_day() -> None:

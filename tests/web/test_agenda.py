@@ -92,3 +92,38 @@ async def test_ical_feed_is_stable_and_answers_304_to_its_etag(
 async def test_a_wrong_ical_secret_is_404(client: Client) -> None:
     for path in ("/agenda/ical/wrong.ics", f"/agenda/ical/{ICAL_SECRET}x.ics"):
         assert (await client.get(path)).status == 404
+
+
+async def test_the_ical_feed_goes_back_a_year_and_keeps_every_series(
+    api: ApiClient, client: Client
+) -> None:
+    # The clock: Wednesday 25 November 2026.
+    await event(api, title="Ancien", starts_at="2025-10-01T10:00:00Z", ends_at="2025-10-01T11:00Z")
+    await event(api, title="Récent", starts_at="2026-01-05T10:00:00Z", ends_at="2026-01-05T11:00Z")
+    await event(
+        api,
+        title="Yoga",
+        starts_at="2024-01-01T18:00:00Z",
+        ends_at="2024-01-01T19:00:00Z",
+        recurrence="FREQ=WEEKLY",
+    )
+
+    cal = Calendar.from_ical(await (await client.get(FEED)).read())
+
+    assert sorted(str(e["SUMMARY"]) for e in cal.walk("VEVENT")) == ["Récent", "Yoga"]
+
+
+async def test_the_events_list_is_bounded_by_a_limit(api: ApiClient) -> None:
+    for day in (26, 27, 28):
+        await event(api, starts_at=f"2026-11-{day}T10:00:00Z", ends_at=f"2026-11-{day}T11:00:00Z")
+    window = {"from": "2026-11-25T00:00:00Z", "to": "2026-12-25T00:00:00Z"}
+
+    every = await api.get("/agenda/events", params={"limit": "2"})
+    windowed = await api.get("/agenda/events", params=window | {"limit": "2"})
+    await api.get("/agenda/events", params={"limit": "5001"}, status=422)
+
+    assert [e["starts_at"][:10] for e in every] == ["2026-11-26", "2026-11-27"]
+    assert [e["starts_at"][:10] for e in windowed] == ["2026-11-26", "2026-11-27"]
+    doc = await api.get("/openapi.json")
+    names = {p["name"] for p in doc["paths"]["/agenda/events"]["get"]["parameters"]}
+    assert {"from", "to", "limit"} <= names

@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import timedelta
 from typing import Any
 
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from store.clock import FrozenClock
+from store.tables import GoogleSyncState
 from tests.web.conftest import ApiClient, Client
+from web.errors import to_api_error
 
 
 def offer(n: int, **extra: Any) -> dict[str, Any]:
@@ -146,3 +154,49 @@ async def test_frequent_locations_count_spellings_together(api: ApiClient) -> No
         {"location": "Lyon", "count": 1}
     ]
     await api.get("/jobs/locations", params={"limit": "0"}, status=422)
+
+
+def _long_url(length: int) -> str:
+    """A URL that compresses badly (PostgreSQL compresses an index entry before measuring)."""
+    digest, chunks = b"seed", []
+    while sum(map(len, chunks)) < length:
+        digest = hashlib.sha256(digest).digest()
+        chunks.append(digest.hex())
+    return ("https://jobs.example/offer?q=" + "".join(chunks))[:length]
+
+
+async def test_an_offer_with_a_3990_character_url_is_stored_with_the_others(
+    api: ApiClient,
+) -> None:
+    long = offer(2, source_url=_long_url(3990))
+    batch = [offer(1), long, offer(3)]
+
+    assert await api.post("/jobs/ingest", json={"jobs": batch}) == {"inserted": 3, "updated": 0}
+    stored = {j["source_url"] for j in await api.get("/jobs")}
+    assert stored == {offer(1)["source_url"], long["source_url"], offer(3)["source_url"]}
+    # Still one row per URL: the same batch again updates the three.
+    assert await api.post("/jobs/ingest", json={"jobs": batch}) == {"inserted": 0, "updated": 3}
+
+
+async def test_a_nul_character_in_an_offer_is_a_422_and_nothing_is_stored(api: ApiClient) -> None:
+    batch = [offer(1), offer(2, description="a\u0000b")]
+
+    error = await api.post("/jobs/ingest", json={"jobs": batch}, status=422)
+
+    assert error["error"]["details"]["sqlstate"].startswith("22")
+    assert await api.get("/jobs") == []
+
+
+async def test_a_value_beyond_a_postgresql_limit_is_a_422_naming_its_field(
+    session: AsyncSession,
+) -> None:
+    # An index entry over 2,704 bytes (SQLSTATE 54000), on a column the API never writes.
+    with pytest.raises(DBAPIError) as caught:
+        await session.execute(insert(GoogleSyncState).values(calendar_id=_long_url(3990)))
+    await session.rollback()
+
+    error = to_api_error(caught.value)
+
+    assert error is not None and error.status == 422
+    assert error.details == {"sqlstate": "54000", "field": "calendar_id"}
+    assert error.message.startswith("calendar_id: index row size")

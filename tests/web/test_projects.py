@@ -73,3 +73,18 @@ async def test_deleting_a_project_unlinks_its_todos(api: ApiClient) -> None:
     todo = await api.post("/todos", json={"title": "t", "project_id": pid}, status=201)
     await api.delete(f"/projects/{pid}")
     assert (await api.get(f"/todos/{todo['id']}"))["project_id"] is None
+
+
+async def test_the_projects_come_a_page_at_a_time(api: ApiClient) -> None:
+    for name in ("A", "B", "C"):
+        await api.post("/projects", json={"name": name}, status=201)
+
+    first = await api.get("/projects", params={"limit": "2"})
+    rest = await api.get("/projects", params={"limit": "2", "offset": "2"})
+    await api.get("/projects", params={"limit": "1001"}, status=422)
+
+    assert [p["name"] for p in first] == ["A", "B"] and [p["name"] for p in rest] == ["C"]
+    doc = await api.get("/openapi.json")
+    parameters = doc["paths"]["/projects"]["get"]["parameters"]
+    limit = next(p for p in parameters if p["name"] == "limit")
+    assert limit["schema"]["maximum"] == 1000 and limit["schema"]["default"] == 200

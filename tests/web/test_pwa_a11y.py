@@ -11,6 +11,7 @@ import os
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from store.clock import FrozenClock
 from store.tables import (
+    AiUsage,
     CalendarEvent,
     DailyCheckin,
     Job,
@@ -148,6 +150,27 @@ async def seed(
                     starred=True,
                     first_seen_at=now,
                     last_seen_at=now,
+                ),
+                *(  # the AI's cost, charted on the settings page (one unknown model too)
+                    AiUsage(
+                        at=now - timedelta(days=n),
+                        kind="chat",
+                        provider="mistral",
+                        model="mistral-small-latest" if n else "mistral-inconnu",
+                        requests=n + 1,
+                        input_tokens=900 * (n + 1),
+                        output_tokens=120 * (n + 1),
+                        cost_usd=Decimal("0.0002") * (n + 1) if n else None,
+                    )
+                    for n in (0, 1, 3, 8, 20)
+                ),
+                AiUsage(
+                    at=now,
+                    kind="transcription",
+                    provider="groq",
+                    model="whisper-large-v3-turbo",
+                    audio_seconds=12.5,
+                    cost_usd=Decimal("0.00013889"),
                 ),
                 Job(
                     source="wttj",

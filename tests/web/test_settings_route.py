@@ -38,6 +38,7 @@ async def test_get_and_put_settings(
                 "GOOGLE_OAUTH_REDIRECT_URI",
             ],
         },
+        "ai_monthly_budget_eur": None,
     }
     response = await client.put(
         "/settings", json={"med_reminder_times": ["21:00", "08:15"]}, headers=auth

@@ -139,3 +139,24 @@ async def test_a_todo_done_offline_keeps_the_moment_it_was_done(
     assert (await api.post("/sync/replay", json={"mutations": batch}))["errors"] == []
     todos = {t["title"]: t for t in await api.get("/todos")}
     assert todos["Pain"]["completed_at"] == todos["Lait"]["completed_at"] == done_at
+
+
+async def test_each_replayed_body_is_held_to_its_own_route_s_limit(api: ApiClient) -> None:
+    huge_todo = mutation("POST", "/todos", {"title": "Pain", "notes": "x" * (1024 * 1024)})
+    offers = [
+        {"source": "s", "source_url": f"https://jobs.example/{n}", "title": "t" * 1000}
+        for n in range(2000)
+    ]
+    big_ingest = mutation("POST", "/jobs/ingest", {"jobs": offers})  # 2 MB, its limit is 16 MiB
+
+    result = await api.post("/sync/replay", json={"mutations": [huge_todo, big_ingest]})
+
+    [error] = result["errors"]
+    assert error["client_mutation_id"] == huge_todo["client_mutation_id"]
+    assert (error["status"], error["error"]["code"]) == (413, "payload_too_large")
+    assert error["error"]["details"] == {"limit": 1024 * 1024}
+    assert result["acked"] == [big_ingest["client_mutation_id"]]
+    assert (
+        await api.get("/todos") == []
+        and len(await api.get("/jobs", params={"limit": "1000"})) == 1000
+    )

@@ -137,6 +137,7 @@ class EventWindow(In):
 
     start: QueryInstant | None = Field(None, alias="from")
     end: QueryInstant | None = Field(None, alias="to")
+    limit: int = Field(1000, ge=1, le=5000, description="at most this many, in start order")
 
     @model_validator(mode="after")
     def _bounded(self) -> Self:
@@ -151,15 +152,16 @@ async def list_events(
 ) -> list[OccurrenceOut]:
     """Every occurrence overlapping [from, to) (at most 400 days; one bound alone reaches 400
     days from it), in start order: one-off events, and each occurrence of a series. Without
-    either bound: every event once, a series at its first occurrence."""
+    either bound: every event once, a series at its first occurrence. At most `limit` (1000
+    by default) either way."""
     tz = clock.tz
     if query.start is None and query.end is None:
-        events = await agenda.list_events(session=session)
+        events = await agenda.list_events(session=session, limit=query.limit)
         first = (agenda.Occurrence(e, e.starts_at, e.ends_at) for e in events)
         return occurrences_out(first, tz)
     start, end = _window(query.start, query.end)
     found = await agenda.list_occurrences(session=session, start=start, end=end, tz=tz)
-    return occurrences_out(found, tz)
+    return occurrences_out(found[: query.limit], tz)
 
 
 def _window(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:

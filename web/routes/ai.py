@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 import uuid
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from aiohttp import BodyPartReader, web
@@ -28,7 +29,7 @@ from agent.service import AgentService
 from integrations.groq import TranscriptionError
 from web.api import Api
 from web.appkeys import AGENT, ANSWER_TEXT, CLOCK
-from web.errors import ApiError, Conflict, NotFound, Unprocessable
+from web.errors import ApiError, Conflict, NotFound, PayloadTooLarge, Unprocessable
 from web.models import In, QueryInstant
 
 api = Api("ai")
@@ -54,11 +55,6 @@ class MutationIdReused(Conflict):
 
 class UndoExpired(Conflict):
     code = "undo_expired"
-
-
-class PayloadTooLarge(ApiError):
-    status = 413
-    code = "payload_too_large"
 
 
 class UnsupportedMediaType(ApiError):
@@ -213,6 +209,7 @@ async def ai_command(request: web.Request, body: CommandIn) -> Proposal:
     return _answered(request, await _propose(_agent(request), body))
 
 
+MAX_VOICE_SECONDS = 86_400
 _AUDIO_SUFFIXES = {"audio/ogg": ".ogg", "audio/webm": ".webm", "audio/mp4": ".m4a"}
 _VOICE_BODY = {
     "required": True,
@@ -220,15 +217,32 @@ _VOICE_BODY = {
         "multipart/form-data": {
             "schema": {
                 "type": "object",
-                "properties": {"audio": {"type": "string", "format": "binary"}},
+                "properties": {
+                    "audio": {"type": "string", "format": "binary"},
+                    "seconds": {
+                        "type": "number",
+                        "minimum": 0,
+                        "maximum": 86400,
+                        "description": "the recording's length, when the audio is not Ogg/Opus "
+                        "(its length is then read from the file): what the AI usage counts",
+                    },
+                },
                 "required": ["audio"],
             }
         }
     },
 }
+# A browser sends the audio alone; other parts of the form are read (to reach the audio) up
+# to these bounds.
+FORM_FIELD_LIMIT = 64 * 1024
+FORM_PARTS_LIMIT = 10
+
 _VOICE_ERRORS = {
-    413: _error("Audio too large for speech-to-text"),
-    415: _error("Not a multipart form"),
+    413: _error(
+        "Audio too large for speech-to-text, a field other than the audio over 64 KiB, "
+        "or more than 10 parts before the audio"
+    ),
+    415: _error("Not a multipart form, or a multipart part inside the form"),
     422: _error("No audio in the form, or nothing heard"),
     502: _error("Speech-to-text failed (Groq); no proposal"),
     503: _error("Speech-to-text is disabled (no GROQ_API_KEY)"),
@@ -243,24 +257,74 @@ def _filename(sent: str | None, content_type: str) -> str:
     return f"voice{suffix or '.ogg'}"
 
 
-async def _read_audio(request: web.Request, limit: int) -> tuple[bytes, str, str]:
-    """The first file of the form, read in chunks so an oversized upload stops early."""
+@dataclass(frozen=True)
+class VoiceUpload:
+    audio: bytes
+    filename: str
+    content_type: str
+    seconds: float | None  # the recording's length as the client measured it, if sent
+
+
+async def _read_audio(request: web.Request, limit: int) -> VoiceUpload:
+    """The first file of the form, and the optional `seconds` field before or after it. Every
+    part is read in chunks, so that an oversized one stops early, and bounded: the audio by
+    `limit`, any other field by FORM_FIELD_LIMIT, the audio within the first FORM_PARTS_LIMIT
+    parts."""
     if not request.content_type.startswith("multipart/"):
         raise UnsupportedMediaType("send the audio as multipart/form-data (field 'audio')")
     reader = await request.multipart()
-    while (part := await reader.next()) is not None:
-        if not isinstance(part, BodyPartReader) or (
-            part.filename is None and part.name != "audio"
-        ):
-            continue
-        data = bytearray()
-        while chunk := await part.read_chunk(256 * 1024):
-            data += chunk
-            if len(data) > limit:
-                raise PayloadTooLarge(f"audio over {limit} bytes", details={"limit": limit})
-        content_type = part.headers.get("Content-Type", "audio/ogg").split(";")[0].strip()
-        return bytes(data), _filename(part.filename, content_type), content_type
-    raise Unprocessable("no audio file in the form (field 'audio')")
+    audio: tuple[bytes, str, str] | None = None
+    seconds: float | None = None
+    for _ in range(FORM_PARTS_LIMIT):
+        part = await reader.next()
+        if part is None:
+            break
+        if not isinstance(part, BodyPartReader):
+            raise UnsupportedMediaType("a multipart part inside the form: send the audio alone")
+        if part.filename is None and part.name == "seconds":
+            seconds = _seconds(await _read_part(part, FORM_FIELD_LIMIT, "form field 'seconds'"))
+        elif part.filename is not None or part.name == "audio":
+            if audio is not None:
+                break  # one file per note: the rest is not read
+            audio = await _read_file(part, limit)
+        else:
+            await _read_part(part, FORM_FIELD_LIMIT, f"form field {part.name!r}")
+    else:
+        if audio is None:
+            parts = FORM_PARTS_LIMIT
+            raise PayloadTooLarge(f"no audio in the first {parts} parts", details={"limit": parts})
+    if audio is None:
+        raise Unprocessable("no audio file in the form (field 'audio')")
+    return VoiceUpload(*audio, seconds=seconds)
+
+
+async def _read_part(part: BodyPartReader, limit: int, what: str) -> bytes:
+    """The part, read in chunks so that an oversized one stops early."""
+    data = bytearray()
+    while chunk := await part.read_chunk(64 * 1024):
+        data += chunk
+        if len(data) > limit:
+            raise PayloadTooLarge(f"{what} over {limit} bytes", details={"limit": limit})
+    return bytes(data)
+
+
+async def _read_file(part: BodyPartReader, limit: int) -> tuple[bytes, str, str]:
+    data = await _read_part(part, limit, "audio")
+    content_type = part.headers.get("Content-Type", "audio/ogg").split(";")[0].strip()
+    return data, _filename(part.filename, content_type), content_type
+
+
+def _seconds(text: bytes) -> float:
+    try:
+        seconds = float(text.decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError):
+        seconds = -1.0
+    if not 0 <= seconds <= MAX_VOICE_SECONDS:  # NaN included
+        raise Unprocessable(
+            f"'seconds' is the recording's length in seconds, 0 to {MAX_VOICE_SECONDS}",
+            details={"field": "seconds"},
+        )
+    return seconds
 
 
 _TRANSCRIPTION_ERRORS: dict[str, type[ApiError]] = {
@@ -279,9 +343,14 @@ async def ai_voice(request: web.Request) -> Proposal:
     agent = _agent(request)
     if agent.stt is None:
         raise ServiceUnavailable(str(SpeechToTextDisabledError()))
-    audio, filename, content_type = await _read_audio(request, agent.stt.max_bytes)
+    upload = await _read_audio(request, agent.stt.max_bytes)
     try:
-        proposal = await agent.propose_voice(audio, filename=filename, content_type=content_type)
+        proposal = await agent.propose_voice(
+            upload.audio,
+            filename=upload.filename,
+            content_type=upload.content_type,
+            seconds=upload.seconds,
+        )
     except TranscriptionError as exc:
         error = _TRANSCRIPTION_ERRORS[exc.code](exc.message, details={"reason": exc.code})
         error.code = f"stt_{exc.code}"

@@ -18,7 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent.enrich import EnrichDraft
 from agent.enricher import Applied, apply_draft
-from agent.errors import DraftMismatchError, EnrichFailedError, EnrichUnavailableError
+from agent.errors import (
+    BudgetSpentError,
+    DraftMismatchError,
+    EnrichFailedError,
+    EnrichUnavailableError,
+)
 from store import mutations
 from store import todos as todos_q
 from store.clock import Clock
@@ -84,7 +89,10 @@ class EnrichAppliedOut(BaseModel):
     "/todos/{todo_id}/ai-enrich",
     responses={
         502: _error("The language model failed (down, timing out, no usable answer)"),
-        503: _error("No language model is configured (MISTRAL_API_KEY): no draft"),
+        503: _error(
+            "No language model is configured (MISTRAL_API_KEY), or this month's AI budget is "
+            "spent (details.reason 'budget'): no draft"
+        ),
     },
 )
 async def enrich_todo(request: web.Request, todo_id: uuid.UUID) -> EnrichDraftOut:
@@ -92,6 +100,8 @@ async def enrich_todo(request: web.Request, todo_id: uuid.UUID) -> EnrichDraftOu
     enricher = request.app[AGENT].enricher
     try:
         made = await enricher.draft(todo_id, source="pwa")
+    except BudgetSpentError as exc:  # the notice, on the request that found it spent
+        raise EnrichUnavailable(exc.notice or exc.reason, details={"reason": "budget"}) from None
     except EnrichUnavailableError as exc:
         raise EnrichUnavailable(exc.reason) from None
     except EnrichFailedError as exc:
@@ -112,7 +122,7 @@ async def apply_enrichment(
     """Apply a draft, as edited by the owner, and mark the todo `ai_enriched`; no model
     request. The same draft again changes nothing (`changed: false`)."""
     if body.client_mutation_id is not None and not await mutations.claim(
-        session=session, client_mutation_id=body.client_mutation_id
+        session=session, client_mutation_id=body.client_mutation_id, now=clock.now()
     ):
         todo = await todos_q.get_todo(session=session, todo_id=todo_id)
         return EnrichAppliedOut(todo=TodoOut.model_validate(todo), changed=False)

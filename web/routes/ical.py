@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.recurrence import calendar_rule
 from store import agenda
+from store.clock import Clock
 from store.tables import CalendarEvent
 from web.api import Api
 from web.appkeys import WebConfig
@@ -28,6 +29,9 @@ api = Api("agenda")
 
 CALENDAR_UID = "agenda@ordinarthur-os"
 REFRESH = timedelta(hours=1)
+# How far back the feed goes: calendar apps keep what they fetched, and a feed of every past
+# event would only grow.
+FEED_HISTORY = timedelta(days=365)
 
 
 def _all_day_span(event: CalendarEvent, tz: ZoneInfo) -> tuple[date, date]:
@@ -100,7 +104,8 @@ def _not_modified(request: web.Request, etag: str) -> bool:
 
 
 _FEED = {
-    "description": "The agenda, text/calendar",
+    "description": "The agenda, text/calendar: the events that ended less than 365 days ago "
+    "or end later, and every series",
     "content": {"text/calendar": {"schema": {"type": "string"}}},
     "headers": {"ETag": {"schema": {"type": "string"}}},
 }
@@ -118,12 +123,14 @@ _UNKNOWN = {
     path_schemas={"secret": {"type": "string"}},
 )
 async def ical_feed(
-    request: web.Request, session: AsyncSession, config: WebConfig, secret: str
+    request: web.Request, session: AsyncSession, clock: Clock, config: WebConfig, secret: str
 ) -> web.StreamResponse:
-    """Every event as iCal, for calendar apps."""
+    """The agenda as iCal, for calendar apps: every event ending less than a year ago or
+    later, and every series."""
     if not secrets.compare_digest(secret.encode(), config.ical_feed_secret.encode()):
         raise NotFound("not found")
-    body = render_calendar(await agenda.list_events(session=session), config.tz)
+    since = clock.now() - FEED_HISTORY
+    body = render_calendar(await agenda.list_events(session=session, start=since), config.tz)
     etag = etag_of(body)
     headers = {"ETag": etag, "Cache-Control": "private, max-age=300"}
     if _not_modified(request, etag):

@@ -86,10 +86,15 @@ class IdeaOut(Out):
     created_at: datetime
 
 
+class ProjectPage(In):
+    limit: int = Field(200, ge=1, le=1000, description="at most this many projects")
+    offset: int = Field(0, ge=0, le=1_000_000, description="after skipping this many")
+
+
 @api.get("/projects")
-async def list_projects(session: AsyncSession) -> list[ProjectOut]:
-    """Every project, oldest first."""
-    return many(ProjectOut, await projects.list_projects(session=session))
+async def list_projects(session: AsyncSession, query: ProjectPage) -> list[ProjectOut]:
+    """The projects, oldest first, a page at a time (200 by default, 1000 at most)."""
+    return many(ProjectOut, await projects.list_projects(session=session, **query.model_dump()))
 
 
 @api.post("/projects", status=201)

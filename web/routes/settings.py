@@ -1,10 +1,11 @@
 """GET/PUT /settings: the digest time, medication reminder times, how many minutes before an
-event it rings and when the weekly review comes, changed at run time; and
+event it rings, when the weekly review comes and the AI's monthly budget, changed at run time; and
 what the PWA needs to know of the environment: the owner's time zone (every date it shows and
 every "today" it computes), name, and whether Google Calendar sync is configured."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from aiohttp import web
@@ -18,14 +19,15 @@ from core.vocabulary import (
     parse_hhmm,
     parse_weekly,
 )
-from store import owner
+from store import ai_usage, owner
 from web.api import Api
-from web.appkeys import CONFIG, GOOGLE, SCHEDULING, SESSIONMAKER
+from web.appkeys import AGENT, CONFIG, GOOGLE, SCHEDULING, SESSIONMAKER
 from web.models import In, Out
 
 api = Api("settings")
 
 HHMM = Annotated[str, Field(pattern=HHMM_PATTERN, examples=["07:30"])]
+Euros = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2, examples=[5])]
 Weekly = Annotated[
     str,
     Field(
@@ -58,6 +60,10 @@ class SettingsOut(Out):
     language: str
     owner_name: str | None = Field(description="OWNER_NAME, for the greeting; null when unset")
     google: GoogleStatus
+    ai_monthly_budget_eur: float | None = Field(
+        description="the AI's monthly cap in euros (the owner's, else AI_MONTHLY_BUDGET_EUR); "
+        "null: no cap"
+    )
 
 
 class SettingsPut(In):
@@ -65,6 +71,11 @@ class SettingsPut(In):
     med_reminder_times: list[HHMM] | None = Field(default=None, min_length=1, max_length=12)
     event_reminder_minutes: EventMinutes | None = None
     weekly_review: Weekly | None = None
+    ai_monthly_budget_eur: Euros | None = Field(
+        None,
+        description="the AI's monthly cap in euros; null: back to AI_MONTHLY_BUDGET_EUR; "
+        "absent: unchanged",
+    )
 
 
 async def _current(request: web.Request) -> SettingsOut:
@@ -72,6 +83,9 @@ async def _current(request: web.Request) -> SettingsOut:
         schedule = await owner.get_schedule(
             session=session, defaults=request.app[SCHEDULING].defaults
         )
+        budget = await ai_usage.get_budget(session=session)
+    if budget is None:
+        budget = request.app[AGENT].usage.default_budget_eur
     config = request.app[CONFIG]
     return SettingsOut(
         digest_time=hhmm(schedule.digest_time),
@@ -84,6 +98,7 @@ async def _current(request: web.Request) -> SettingsOut:
         google=GoogleStatus(
             configured=request.app.get(GOOGLE) is not None, missing=list(config.google_missing)
         ),
+        ai_monthly_budget_eur=None if budget is None else float(budget),
     )
 
 
@@ -94,7 +109,7 @@ async def get_settings(request: web.Request) -> SettingsOut:
 
 @api.put(
     "/settings",
-    summary="Change the digest, reminder or weekly review times (no restart needed)",
+    summary="Change the digest, reminder or weekly review times, or the AI budget (no restart)",
 )
 async def put_settings(request: web.Request, body: SettingsPut) -> SettingsOut:
     reminders = body.med_reminder_times
@@ -106,6 +121,8 @@ async def put_settings(request: web.Request, body: SettingsPut) -> SettingsOut:
             event_reminder_minutes=body.event_reminder_minutes,
             weekly_review=parse_weekly(body.weekly_review) if body.weekly_review else None,
         )
+        if "ai_monthly_budget_eur" in body.model_fields_set:
+            await ai_usage.set_budget(session=session, budget_eur=body.ai_monthly_budget_eur)
     # After the commit, so the scheduler reads the new times.
     await request.app[SCHEDULING].changed()
     return await _current(request)

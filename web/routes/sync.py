@@ -21,8 +21,8 @@ from pydantic import Field
 
 from store import mutations
 from web.api import Api, Call, Operation
-from web.appkeys import SESSIONMAKER
-from web.errors import ApiError, NotFound, to_api_error
+from web.appkeys import CLOCK, CONFIG, SESSIONMAKER
+from web.errors import ApiError, NotFound, PayloadTooLarge, to_api_error
 from web.models import In, Out
 from web.openapi import REGISTRY, ErrorDetail
 from web.scope import session_may
@@ -76,6 +76,10 @@ def _endpoint(app: web.Application, method: str, path: str) -> tuple[Operation, 
     return found
 
 
+def _compact_json(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 async def apply_once(
     app: web.Application, mutation: ClientMutationIn, principal: Principal = MASTER
 ) -> None:
@@ -84,11 +88,19 @@ async def apply_once(
     op, params = _endpoint(app, mutation.method, path)
     if principal.is_session and not session_may(op.method, op.path):
         raise OutsideScope(f"a Telegram session cannot call {op.method} {op.path}")
-    body = None if mutation.body is None else json.dumps(mutation.body).encode()
+    body = None if mutation.body is None else _compact_json(mutation.body)
+    # The route's own limit, as if it had been called directly.
+    limit = op.max_body or app[CONFIG].max_body_bytes
+    if body is not None and len(body) > limit:
+        raise PayloadTooLarge(
+            f"the body of {mutation.method} {path} is over {limit} bytes",
+            details={"limit": limit},
+        )
     arguments = MultiDict(parse_qsl(query, keep_blank_values=True))
     async with app[SESSIONMAKER]() as session, session.begin():
         mutation_id = mutation.client_mutation_id
-        if not await mutations.claim(session=session, client_mutation_id=mutation_id):
+        now = app[CLOCK].now()
+        if not await mutations.claim(session=session, client_mutation_id=mutation_id, now=now):
             return
         call = Call(app, params, body=body, query=arguments, session=session)
         result = await op.invoke(call)
@@ -111,7 +123,8 @@ def _failure(mutation: ClientMutationIn, exc: Exception) -> ReplayError:
 
 @api.post("/sync/replay", max_body=REPLAY_MAX_BODY)
 async def replay(request: web.Request, body: ReplayIn) -> ReplayOut:
-    """Apply the offline mutations in order, each at most once ever."""
+    """Apply the offline mutations in order, each at most once ever. Each body is held to its
+    route's own size limit (1 MiB for most): a larger one is reported with status 413."""
     acked: list[str] = []
     errors: list[ReplayError] = []
     principal = request[PRINCIPAL]

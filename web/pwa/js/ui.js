@@ -87,6 +87,16 @@ export function micIcon(size = 18) {
   return svg;
 }
 
+/** `h` for SVG (a chart): attributes are set as they are, children appended alike. */
+export function svg(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value !== null && value !== undefined && value !== false) el.setAttribute(key, String(value));
+  }
+  append(el, children);
+  return el;
+}
+
 export const chip = (text, cls = "") => h("span", { class: `chip ${cls}` }, text);
 export const empty = (text) => h("p", { class: "empty" }, text);
 export const errorBox = (err) => h("p", { class: "error-box" }, err?.message || String(err));

@@ -66,15 +66,18 @@ export async function startVoice() {
       clear(d.foot, h("button", { class: "btn primary", type: "button", onclick: () => d.close() }, "Fermer"));
       return;
     }
-    send(d, new Blob(chunks, { type }), type);
+    send(d, new Blob(chunks, { type }), type, (Date.now() - started) / 1000);
   });
   recorder.start(250);
 }
 
-async function send(d, blob, type) {
+// `seconds`: how long it recorded, what the AI's usage counts when the server cannot read the
+// length from the file (WebM and MP4 recordings).
+async function send(d, blob, type, seconds) {
   clear(d.body, h("p", null, h("span", { class: "spinner" }), " Transcription…"));
   clear(d.foot);
   const form = new FormData();
+  form.append("seconds", seconds.toFixed(1));
   form.append("audio", blob, `voice.${EXT[type] || "webm"}`);
   try {
     const proposal = await request("POST", "/ai/voice", { form });
@@ -87,6 +90,6 @@ async function send(d, blob, type) {
     clear(d.body, big(["Pas ", "compris", "."], "big sm"), h("p", { class: "error-box" }, why));
     clear(d.foot,
       h("button", { class: "btn", type: "button", onclick: () => d.close() }, "Abandonner"),
-      err.code === "stt_disabled" ? null : h("button", { class: "btn accent", type: "button", onclick: () => send(d, blob, type) }, "Réessayer"));
+      err.code === "stt_disabled" ? null : h("button", { class: "btn accent", type: "button", onclick: () => send(d, blob, type, seconds) }, "Réessayer"));
   }
 }

@@ -1,5 +1,5 @@
 // Settings: the bearer on this device, the digest, reminder and weekly review times, the
-// offline queue, the AI journal (with undo), links.
+// offline queue, the AI journal (with undo), links, and what the AI costs (usage.js).
 
 import { ApiError, get, mutate, request, sync, token } from "../api.js";
 import { describe } from "../proposal.js";
@@ -9,6 +9,7 @@ import { clearQueue, count } from "../queue.js";
 import { dayMonth, time } from "../dates.js";
 import { inTelegram } from "../telegram.js";
 import { big, chip, clear, empty, errorBox, h, label, section, toast } from "../ui.js";
+import { usageSection } from "../usage.js";
 import { sessionsSection, telegramAccess } from "./sessions.js";
 
 export const API_CACHE_PREFIX = "ordinarthur-api";
@@ -39,6 +40,7 @@ export async function settingsView(root, _params, { navigate }) {
     h("div", { class: "grid cols-2" }, section("07.3", "Hors ligne", null, await offlineSection()), section("07.4", "Liens", null, linksSection())),
     h("div", { class: "grid cols-2" }, section("07.5", "Google Agenda", null, fromSettings(googleSection)), section("07.6", "Journal de l'agent", null, await journalSection())),
     h("div", { class: "grid cols-2" }, section("07.7", "Appareils Telegram", null, await sessionsSection())),
+    section("07.8", "Coût de l'IA", null, await usageSection()),
   );
   return null;
 }

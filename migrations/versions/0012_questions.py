@@ -1,7 +1,7 @@
 """questions in the audit trail: "answered" as a status of ai_actions
 
-Revision ID: 0010_questions
-Revises: 0009_reminders
+Revision ID: 0012_questions
+Revises: 0011_job_url_hash
 Create Date: 2026-12-01 10:00:00.000000
 
 A question ("qu'est-ce que j'ai demain ?") runs read-only queries at once, with nothing to
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0010_questions"
-down_revision: str | None = "0009_reminders"
+revision: str = "0012_questions"
+down_revision: str | None = "0011_job_url_hash"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
