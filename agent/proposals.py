@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from agent.actions import ProposedAction
 from agent.answers import QueryAnswer
@@ -51,6 +52,10 @@ class Proposal(BaseModel):
     # The questions the message asked, answered from the rows (nothing to confirm); None when
     # it asked none. `message` is then the model's one kept sentence, if any.
     answer: QueryAnswer | None = None
+    # The monthly budget's notice when this request found it spent (already at the head of
+    # `message`): kept apart so that a surface rewriting `message` (a question's answer said
+    # in plain text, web/routes/ai.py) still says it first.
+    notice: SkipJsonSchema[str | None] = Field(None, exclude=True, repr=False)
 
 
 class ActionRecord(BaseModel):

@@ -137,7 +137,7 @@ def _with_notice(proposal: Proposal, notice: str | None, source: str | None) -> 
     if notice is None or source == "telegram":
         return proposal
     message = "\n\n".join(m for m in (notice, proposal.message) if m)
-    return proposal.model_copy(update={"message": message})
+    return proposal.model_copy(update={"message": message, "notice": notice})
 
 
 def _recurrence_texts(

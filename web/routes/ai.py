@@ -190,11 +190,12 @@ async def _propose(agent: AgentService, body: CommandIn) -> Proposal:
 
 def _answered(request: web.Request, proposal: Proposal) -> Proposal:
     """A question's answer in `message`, as plain text written from its rows (the rows
-    themselves are in `answer`)."""
+    themselves are in `answer`), after the budget's notice when this request found it spent."""
     if proposal.answer is None:
         return proposal
     text = request.app[ANSWER_TEXT](proposal.answer, request.app[CLOCK])
-    return proposal.model_copy(update={"message": text})
+    message = "\n\n".join(m for m in (proposal.notice, text) if m)
+    return proposal.model_copy(update={"message": message})
 
 
 # ---------------------------------------------------------------- routes
