@@ -21,7 +21,7 @@ from app.agent import AGENT_POLICY
 from app.main import create_app
 from app.settings import Settings
 from store.clock import FrozenClock
-from store.tables import AiAction, Todo
+from store.tables import AiAction, AiUsage, Todo
 from tests.agent.conftest import all_rows, count
 from tests.agent.owner_week import seed
 from tests.fakes import FakeMistral, ToolCalls
@@ -278,6 +278,8 @@ async def test_a_question_and_an_action_get_the_answer_and_the_card(
     assert [r.function_name for r in asked] == ["find_events"]
     assert asked[0].result == {"total": 2, "proposal_id": answer["proposal_id"]}
     assert proposed[0].tokens_in and asked[0].tokens_in is None  # the bill is counted once
+    [used] = await all_rows(sessionmaker, AiUsage)  # and so is its usage
+    assert (used.kind, used.requests, used.input_tokens) == ("chat", 1, proposed[0].tokens_in)
 
     confirm = {"proposal_id": answer["proposal_id"]}
     response = await ai.post("/ai/command/confirm", json=confirm, headers=auth)
