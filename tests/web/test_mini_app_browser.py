@@ -18,13 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.main import create_app
 from app.settings import Settings
 from store.clock import FrozenClock
-from store.tables import Todo
+from store.tables import AuthSession, Todo
 from tests.conftest import BEARER
-from tests.fakes.telegram import FakeTelegram, init_data
+from tests.fakes.telegram import OWNER_ID, FakeTelegram, init_data
 from tests.web.browser import PHONE, QUEUED, axe_source, axe_violations, open_page, serving, shot
 from tests.web.test_pwa_a11y import BLOCKING, seed
 from tests.web.test_sessions import with_bot
-from web.sessions import LIFETIME
+from web.sessions import LIFETIME, open_session
 
 # Telegram for Android's night theme, as its themeParams say it (hint_color is too faint on
 # bg_color for small text: the PWA must lighten it).
@@ -352,3 +352,46 @@ async def test_any_telegram_palette_becomes_tokens_that_keep_aa_or_none(
     assert results[5] is None and results[6] is None
     assert results[1]["tokens"]["bg"] == "#FFFFFF"
     assert results[1]["tokens"]["scheme"] == "light"
+
+
+async def test_the_settings_page_lists_the_telegram_devices_and_signs_them_out(
+    phone: Page, app_url: str, clock: FrozenClock, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessionmaker() as session:  # a tablet, signed in and last used yesterday
+        await open_session(
+            session=session,
+            telegram_user_id=OWNER_ID,
+            device="Tablette Android",
+            now=clock.now() - timedelta(days=1),
+        )
+        await session.commit()
+    await in_telegram(phone, clock)
+    await phone.goto(f"{app_url}/app/settings")
+    await phone.wait_for_selector("#session-list")
+
+    rows = await phone.locator("#session-list li").all_text_contents()
+    assert len(rows) == 2
+    tablet = next(r for r in rows if "Tablette Android" in r)
+    assert "Utilisé le 24 nov. 10:00" in tablet and "cet appareil" not in tablet
+    this_one = next(r for r in rows if "Tablette Android" not in r)
+    assert "cet appareil" in this_one and "Utilisé le 25 nov. 10:00" in this_one
+
+    other = phone.locator("#session-list li", has_text="Tablette Android").locator("button")
+    await other.click()  # armed first: one slip of the finger signs nothing out
+    assert await other.text_content() == "Sûr ? : Tablette Android"
+    assert len(await live_sessions(sessionmaker)) == 2
+    await other.click()
+    await phone.wait_for_selector("#session-list li >> text=Tablette Android", state="detached")
+    assert ["Tablette Android" in s.device for s in await live_sessions(sessionmaker)] == [False]
+
+    mine = phone.locator("#session-list li button")
+    await mine.click()
+    await mine.click()
+    await phone.wait_for_selector("#session-ended")
+    assert await live_sessions(sessionmaker) == []
+    assert await phone.evaluate("localStorage.getItem('ordinarthur-os.bearer')") is None
+
+
+async def live_sessions(sessionmaker: async_sessionmaker[AsyncSession]) -> list[AuthSession]:
+    async with sessionmaker() as session:
+        return list(await session.scalars(select(AuthSession)))
