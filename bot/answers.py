@@ -32,6 +32,6 @@ async def send_answer(
             await answer(message, "\n\n".join(text))
             text = []
         for out in todo_lists.found_lists(section.todos, section.heading, clock):
-            await message.answer(out.text, reply_markup=out.reply_markup)
+            await answer(message, out.text, reply_markup=out.reply_markup)
     if text:
         await answer(message, "\n\n".join(text))

@@ -4,6 +4,7 @@ order in one message get the answer and the card; a card says its clashes with t
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -59,6 +60,22 @@ async def test_a_press_on_the_answers_list_redraws_it_under_its_heading(
     assert redrawn["text"] == "<b>📋 Tâches en retard (1)</b>\n✓ <s>Payer le loyer</s>"
     [paid] = [t for t in await all_rows(sessionmaker, Todo) if t.title == "Payer le loyer"]
     assert paid.status == "done"
+
+
+async def test_a_list_too_long_for_one_message_is_split_with_its_buttons_at_the_end(
+    chat: Conversation, sessionmaker: Sessionmaker, clock: FrozenClock
+) -> None:
+    tomorrow = clock.now().replace(hour=9) + timedelta(days=1)
+    async with sessionmaker.begin() as session:
+        for n in range(8):  # one page of a list, 8 × 600 characters: over Telegram's 4,096
+            title = f"Tâche {n} " + "x" * 600
+            session.add(Todo(title=title, status="todo", due_at=tomorrow))
+
+    sent = await _say(chat, "qu'est-ce que j'ai demain ?")
+
+    assert all(len(text) <= 4096 for text in sent)
+    assert all(f"Tâche {n} " in "".join(sent) for n in range(8))
+    assert len([label for label in chat.buttons() if label.startswith("✅")]) == 8
 
 
 async def test_an_empty_answer_says_so_in_two_words(chat: Conversation) -> None:
