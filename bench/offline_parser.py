@@ -28,6 +28,7 @@ from agent.offline_parser import (
     classify,
     parse,
     parts,
+    places,
     recurrence,
     text,
     when,
@@ -47,6 +48,10 @@ UNITS = (
     "important ", "demain ", "9h ", "et puis ", ", et ", "à ma liste ", ", fait ", "(fait) ",
     "statut ", "pour le projet ", "Portfolio ", "bonjour ", "ajoute ", "rdv ", "j'ai ",
     "tous les ", "chaque lundi ", "every 2 ", "jusqu'au ", "3 fois ", "le premier ",
+    # the sentences issue 13 §4 taught it: sequences, lists, tags, places, notes, priorities
+    "puis ", "ensuite ", "then ", ";", "; ", "- ", "\n- ", "tag ", "tags a, ", "a et ",
+    "avec le tag ", "à faire : ", "todo ", "note ", "au 12 rue ", "12 ", "chez ", ", appeler ",
+    "pas pressé ", "quand j'ai le temps ", "au plus vite ", "projet ",
 )  # fmt: skip
 HEADS = ("", "rdv demain à 9h à la mairie", "j'ai pris mes médocs", "ajoute ")
 TAILS = ("", "x", "?")
@@ -88,6 +93,28 @@ def hostile_shapes(length: int = LENGTH) -> dict[str, str]:
         "repetitions repeated": _fill("ajoute yoga ", "tous les lundis ", length=length),
         "lines": _fill("ajoute du pain", "\n", length=length),
         "decomposed accents": _fill("ajoute ", "e\u0301", length=length),
+        # aimed at the sentences of issue 13 §4
+        "'puis' repeated": _fill("acheter du pain ", "puis ", length=length),
+        "'ensuite' repeated": _fill("acheter du pain ", "ensuite ", length=length),
+        "'then' repeated": _fill("buy bread ", "then ", length=length),
+        "parts joined by 'puis'": _fill("", "acheter du pain puis ", length=length),
+        "dated parts joined by 'et'": _fill("", "payer demain et ", length=length),
+        "semicolons": _fill("ajoute du pain", ";", length=length),
+        "items after semicolons": _fill("", "pain; ", length=length),
+        "'- ' repeated": _fill("ajoute du pain ", "- ", length=length),
+        "bullet lines": _fill("À faire :\n", "- pain\n", length=length),
+        "list headers repeated": _fill("", "À faire :\n", length=length),
+        "'tag ' repeated": _fill("ajoute du pain ", "tag ", length=length),
+        "one long tag list": _fill("ajoute du pain tags ", "a, ", length=length),
+        "tags joined by 'et'": _fill("ajoute du pain tags ", "a et ", length=length),
+        "addresses repeated": _fill("rdv demain à 15h ", "au 12 rue ", length=length),
+        "numbers before words": _fill("rdv demain à 15h ", "12 a ", length=length),
+        "'chez' after a time": _fill("rdv demain à 15h ", "chez ", length=length),
+        "commas before verbs after a place": _fill(
+            "rdv demain à 15h au Grand Rex", ", appeler", length=length
+        ),
+        "priorities in words": _fill("ajoute du pain ", "pas pressé ", length=length),
+        "note cues repeated": _fill("note pour le projet Portfolio : ", "note ", length=length),
     }
 
 
@@ -106,13 +133,14 @@ def parse_seconds(message: str) -> float:
 
 
 # How `parse` uses each pattern, when not `finditer`/`search` from the start.
-_MATCHED_AT_START = frozenset({"_LOCATION"})
+_MATCHED_AT_START = frozenset({"_PLACE_LEAD", "_BULLET"})
+_MATCHED_WHOLE = frozenset({"_LIST_HEADER", "_alone"})
 _MATCHED_REVERSED = frozenset({"_POLITE_SUFFIX_REVERSED"})
 
 
 def patterns() -> Iterator[tuple[str, re.Pattern[str], Callable[[str], object]]]:
     """Every pattern the parser compiles, with how it is run."""
-    modules: tuple[ModuleType, ...] = (text, when, recurrence, classify, parts)
+    modules: tuple[ModuleType, ...] = (text, when, recurrence, places, classify, parts)
     for module in modules:
         short = module.__name__.rsplit(".", 1)[1]
         for name, value in vars(module).items():
@@ -124,7 +152,7 @@ def patterns() -> Iterator[tuple[str, re.Pattern[str], Callable[[str], object]]]
                 for i, pattern in enumerate(found):
                     yield f"{short}.{name}[{i}]", pattern, _runner(name, pattern)
     projects = classify.Projects(PROJECTS)
-    for name in ("_right_here", "_anywhere"):
+    for name in ("_right_here", "_anywhere", "_alone"):
         pattern = getattr(projects, name)
         yield f"Projects.{name}", pattern, _runner(name, pattern)
 
@@ -132,6 +160,8 @@ def patterns() -> Iterator[tuple[str, re.Pattern[str], Callable[[str], object]]]
 def _runner(name: str, pattern: re.Pattern[str]) -> Callable[[str], object]:
     if name in _MATCHED_AT_START:
         return pattern.match
+    if name in _MATCHED_WHOLE:
+        return pattern.fullmatch
     if name in _MATCHED_REVERSED:
         return lambda folded: pattern.match(folded[::-1])
     return lambda folded: list(pattern.finditer(folded))

@@ -23,7 +23,11 @@ Default times, all in ``now.tzinfo``:
 - an event without an end lasts one hour; "dans 2 heures" and durations are added in UTC, so a
   DST change neither stretches nor shrinks them; wall-clock times that do not exist (spring
   forward) move forward by the gap, ambiguous ones (fall back) take the first occurrence;
-- "p0".."p3" and "priorité N" are taken as the stored number itself (3 is the most urgent);
+- priorities are core/vocabulary.py's numbers (0 basse, 1 normale, 2 haute, 3 urgente): "p0".."p3"
+  and "priorité N" as said; "pas urgent", "pas pressé", "rien ne presse", "quand j'ai le temps",
+  "basse priorité", "no rush", "low priority" 0; "priorité normale"/"moyenne", "medium priority"
+  1; "important", "priorité haute", "high priority" 2; "urgent", "très important", "asap", "au
+  plus vite", "priorité maximale", "top priority" 3;
 - a todo rings (``remind_at`` = its due moment) when a time was said: a clock time ("à 18h",
   "demain 9h appeler le garage", "6pm") or a delay ("dans 2 heures"), with or without
   "rappelle-moi"; after "rappelle-moi"/"remind me"/"n'oublie pas", a part of the day rings too
@@ -34,6 +38,22 @@ Default times, all in ``now.tzinfo``:
   default): on a Monday at 10:00, "tous les lundis à 18h" is today at 18:00, at 19:00 it is
   next Monday.
 
+What else a message may hold:
+
+- several actions: "puis", "ensuite", "then", ";" and new lines always separate them; "et",
+  "and", "," when an action cue follows or when both sides have their own date ("payer la
+  cantine demain et appeler Paul lundi"); "acheter du pain et du lait demain" is one todo
+  (`parts`);
+- a list: "À faire :", "Todo :", "Tâche :", "To do:" before a todo; the lines under a line
+  "À faire :" alone, or starting with "-", "*", "1.", are todos each;
+- tags: "#courses", "tag courses", "avec le tag courses", "tags admin, maison" (lower case);
+- a note for a named project ("note pour le projet Podcast : …", "Podcast, note : …") is one
+  of its ideas; "note : …" naming no project is a todo;
+- an event's place, out of its title into ``location`` (`places`): a street address anywhere
+  ("au 12 rue de la Paix", ", 221 Baker Street"), or "au"/"à la"/"chez"/"at" + a place right
+  after the date or time ("demain à 15h au Grand Rex"); before them it stays in the title
+  ("Dîner chez Paul samedi 20h"). Todos have no place: their words stay in the title.
+
 It reads at most `MAX_PARSED_CHARS` characters of a message (4,096, Telegram's longest message;
 a longer one, a long transcript or forward, is cut at the last blank before that), and a run of
 one punctuation mark longer than three ("!!!!!!!!") is read as three. Its patterns run in time
@@ -41,8 +61,9 @@ linear in what they read (possessive quantifiers, no match starting inside a run
 `bench/offline_parser.py` prints the worst case of hostile shapes.
 
 Modules, each usable alone: `text` (folding), `lexicon` (the words), `when` (dates and times),
-`recurrence` (repetitions), `classify` (which action a part asks for), `parts` (splitting a
-message into parts), `questions` (a part that asks rather than orders: the agent's queries).
+`recurrence` (repetitions), `places` (an event's place), `classify` (which action a part asks
+for), `parts` (splitting a message into parts), `questions` (a part that asks rather than
+orders: the agent's queries).
 """
 
 from __future__ import annotations
@@ -52,9 +73,9 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 
-from agent.offline_parser.classify import ParsedAction, Projects, parse_part
-from agent.offline_parser.parts import split
-from agent.offline_parser.questions import ask
+from agent.offline_parser.classify import ParsedAction, Projects, parse_part, starts_like_a_task
+from agent.offline_parser.parts import Listed, split_listed
+from agent.offline_parser.questions import QUERIES, ask
 from agent.situation import ProjectRef
 
 __all__ = ["MAX_PARSED_CHARS", "ParsedAction", "parse"]
@@ -96,9 +117,18 @@ def parse(text: str, *, now: datetime, projects: Sequence[ProjectRef] = ()) -> l
         " " if unicodedata.category(c) == "Cc" and c != "\n" else c for c in composed
     )
     known = Projects(projects)
+    parts = split_listed(cleaned, known)
     # A question asks queries (questions.py); anything else is read as actions.
-    return [
-        action
-        for part in split(cleaned)
-        for action in ask(part, now, known) or parse_part(part, now, known)
+    found = [
+        ask(part, now, known) or parse_part(part, now, known, listed=kind is Listed.LIST)
+        for part, kind in parts
     ]
+    # An item of a sequence is a todo without a cue or a date once the message holds an action
+    # (a question is none), or when every such item starts like a task ("nettoyer le frigo,
+    # ensuite vider …").
+    unread = [i for i, (_, kind) in enumerate(parts) if kind is Listed.SEQUENCE and not found[i]]
+    acts = any(a.fn not in QUERIES for actions in found for a in actions)
+    if acts or all(starts_like_a_task(parts[i][0]) for i in unread):
+        for i in unread:
+            found[i] = parse_part(parts[i][0], now, known, listed=True)
+    return [action for actions in found for action in actions]

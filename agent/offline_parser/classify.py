@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, TypeAlias
 
 from agent.offline_parser.lexicon import STEP_STATUSES, WEAK_STATUSES
+from agent.offline_parser.places import take_place
 from agent.offline_parser.recurrence import place, take_repeat
 from agent.offline_parser.text import (
     END,
@@ -32,13 +33,6 @@ class ParsedAction:
     fn: str
     args: dict[str, Any]
 
-
-# The place ends on its last character that is not a blank or a "." or "!": read greedily and
-# backed off, not extended lazily, which re-read the trailing "!!!…" once per character.
-_LOCATION = re.compile(
-    r"[ ,]*+(?P<prep>a|au|aux|chez|at|@)\s++(?P<place>(?:la |le |les |l'|the )?[^\x00\d\s]"
-    r"(?:[^\x00]*[^\x00\s.!])?)[\s.!]*+[\x00 ]*+$"
-)
 
 _POLITE_PREFIX = re.compile(
     r"^(?:(?:bonjour|salut|coucou|hello|hi|hey|ok|okay|alors|please|stp|svp"
@@ -100,6 +94,19 @@ _ADD = r"(?:ajoute[rz]?|rajoute[rz]?|add|note[rz]?|cree[rz]?|create|jot\s+down|m
 # The separator lets the cue follow a project named first ("Portfolio : nouvelle idée, …").
 _IDEA_CUE = re.compile(START + rf"(?:[:,\-–—]\s*)?(?:{_ADD}\s+)?{_ARTICLES}(?:idee|idea)s?\b")
 
+# A note is an idea when it names a project ("note pour le projet Podcast : …"); without one,
+# "note : …" stays a todo.
+_NOTE_CUE = re.compile(
+    START + r"(?:[:,\-–—]\s*+)?(?:(?:ajoute[rz]?|rajoute[rz]?|add|prends?|take)\s++)?"
+    rf"{_ARTICLES}(?:notes?|noter|notez|memos?)\b"
+)
+
+# A project said by the word "projet", whether or not the owner has one by that name.
+_SAID_PROJECT = re.compile(
+    START + r"[:\-]?\s*+(?:(?:pour|for|au|aux|to|dans|in|into|sur|on|du|de|of)\s++|d')?"
+    r"(?:(?:le|la|the|mon|my|ce)\s++|l')?(?:projet|project)\b"
+)
+
 _STEP_CUE = re.compile(
     START + rf"(?:[:,\-–—]\s*)?(?:{_ADD}\s+)?{_ARTICLES}(?:etape|step|milestone)s?\b"
 )
@@ -151,8 +158,10 @@ _EVENT_AFTER_WHEN = re.compile(
 
 _TODO_CUE = re.compile(
     START + r"(?:"
-    rf"(?:{_ADD}\s+)?{_ARTICLES}(?:taches?|todos?|to-dos?|tasks?|rappels?|reminders?)\b"
-    r"(?:\s*[:\-]\s*|\s+(?:de|pour|to|for|about)\s+|\s+d'|\s+)?"
+    rf"(?:{_ADD}\s+)?{_ARTICLES}(?:(?:taches?|todos?|to-?dos?|to\s+dos?|tasks?)(?:\s*+lists?\b"
+    r"|\s++(?:a\s+faire\b))?|liste\s+(?:de\s+|des\s+)?(?:taches|choses\s+a\s+faire)"
+    r"|rappels?|reminders?)\b(?:\s*[:\-]\s*|\s+(?:de|pour|to|for|about)\s+|\s+d'|\s+)?"
+    r"|(?:choses\s+)?a\s+faire\s*+[:\-]\s*+"
     rf"|{_ADD}\b(?:\s*[:\-]\s*|\s+)(?:(?:a|dans|sur|to|on)\s+(?:ma|la|my|the)\s+"
     r"(?:liste|list|todo|todo\s+list|todolist)\s*[:\-]?\s*)?"
     r"|(?:me\s+)?(?:rappelle|rappelles|rappeler|remind)(?:[- ]?(?:moi|me))?"
@@ -178,32 +187,84 @@ _LIST_SUFFIX = re.compile(
 
 _TAG = re.compile(r"(?<![\w&/#])#(?P<tag>\w[\w\-]*)")
 
+# "tag X", "avec le tag X", "étiquette X"; a plural word for a list: "tags X, Y et Z".
+_WORD = r"\w[\w\-]*+"
+_WORD_TAG = re.compile(
+    r"(?:\b(?P<with>avec|with)\s++(?:(?:le|la|les|l'|the|a)\s*+)?)?\b(?:(?:tags|etiquettes"
+    rf"|labels)\s*+:?\s*+(?P<many>{_WORD}(?:(?:\s*+,\s*+|\s++(?:et|and)\s++){_WORD})*+)"
+    rf"|(?:tag|etiquette|label|tagged)\s*+:?\s*+(?P<one>{_WORD}))"
+)
+
+# A match starts at the first blank of a run, never inside it (each start would read the run).
+_TAG_SEPARATOR = re.compile(r"(?:(?<!\s)|(?!\s))\s*+,\s*+|(?<!\s)\s++(?:et|and)\s++")
+
+# After these, "tag" is a noun of the title ("acheter un tag NFC").
+_DETERMINERS = frozenset(
+    {"un", "une", "le", "la", "les", "des", "du", "de", "mon", "ma", "mes", "ce", "cet", "cette",
+     "a", "an", "the", "my", "this", "that"}
+)  # fmt: skip
+
+# Priorities in words, on core/vocabulary.py's scale (0 basse, 1 normale, 2 haute, 3 urgente).
+# Tried in this order, each blanked once found: "pas urgent" is read before "urgent" can be.
 _PRIORITIES: tuple[tuple[re.Pattern[str], int | None], ...] = (
     (
         re.compile(
-            r"\b(?:(?:basse|faible)\s+(?:priorite|prio)|(?:priorite|prio)\s+(?:basse|faible)"
-            r"|low\s+(?:priority|prio)|priority\s+low|(?:pas|non|not)\s+urgente?"
-            r"|(?:peu|pas|not)\s+importante?)\b"
+            r"\b(?:(?:c'est|ce\s+n'est|c\s+est)\s+)?(?:(?:basse|faible)\s+(?:priorite|prio)"
+            r"|(?:priorite|prio)\s+(?:basse|faible)"
+            r"|low\s+(?:priority|prio)|priority\s+low|(?:pas|non|not)\s+(?:tres\s+)?urgente?"
+            r"|(?:peu|pas|not)\s+(?:tres\s+|very\s+)?importante?|pas\s+presse(?:e|s|es)?\b"
+            r"|rien\s+ne\s+presse|(?:ca|cela)\s+ne\s+presse\s+pas|pas\s+de\s+rush|no\s+rush"
+            r"|no\s+hurry|(?:quand|des\s+que)\s+(?:j'ai|j\s+ai|jai|j'aurai)\s+(?:le\s+)?temps"
+            r"|when(?:ever)?\s+i\s+(?:have|get|find)\s+(?:the\s+)?time|whenever|un\s+de\s+ces"
+            r"\s+jours|someday|some\s+day)\b"
         ),
-        1,
+        0,
     ),
     (
         re.compile(
-            r"\b(?:(?:priorite|prio)\s+(?:moyenne|normale)|moyenne\s+priorite"
-            r"|(?:medium|normal)\s+(?:priority|prio)|priority\s+medium)\b"
+            r"\b(?:(?:priorite|prio)\s+(?:moyenne|normale)|(?:moyenne|normale)\s+priorite"
+            r"|(?:medium|normal)\s+(?:priority|prio)|priority\s+(?:medium|normal))\b"
         ),
-        2,
+        1,
     ),
     (re.compile(r"\b(?:p|prio|priorite|priority)\s*:?\s*(?P<n>[0-3])\b"), None),
     (
         re.compile(
-            r"\b(?:tres\s+)?urgente?s?\b|\b(?:priorite|prio|priority)\s+(?:haute|elevee|max"
-            r"|maximale|high|top)\b|\b(?:haute|high|top|max)\s+(?:priorite|prio|priority)\b"
-            r"|\basap\b|(?:^|[\s,(:\-])(?:c'est\s+)?(?:tres\s+|very\s+)?importante?[\s!.)]*+" + END
+            r"\b(?:c'est\s+)?(?:tres\s+|super\s+|hyper\s+)?urgente?s?\b|\burgentissime\b"
+            r"|\b(?:priorite|prio|priority)\s+(?:urgente?|max|maximale?|maximum|absolue|top"
+            r"|critique|critical)\b|\b(?:top|max|maximum|absolute|highest|urgent)\s+(?:priorite"
+            r"|prio|priority)\b|\basap\b|\bau\s+plus\s+vite\b|\bdes\s+que\s+possible\b"
+            r"|\bau\s+plus\s+tot\b|\bas\s+soon\s+as\s+possible\b"
+            r"|(?:^|[\s,(:\-])(?:c'est\s+)?(?:tres|very|super|hyper)\s+importante?[\s!.)]*+" + END
         ),
         3,
     ),
+    (
+        re.compile(
+            r"\b(?:priorite|prio|priority)\s+(?:haute|elevee|high)\b"
+            r"|\b(?:haute|high|grosse|forte)\s+(?:priorite|prio|priority)\b"
+            r"|(?:^|[\s,(:\-])(?:c'est\s+)?importante?[\s!.)]*+"
+            + END
+            + r"|"
+            + START
+            + r"(?:c'est\s+)?importante?\b(?:\s*+[:,\-]\s*+)?"
+        ),
+        2,
+    ),
 )
+
+# A French infinitive first ("nettoyer le frigo", "prendre rdv"): how a task is written.
+_INFINITIVE = re.compile(
+    START + r"(?!(?:hier|super|entre|notre|votre|autre|contre|quatre|premier|dernier|frere|mere"
+    r"|pere|soir|noir|hiver|leur|cher|chere|mer|fer|vers|sur|pour|par)\b)[a-z]++"
+    r"(?<=[a-z]{2}(?:er|ir|re))\b"
+)
+
+
+def starts_like_a_task(part: str) -> bool:
+    """Whether a part starts with a French infinitive, as tasks are written."""
+    return _INFINITIVE.search(fold(part)) is not None
+
 
 # The tools' argument limits (agent/actions.py); longer values would only fail validation.
 _TITLE_LIMIT, _TAG_LIMIT, _TAGS_LIMIT = 500, 50, 20
@@ -223,10 +284,19 @@ def _titled(title: str) -> dict[str, Any]:
 
 
 def _take_tags(text: Text) -> list[str]:
-    tags: list[str] = []
+    said: list[str] = []
     for match in text.find(_TAG):
         text.blank(match)
-        tag = text.source(match, "tag").lower()
+        said.append(text.source(match, "tag"))
+    for match in text.find(_WORD_TAG):
+        before = text.folded[max(0, match.start() - 8) : match.start()].split()
+        if not match["with"] and before and before[-1] in _DETERMINERS:
+            continue
+        text.blank(match)
+        words = text.source(match, "many") if match["many"] else text.source(match, "one")
+        said.extend(_TAG_SEPARATOR.split(words))
+    tags: list[str] = []
+    for tag in (word.lower() for word in said):
         if tag not in tags and len(tag) <= _TAG_LIMIT:
             tags.append(tag)
     return tags[:_TAGS_LIMIT]
@@ -270,7 +340,14 @@ class Projects:
             r"(?:(?:le|la|the|mon|my|ce)\s+|l')?(?:(?:projet|project)\s+)?"
             rf"|\b(?:projet|project)\s+){named}"
         )
+        self._alone = re.compile(
+            rf"\s*+(?:(?:le|la|the|mon|my)\s++)?(?:(?:projet|project)\s++)?{named}\s*+"
+        )
         self.empty = not names
+
+    def named_alone(self, folded: str) -> bool:
+        """Whether these words only name a project ("Jardin" in "Jardin, note : …")."""
+        return not self.empty and self._alone.fullmatch(folded) is not None
 
     def take(self, text: Text, *, right_here: bool) -> ProjectRef | None:
         """Blank and return a project named at the start of the text, or anywhere after a
@@ -320,9 +397,23 @@ def _cue_and_project(
 def _idea(text: Text, projects: Projects) -> _Found:
     cued, project = _cue_and_project(text, _IDEA_CUE, projects)
     if not cued:
-        return None
+        return _note(text, projects)
     content = _title(text)
     if project is None or not content:
+        return []
+    return [ParsedAction("add_project_idea", {"project_id": str(project.id), "content": content})]
+
+
+def _note(text: Text, projects: Projects) -> _Found:
+    """A note for a project is one of its ideas; "note : …" naming no project is a todo, and a
+    note for a project the owner does not have is nothing."""
+    cued, project = _cue_and_project(text, _NOTE_CUE, projects)
+    if not cued:
+        return None
+    if project is None:
+        return [] if _SAID_PROJECT.search(text.folded) else None
+    content = _title(text)
+    if not content:
         return []
     return [ParsedAction("add_project_idea", {"project_id": str(project.id), "content": content})]
 
@@ -360,6 +451,7 @@ def _event(text: Text, now: datetime) -> _Found:
     kind = _event_kind(text)
     if kind is None and _TODO_CUE.search(text.folded) is not None:
         return None
+    before = text.folded
     repeat = take_repeat(text, now.date())  # before the dates: "jusqu'au 5" ends the series
     when = take_when(text, now)
     if kind is None and _EVENT_AFTER_WHEN.search(text.folded) is None:
@@ -370,7 +462,7 @@ def _event(text: Text, now: datetime) -> _Found:
     series = place(repeat, start, now) if repeat is not None else None
     if series is not None:
         start = series[1]  # the first occurrence
-    location = _take_location(text, when.clock_end) if when.has_time() else None
+    location = take_place(text, before)
     title = _title(text)
     if start is None or not title:
         return []
@@ -386,18 +478,6 @@ def _event(text: Text, now: datetime) -> _Found:
     return [ParsedAction("create_calendar_event", args)]
 
 
-def _take_location(text: Text, after: int) -> str | None:
-    """A place named right after the time and ending the part ("à 9h30 à la mairie")."""
-    if after < 0:
-        return None
-    match = _LOCATION.match(text.folded, after)
-    if match is None:
-        return None
-    text.blank(match)
-    place = text.source(match, "place").strip()
-    return f"{text.source(match, 'prep')} {place}" if match["prep"] == "chez" else place
-
-
 # The cues that ask for a reminder, not only for a todo.
 _REMIND_CUE = re.compile(r"rappel|remind|penser|oublie|forget")
 
@@ -411,7 +491,7 @@ def _rings(when: When, cue: re.Match[str] | None) -> bool:
     return when.part_of_day is not None and cue is not None and bool(_REMIND_CUE.search(cue[0]))
 
 
-def _todo(text: Text, now: datetime, projects: Projects) -> _Found:
+def _todo(text: Text, now: datetime, projects: Projects, *, listed: bool) -> _Found:
     # The project first: the cue would otherwise eat the "pour" of "pour le projet Portfolio".
     project = projects.take(text, right_here=False)
     cue = text.take(_TODO_CUE)
@@ -428,8 +508,11 @@ def _todo(text: Text, now: datetime, projects: Projects) -> _Found:
     if series is not None:
         due = series[1]
     title = _title(text)
-    # Without a cue, only a dated phrase reads as a todo ("appeler le plombier demain").
-    if not title or (cue is None and (due is None or question or _STATEMENT.search(fold(title)))):
+    if not title or (cue is None and (question or _STATEMENT.search(fold(title)))):
+        return []
+    # Without a cue, a todo is a dated phrase ("appeler le plombier demain"), one with a tag or
+    # a priority, or an item of a list ("pain; lait", "… puis appeler Léa").
+    if cue is None and due is None and not (listed or tags or priority is not None):
         return []
     args = _titled(title)
     optional = {
@@ -445,7 +528,11 @@ def _todo(text: Text, now: datetime, projects: Projects) -> _Found:
     return [ParsedAction("create_todo", args)]
 
 
-def parse_part(part: str, now: datetime, projects: Projects) -> list[ParsedAction]:
+def parse_part(
+    part: str, now: datetime, projects: Projects, *, listed: bool = False
+) -> list[ParsedAction]:
+    """The actions one part asks for; `listed`: it is an item of a list or of a sequence ("…
+    puis …"), a todo even without a cue or a date."""
     text = Text(part)
     text.take(_POLITE_PREFIX)
     text.take_end(_POLITE_SUFFIX_REVERSED)
@@ -461,4 +548,4 @@ def parse_part(part: str, now: datetime, projects: Projects) -> list[ParsedActio
         found = attempt()
         if found is not None:
             return found
-    return _todo(text.copy(), now, projects) or []
+    return _todo(text.copy(), now, projects, listed=listed) or []

@@ -38,6 +38,11 @@ from agent.offline_parser.lexicon import WEEKDAYS
 from agent.offline_parser.text import Text, alt, fold
 from agent.offline_parser.when import take_when
 
+# The query calls this module makes (agent/queries.py's names); every other call is an action.
+QUERIES = frozenset(
+    {"find_events", "find_todos", "project_overview", "find_checkins", "find_job_offers"}
+)
+
 Period = tuple[datetime, datetime]
 
 _ORDER = re.compile(

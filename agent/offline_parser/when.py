@@ -140,7 +140,6 @@ class When:
     part_of_day: str | None = None
     duration: timedelta | None = None
     instant: datetime | None = None
-    clock_end: int = -1  # folded position after the last time phrase, where a location may start
 
     def set_day(self, day: date | None) -> None:
         # The first date found wins; later ones are still blanked out of the title.
@@ -208,7 +207,6 @@ def _take_offsets(text: Text, when: When, now: datetime) -> None:
         count, kind = _amount(match)
         if kind in ("minutes", "hours") and when.instant is None:
             when.instant = _shift(now, _delta(count, kind)).replace(second=0, microsecond=0)
-            when.clock_end = match.end()
         elif kind == "months":
             when.set_day(_add_months(now.date(), count))
         elif kind in ("days", "weeks"):
@@ -316,13 +314,11 @@ def _take_ranges(text: Text, when: When) -> None:
         # "2-3pm": the start borrows the end's afternoon when that keeps it before the end.
         if not start[1] and end[1] and time(start[0].hour + 12, start[0].minute) <= end[0]:
             when.start = time(start[0].hour + 12, start[0].minute)
-        when.clock_end = match.end()
     for match in text.find(_UNTIL):
         end = _clock(match["b"])
         if end is not None:
             text.blank(match)
             when.end = when.end or end[0]
-            when.clock_end = max(when.clock_end, match.end())
 
 
 def _take_clocks(text: Text, when: When) -> None:
@@ -335,7 +331,6 @@ def _take_clocks(text: Text, when: When) -> None:
             when.part_of_day = when.part_of_day or PARTS_OF_DAY[match["pod"]]
         if when.start is None:
             when.start, when.meridiem_known = found
-        when.clock_end = max(when.clock_end, match.end())
     for match in text.find(_BARE_AT):
         hour = int(match["n"])
         if when.start is None and 1 <= hour <= 12:
@@ -343,7 +338,6 @@ def _take_clocks(text: Text, when: When) -> None:
             # English "at 5" with no am/pm: afternoon for 1-7, when meetings and calls happen.
             when.start = time(hour + 12 if hour <= 7 else hour)
             when.meridiem_known = hour <= 7 or hour == 12
-            when.clock_end = max(when.clock_end, match.end())
 
 
 def _take_parts_of_day(text: Text, when: When, before: str) -> None:
@@ -355,7 +349,6 @@ def _take_parts_of_day(text: Text, when: When, before: str) -> None:
             continue
         text.blank(match)
         when.part_of_day = when.part_of_day or PARTS_OF_DAY[match["pod"]]
-        when.clock_end = max(when.clock_end, match.end())
 
 
 def take_when(text: Text, now: datetime) -> When:

@@ -25,6 +25,15 @@ def day_name(day: date, *, today: date | None = None) -> str:
     return text
 
 
+def of_day(day: date, *, today: date) -> str:
+    """The day after "de", elided or contracted as French wants it: "d'aujourd'hui", "d'hier",
+    "de demain", "du jeudi 3 décembre"."""
+    name = day_name(day, today=today)
+    if name[0] in "aeiouh":
+        return f"d'{name}"
+    return f"de {name}" if name == "demain" else f"du {name}"
+
+
 def as_datetime(value: Any) -> datetime | None:
     """A proposal's arguments carry datetimes; a row read back from JSON, ISO strings."""
     if value is None or isinstance(value, datetime):

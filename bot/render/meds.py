@@ -7,14 +7,14 @@ from datetime import date
 from typing import Any
 
 from bot import texts
-from bot.render.dates import day_name
+from bot.render.dates import day_name, of_day
 from bot.render.escape import esc
 from store.clock import Clock
 
 
 def meds_status(day: date, taken: bool, today: date) -> str:
     template = texts.MEDS_TAKEN if taken else texts.MEDS_NOT_TAKEN
-    return template.format(day=day_name(day, today=today))
+    return template.format(of_day=of_day(day, today=today))
 
 
 def meds_digest_line(taken: bool) -> str:

@@ -113,7 +113,7 @@ def _written(action: ActionRecord, projects: Projects, clock: Clock) -> str:
 
 def undone_text(state: ProposalState, *, projects: Projects, clock: Clock) -> str:
     undone = [a for a in state.actions if a.status == "undone" and a.row is not None]
-    lines = ["↩️ Annulé, plus rien de ceci :"] + [
+    lines = ["↩️ Annulé, ceci n'est plus enregistré :"] + [
         f"<s>{_written(a, projects, clock)}</s>" for a in undone
     ]
     return "\n".join(lines)

@@ -111,13 +111,13 @@ def _details(
 def describe_todo(args: Mapping[str, Any], projects: Projects, clock: Clock) -> str:
     """A proposed todo (its arguments) or a written one (its row): its due moment, reminder
     and repetition in words ("🔁 chaque lundi à 18:00"), priority, project, tags."""
-    project = project_name(args.get("project_id"), projects)
+    project_id = args.get("project_id")
     due = as_datetime(args.get("due_at"))
     remind = as_datetime(args.get("remind_at"))
     repeats = repeat_words(args.get("recurrence"), due or remind, clock)
     details = _details(due, remind, repeats, args.get("priority"), clock)
-    if project:
-        details.append(f"projet {project}")
+    if project_id is not None:
+        details.append(f"projet {project_name(project_id, projects) or 'inconnu'}")
     details += [f"#{esc(t)}" for t in args.get("tags") or []]
     extra = f"\n   {' · '.join(details)}" if details else ""
     return f"📝 Tâche « {esc(str(args.get('title') or ''))} »{extra}"

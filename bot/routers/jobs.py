@@ -25,7 +25,8 @@ async def latest_jobs(message: Message, sessionmaker: async_sessionmaker[AsyncSe
     if not offers:
         await message.answer(texts.NO_JOBS)
         return
-    await message.answer(f"<b>💼 {len(offers)} dernières offres</b>")
+    many = len(offers) > 1
+    await message.answer(texts.LATEST_JOBS.format(count=len(offers)) if many else texts.LATEST_JOB)
     for job in offers:
         await answer(message, job_card(job), reply_markup=job_buttons(job.id, starred=job.starred))
 

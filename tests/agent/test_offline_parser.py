@@ -115,10 +115,11 @@ TABLE: list[Case] = [
         "tâche préparer la démo p2 #travail #Démo",
         [todo("Préparer la démo", priority=2, tags=["travail", "démo"])],
     ),
-    ("ajoute une tâche ranger le garage basse priorité", [todo("Ranger le garage", priority=1)]),
-    ("tâche mettre à jour le CV priorité moyenne", [todo("Mettre à jour le CV", priority=2)]),
-    ("todo rappeler le plombier, pas urgent", [todo("Rappeler le plombier", priority=1)]),
-    ("tâche déclarer les revenus, important", [todo("Déclarer les revenus", priority=3)]),
+    # Priorities in words on core/vocabulary.py's scale: 0 basse, 1 normale, 2 haute, 3 urgente.
+    ("ajoute une tâche ranger le garage basse priorité", [todo("Ranger le garage", priority=0)]),
+    ("tâche mettre à jour le CV priorité moyenne", [todo("Mettre à jour le CV", priority=1)]),
+    ("todo rappeler le plombier, pas urgent", [todo("Rappeler le plombier", priority=0)]),
+    ("tâche déclarer les revenus, important", [todo("Déclarer les revenus", priority=2)]),
     (
         "ajoute une tâche corriger le formulaire pour le projet Portfolio",
         [todo("Corriger le formulaire", project_id=str(PORTFOLIO.id))],
@@ -172,7 +173,7 @@ TABLE: list[Case] = [
     ),
     (
         "add task: prepare the slides, high priority #work",
-        [todo("Prepare the slides", priority=3, tags=["work"])],
+        [todo("Prepare the slides", priority=2, tags=["work"])],
     ),
     # ideas and steps
     (
@@ -419,7 +420,7 @@ HELD_OUT: list[Case] = [
     ),
     (
         "nouvelle tâche : réserver les billets de train pour le 15 avril, priorité haute",
-        [todo("Réserver les billets de train", due_at=at("2026-04-15T09:00", SUMMER), priority=3)],
+        [todo("Réserver les billets de train", due_at=at("2026-04-15T09:00", SUMMER), priority=2)],
     ),
     (
         "i need to renew my passport before may 10 #admin",
@@ -471,7 +472,7 @@ HELD_OUT: list[Case] = [
     ("dans 3 jours : payer la cantine", [todo("Payer la cantine", due_at=at("2026-03-28T09:00"))]),
     (
         "add task: prepare slides for the conference, low priority",
-        [todo("Prepare slides for the conference", priority=1)],
+        [todo("Prepare slides for the conference", priority=0)],
     ),
     (
         "réunion d'équipe lundi de 10h à 11h30 en visio",

@@ -102,7 +102,7 @@ async def test_meds_toggles_today(
     chat: Conversation, sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenClock
 ) -> None:
     await chat.feed(message_update(chat.update_id(), text="/meds"))
-    assert "pris</b> ✅" in chat.last_text()
+    assert chat.last_text() == "💊 Médicaments d'aujourd'hui : <b>pris</b> ✅"
     async with sessionmaker() as s:
         row = await health.get_checkin(session=s, day=clock.today())
     assert row is not None and row.meds_taken

@@ -27,7 +27,7 @@ async def newest_card(chat: Conversation) -> str:
     """/jobs, and the card of the newest offer (right after the header)."""
     await chat.feed(message_update(chat.update_id(), text="/jobs"))
     texts = [str(c["text"]) for c in chat.sent()]
-    header = max(i for i, text in enumerate(texts) if "dernières offres" in text)
+    header = max(i for i, text in enumerate(texts) if "💼" in text and "dernière" in text)
     return texts[header + 1]
 
 
@@ -48,3 +48,15 @@ async def test_apply_links_are_http_only_and_escaped(
     assert quoted in cards.pop("Quote")
     for title, card in cards.items():
         assert "<a " not in card and "Postuler" not in card, title
+
+
+async def test_the_header_counts_one_offer_or_several(
+    chat: Conversation, sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenClock
+) -> None:
+    for n in (1, 2):
+        offer = {"source": "t", "source_url": f"https://jobs.example/{n}", "title": f"Offre {n}"}
+        async with sessionmaker.begin() as s:
+            await jobs.ingest_jobs(session=s, jobs=[offer], now=clock.now())
+        await chat.feed(message_update(chat.update_id(), text="/jobs"))
+    headers = [str(c["text"]) for c in chat.sent() if str(c["text"]).startswith("<b>💼")]
+    assert headers == ["<b>💼 La dernière offre</b>", "<b>💼 Les 2 dernières offres</b>"]

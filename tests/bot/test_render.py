@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+from bot.render.dates import of_day
+from bot.render.meds import meds_status
 from bot.render.proposals import describe
 from core.vocabulary import PRIORITY_LABELS
 from store.clock import FrozenClock
@@ -22,3 +24,22 @@ def test_a_step_names_its_column_and_a_todo_its_day(clock: FrozenClock) -> None:
     assert "(en revue)" in text
     args = {"title": "x", "due_at": clock.now() + timedelta(days=1)}
     assert "pour demain à 10:00" in describe("create_todo", args, {}, clock)
+
+
+def test_a_day_after_de_is_elided_or_contracted() -> None:
+    today = date(2026, 11, 25)
+    assert of_day(today, today=today) == "d'aujourd'hui"
+    assert of_day(date(2026, 11, 24), today=today) == "d'hier"
+    assert of_day(date(2026, 11, 26), today=today) == "de demain"
+    assert of_day(date(2026, 12, 3), today=today) == "du jeudi 3 décembre"
+    assert meds_status(today, False, today) == (
+        "💊 Médicaments d'aujourd'hui : <b>pas encore pris</b>"
+    )
+
+
+def test_a_project_the_card_does_not_know_is_said_once(clock: FrozenClock) -> None:
+    unknown = "00000000-0000-4000-8000-000000000009"
+    todo = describe("create_todo", {"title": "Pain", "project_id": unknown}, {}, clock)
+    idea = describe("add_project_idea", {"project_id": unknown, "content": "x"}, {}, clock)
+    assert "projet inconnu" in todo and "projet projet" not in todo
+    assert idea.startswith("💡 Idée pour un projet inconnu :")

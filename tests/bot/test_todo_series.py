@@ -76,7 +76,7 @@ async def test_done_on_a_recurring_todo_brings_the_next_once_at_18h_across_dst(
 
     answers = [c["text"] for c in chat.sent("answerCallbackQuery")]
     assert answers == [
-        "✅ Terminé : Appeler maman · 🔁 prochaine fois lundi 30 mars à 18:00",
+        "✅ Terminé : Appeler maman · 🔁 prochaine fois : lundi 30 mars à 18:00",
         "Déjà fait 👍",
     ]
     first, following = await series(sessionmaker)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aiohttp.test_utils import TestClient, TestServer
 from alembic.script import ScriptDirectory
@@ -16,7 +16,13 @@ from app.main import create_app
 from app.scheduler import SCHEDULER, SCHEDULER_TIMING, Timing
 from app.settings import Settings
 from store.clock import FrozenClock
-from store.tables import AiAction, GoogleOAuthToken, GoogleSyncState, SentLog, TelegramUpdate
+from store.tables import (
+    AiAction,
+    GoogleOAuthToken,
+    GoogleSyncState,
+    SentLog,
+    TelegramUpdate,
+)
 from tests.conftest import BEARER, ICAL_SECRET, until
 from tests.fakes.google import CLIENT_ID, CLIENT_SECRET
 from tests.fakes.telegram import BOT_TOKEN, OWNER_ID, FakeTelegram
@@ -162,8 +168,11 @@ async def test_everything_configured_is_described_and_no_secret_shows(
     assert body["speech_to_text"] == {"configured": True, "model": configured.groq_stt_model}
     scheduler = body["scheduler"]
     assert scheduler["running"] is True and scheduler["leader"] is True
-    jobs = [run["job"] for run in scheduler["next_runs"]]
-    assert {"digest", "meds-09:00", "google-sync"} <= set(jobs)
+    runs = {run["job"]: run["at"] for run in scheduler["next_runs"]}
+    assert {"digest", "meds-09:00", "weekly-review", "minute", "prune", "google-sync"} <= set(runs)
+    # APScheduler's times are the machine's (the frozen clock has no say there): only the hour.
+    review = datetime.fromisoformat(runs["weekly-review"]).astimezone(clock.tz)
+    assert (review.isoweekday(), review.hour, review.minute) == (7, 18, 0)  # Sunday 18:00
     times = [run["at"] for run in scheduler["next_runs"]]
     assert times == sorted(times)
     # The leader's catch-up may have sent something meanwhile: ours are there, newest first.
