@@ -644,6 +644,17 @@ def test_a_weekday_is_never_today() -> None:
     ]
 
 
+def test_a_question_is_no_action_that_makes_a_bare_phrase_beside_it_a_todo() -> None:
+    # The items of a sequence without a cue become todos once the message holds an action;
+    # a question holds none: "le garage" alone is not something to do.
+    assert [a.fn for a in parse("quelles tâches en retard ; le garage", now=NOW)] == ["find_todos"]
+    assert [a.fn for a in parse("quelles tâches en retard ; acheter du pain", now=NOW)] == [
+        "find_todos",
+        "create_todo",
+    ]
+    assert [a.fn for a in parse("ajoute du pain ; le garage", now=NOW)] == ["create_todo"] * 2
+
+
 def test_it_needs_no_projects() -> None:
     assert parse("idée pour Portfolio : mode sombre", now=NOW) == []
     assert parse("ajoute acheter du pain", now=NOW) == [todo("Acheter du pain")]
