@@ -110,12 +110,14 @@ class ActionArgs(BaseModel):
         return self.model_dump(mode="json", exclude_none=True)
 
 
-class CreateTodoArgs(ActionArgs):
-    """Crée une tâche."""
+# A tool's description is its argument model's docstring, and every request carries every
+# tool's: a model whose tool name says it all has none.
 
+
+class CreateTodoArgs(ActionArgs):
     title: Title
     description: LongText | None = None
-    due_at: AwareDatetime | None = Field(None, description="échéance")
+    due_at: AwareDatetime | None = None
     priority: int | None = Field(
         None,
         ge=LOWEST_PRIORITY,
@@ -131,38 +133,28 @@ class CreateTodoArgs(ActionArgs):
 
 
 class AddProjectIdeaArgs(ActionArgs):
-    """Note une idée pour un projet."""
-
     project_id: ProjectId
     content: LongText
 
 
 class AddProjectStepArgs(ActionArgs):
-    """Ajoute une étape (tâche du kanban) à un projet."""
+    # A kanban card of the project (the prompt maps "étape" to this tool).
 
     project_id: ProjectId
     title: Title
-    status: StepStatus | None = Field(None, description="colonne, backlog par défaut")
+    status: StepStatus | None = None  # backlog when none is said
 
 
 class CreateCalendarEventArgs(ActionArgs):
-    """Crée un événement dans l'agenda (avec recurrence : une série)."""
-
     title: Title
-    starts_at: AwareDatetime = Field(description="début (de la première occurrence)")
+    starts_at: AwareDatetime  # of the first occurrence, for a series (the prompt says so)
     ends_at: AwareDatetime
     location: Title | None = None
     description: LongText | None = None
-    recurrence: RRule | None = Field(
-        None,
-        description="si ça se répète : RRULE RFC 5545 (FREQ=WEEKLY;BYDAY=MO, "
-        "FREQ=MONTHLY;BYDAY=1MO, …;UNTIL=AAAAMMJJ ou ;COUNT=n)",
-    )
+    # The system prompt says how to write the rule, once for todos and events (agent/prompt.py).
+    recurrence: RRule | None = Field(None, description="RRULE")
     reminder_minutes: int | None = Field(
-        None,
-        ge=0,
-        le=MAX_EVENT_REMINDER_MINUTES,
-        description="rappel N minutes avant, seulement si demandé (0 : aucun)",
+        None, ge=0, le=MAX_EVENT_REMINDER_MINUTES, description="minutes avant, si demandé"
     )
 
     @model_validator(mode="after")
@@ -173,7 +165,7 @@ class CreateCalendarEventArgs(ActionArgs):
 
 
 class ToggleDailyCheckinArgs(ActionArgs):
-    """Coche (ou décoche) la prise des médicaments du jour."""
+    # Ticks the day's medication, or unticks it (the prompt maps "médicaments pris" here).
 
     note: LongText | None = None
 
@@ -209,10 +201,32 @@ def validate_args(fn: str, args: Mapping[str, Any], context: ValidationContext) 
 # `ai_actions` row.
 
 
+WarningCode = Literal["overlap", "reminder_during_event"]
+
+
+class ActionWarning(BaseModel):
+    """Something the owner may want to know before ✅, computed when the card is built
+    (agent/clashes.py); it never blocks the confirm. `overlap`: a proposed event overlaps this
+    occurrence of an event; `reminder_during_event`: a todo's `remind_at` falls inside it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: WarningCode
+    event_id: uuid.UUID
+    title: str
+    starts_at: datetime = Field(description="the occurrence's start")
+    ends_at: datetime
+
+
 class _Action(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: uuid.UUID
+    warnings: list[ActionWarning] = Field(
+        default_factory=list,
+        description="clashes with the agenda, when proposed; never blocks the confirm (sent "
+        "back with a confirm, they are ignored)",
+    )
 
 
 class CreateTodoAction(_Action):
@@ -251,8 +265,15 @@ ProposedAction = Annotated[
 PROPOSED_ACTION: TypeAdapter[ProposedAction] = TypeAdapter(ProposedAction)
 
 
-def make_action(action_id: uuid.UUID, fn: str, args: ActionArgs) -> ProposedAction:
-    return PROPOSED_ACTION.validate_python({"id": action_id, "fn": fn, "args": args})
+def make_action(
+    action_id: uuid.UUID,
+    fn: str,
+    args: ActionArgs,
+    warnings: Sequence[ActionWarning] = (),
+) -> ProposedAction:
+    return PROPOSED_ACTION.validate_python(
+        {"id": action_id, "fn": fn, "args": args, "warnings": list(warnings)}
+    )
 
 
 def action_json(action: ProposedAction) -> dict[str, Any]:

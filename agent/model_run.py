@@ -2,7 +2,8 @@
 offline parser when it still fails (or when there is no language model at all).
 
 The run never executes a tool: its calls come back as `DeferredToolRequests`, validated by the
-argument models against the `Situation` (time zone, projects listed in the prompt).
+argument models against the `Situation` (time zone, projects listed in the prompt): the actions
+to propose, and the queries (questions) the service runs at once.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from pydantic import ValidationError
@@ -33,6 +34,7 @@ from pydantic_ai.usage import RunUsage, UsageLimits
 
 from agent.actions import ActionArgs, UnknownFunctionError, ValidationContext, validate_args
 from agent.offline_model import offline_model
+from agent.queries import QueryArgs, UnknownQueryError, validate_query
 from agent.situation import Situation
 from agent.tools import Deps, ProposeAgent, build_agent
 
@@ -113,6 +115,7 @@ class Answer:
     latency_ms: int
     ignored_calls: int
     fallback_reason: str | None = None
+    queries: list[tuple[str, QueryArgs]] = field(default_factory=list)
 
 
 class ModelRunner:
@@ -215,6 +218,7 @@ def _read(
 ) -> Answer:
     output = result.output
     actions: list[tuple[str, ActionArgs]] = []
+    queries: list[tuple[str, QueryArgs]] = []
     ignored = 0
     if isinstance(output, DeferredToolRequests):
         message = result.response.text
@@ -225,10 +229,17 @@ def _read(
                 ignored += 1
                 continue
             actions.append((call.tool_name, args))
+        for call in output.calls:
+            try:
+                query = validate_query(call.tool_name, call.args_as_dict(), context)
+            except (ValidationError, UnknownQueryError):
+                ignored += 1
+                continue
+            queries.append((call.tool_name, query))
         # pydantic-ai drops a call with invalid args when other calls of the same response are
         # deferred: count it so that the owner is told.
         made = sum(isinstance(p, ToolCallPart) for p in result.response.parts)
-        ignored += max(0, made - len(output.approvals))
+        ignored += max(0, made - len(output.approvals) - len(output.calls))
     else:
         message = output
     usage = result.usage
@@ -241,4 +252,5 @@ def _read(
         requests=usage.requests,
         latency_ms=round((time.perf_counter() - started) * 1000),
         ignored_calls=ignored,
+        queries=queries,
     )

@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from agent.actions import ProposedAction
+from agent.answers import QueryAnswer
 from core.vocabulary import ActionSource, ActionStatus
 from store.tables import AiAction
 
@@ -23,6 +25,7 @@ _STATUS_ORDER: tuple[ProposalStatus, ...] = (
     "failed",
     "superseded",
     "cancelled",
+    "answered",
 )
 NOT_RUN = "non exécutée : une autre action de la proposition a échoué"
 
@@ -32,7 +35,7 @@ class Proposal(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    proposal_id: uuid.UUID | None  # None: nothing was proposed, nothing was stored
+    proposal_id: uuid.UUID | None  # None: no action was proposed (a question may be answered)
     actions: list[ProposedAction]
     message: str | None = None  # the model's own words, or why nothing was proposed
     transcript: str | None = None
@@ -46,6 +49,13 @@ class Proposal(BaseModel):
     # The repeat rule of each recurring action, by action id, in French words in the owner's
     # zone ("chaque lundi à 18:00"): what a card shows, so no client reads RRULEs itself.
     recurrence_texts: dict[uuid.UUID, str] = {}
+    # The questions the message asked, answered from the rows (nothing to confirm); None when
+    # it asked none. `message` is then the model's one kept sentence, if any.
+    answer: QueryAnswer | None = None
+    # The monthly budget's notice when this request found it spent (already at the head of
+    # `message`): kept apart so that a surface rewriting `message` (a question's answer said
+    # in plain text, web/routes/ai.py) still says it first.
+    notice: SkipJsonSchema[str | None] = Field(None, exclude=True, repr=False)
 
 
 class ActionRecord(BaseModel):

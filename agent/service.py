@@ -19,6 +19,13 @@ Decisions worth knowing:
   request that found it spent carries the notice in its `message` (on Telegram the owner gets
   it as a message of its own).
 - A check-in toggle applies to the owner's day the proposal was made, not the day it is confirmed.
+- Questions (agent/questions.py): the model's one response lists query calls beside any action
+  calls; the service runs the queries at once and `Proposal.answer` holds the rows, which each
+  surface renders (never the model's prose: at most one short sentence of it is kept,
+  `agent.answers.model_sentence`). A message that only asks stores no proposal
+  (`proposal_id` None) but logs its questions in `ai_actions` (status `answered`).
+- A proposed event overlapping the agenda, or a todo reminded during an event, carries
+  warnings (agent/clashes.py), read from the database when the proposal is made.
 """
 
 from __future__ import annotations
@@ -35,11 +42,12 @@ from pydantic_ai.models import Model
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from agent import writes
+from agent import questions, writes
 from agent.actions import (
     PROPOSED_ACTION,
     ActionArgs,
     ActionCall,
+    ActionWarning,
     ProposedAction,
     UnknownFunctionError,
     ValidationContext,
@@ -48,6 +56,7 @@ from agent.actions import (
     validate_args,
     validation_context,
 )
+from agent.answers import QueryAnswer, model_sentence
 from agent.enricher import TodoEnricher
 from agent.errors import (
     EmptyMessageError,
@@ -128,7 +137,7 @@ def _with_notice(proposal: Proposal, notice: str | None, source: str | None) -> 
     if notice is None or source == "telegram":
         return proposal
     message = "\n\n".join(m for m in (notice, proposal.message) if m)
-    return proposal.model_copy(update={"message": message})
+    return proposal.model_copy(update={"message": message, "notice": notice})
 
 
 def _recurrence_texts(
@@ -358,7 +367,7 @@ class AgentService:
         revision_of: uuid.UUID | None = None,
     ) -> Proposal:
         transcript = common.get("transcript")
-        if not run.actions:
+        if not run.actions and not run.queries:
             return Proposal(
                 proposal_id=None,
                 actions=[],
@@ -370,9 +379,70 @@ class AgentService:
                 model_requests=run.requests,
                 revision_of=revision_of,
             )
-        proposal_id = uuid.uuid4()
         now = self._clock.now()
-        rows = [
+        found, warned = await questions.look_up(
+            self._sessionmaker,
+            queries=[query for _, query in run.queries],
+            actions=[args for _, args in run.actions],
+            now=now,
+            tz=self._clock.tz,
+        )
+        proposal_id = uuid.uuid4() if run.actions else None
+        rows = self._proposed_rows(run, proposal_id, common, now) if proposal_id else []
+        answer = None
+        asked: list[dict[str, Any]] = []
+        if run.queries:
+            # The model's prose never answers: its one kept sentence goes above the rows.
+            sentence = model_sentence(run.message)
+            answer = QueryAnswer(question_id=uuid.uuid4(), sentence=sentence, results=found)
+            asked = questions.audit_rows(
+                answer, run, common=common, proposal_id=proposal_id, now=now
+            )
+        ids = await self._insert(
+            rows, asked, supersede=supersede if rows else None, by=proposal_id
+        )
+        log.info(
+            "message answered: %d action(s), %d question(s) by %s in %d ms, %d+%d tokens, "
+            "%d request(s)%s",
+            len(run.actions),
+            len(run.queries),
+            run.model_name,
+            run.latency_ms,
+            run.tokens_in,
+            run.tokens_out,
+            run.requests,
+            f" (fallback: {run.fallback_reason})" if run.fallback_reason else "",
+        )
+        return Proposal(
+            proposal_id=proposal_id,
+            actions=[
+                make_action(action_id, fn, args, warnings)
+                for action_id, (fn, args), warnings in zip(ids, run.actions, warned, strict=True)
+            ],
+            message=answer.sentence if answer is not None else run.message,
+            answer=answer,
+            transcript=transcript,
+            model_name=run.model_name,
+            fallback_reason=run.fallback_reason,
+            ignored_calls=run.ignored_calls,
+            model_requests=run.requests,
+            revision_of=revision_of,
+            project_names=_project_names(run.actions, situation),
+            recurrence_texts=_recurrence_texts(
+                [(i, args) for i, (_, args) in zip(ids, run.actions, strict=True)],
+                now=now,
+                tz=self._clock.tz,
+            ),
+        )
+
+    def _proposed_rows(
+        self,
+        run: Answer,
+        proposal_id: uuid.UUID,
+        common: Mapping[str, Any],
+        now: datetime,
+    ) -> list[dict[str, Any]]:
+        return [
             {
                 **common,
                 "proposal_id": proposal_id,
@@ -388,44 +458,28 @@ class AgentService:
             }
             for i, (fn, args) in enumerate(run.actions)
         ]
-        if supersede is None:
+
+    async def _insert(
+        self,
+        rows: Sequence[Mapping[str, Any]],
+        asked: Sequence[Mapping[str, Any]],
+        *,
+        supersede: tuple[uuid.UUID, str] | None,
+        by: uuid.UUID | None,
+    ) -> list[uuid.UUID]:
+        """Store the proposal's rows (their ids, in order) and the questions'; one statement
+        when there is only one kind, else one transaction."""
+        if supersede is None and not (rows and asked):
             async with autocommit(self._sessionmaker) as session:  # one INSERT
-                ids = await actions_q.insert_actions(session=session, rows=rows)
-        else:
-            async with self._sessionmaker.begin() as session:
-                await self._supersede(session, *supersede, by=proposal_id)
-                ids = await actions_q.insert_actions(session=session, rows=rows)
-        log.info(
-            "proposal %s: %d action(s) by %s in %d ms, %d+%d tokens, %d request(s)%s",
-            proposal_id,
-            len(run.actions),
-            run.model_name,
-            run.latency_ms,
-            run.tokens_in,
-            run.tokens_out,
-            run.requests,
-            f" (fallback: {run.fallback_reason})" if run.fallback_reason else "",
-        )
-        return Proposal(
-            proposal_id=proposal_id,
-            actions=[
-                make_action(action_id, fn, args)
-                for action_id, (fn, args) in zip(ids, run.actions, strict=True)
-            ],
-            message=run.message,
-            transcript=transcript,
-            model_name=run.model_name,
-            fallback_reason=run.fallback_reason,
-            ignored_calls=run.ignored_calls,
-            model_requests=run.requests,
-            revision_of=revision_of,
-            project_names=_project_names(run.actions, situation),
-            recurrence_texts=_recurrence_texts(
-                [(i, args) for i, (_, args) in zip(ids, run.actions, strict=True)],
-                now=now,
-                tz=self._clock.tz,
-            ),
-        )
+                ids = await actions_q.insert_actions(session=session, rows=rows or asked)
+            return ids if rows else []
+        async with self._sessionmaker.begin() as session:
+            if supersede is not None and by is not None:
+                await self._supersede(session, *supersede, by=by)
+            ids = await actions_q.insert_actions(session=session, rows=rows) if rows else []
+            if asked:
+                await actions_q.insert_actions(session=session, rows=asked)
+        return ids
 
     async def _supersede(
         self, session: AsyncSession, old_id: uuid.UUID, correction: str, *, by: uuid.UUID
@@ -733,6 +787,18 @@ class AgentService:
         async with self._sessionmaker() as session:
             rows = await actions_q.list_actions(session=session, limit=limit, before=before)
         return [ActionRecord.of(r) for r in rows]
+
+    async def warnings(
+        self, actions: Sequence[tuple[str, Mapping[str, Any]]]
+    ) -> list[list[ActionWarning]]:
+        """The warnings of actions as stored (their JSON arguments), read from the agenda now,
+        for a card drawn again; no model request."""
+        context = validation_context(self._clock.tz)
+        args = [validate_args(fn, values, context) for fn, values in actions]
+        _, warned = await questions.look_up(
+            self._sessionmaker, queries=[], actions=args, now=self._clock.now(), tz=self._clock.tz
+        )
+        return warned
 
     async def attach_telegram_message(
         self, proposal_id: uuid.UUID, *, chat_id: int, message_id: int

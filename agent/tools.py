@@ -1,8 +1,12 @@
-"""The pydantic-ai agent: exactly the five actions of `agent.actions`, each requiring approval.
+"""The pydantic-ai agent: the five actions of `agent.actions`, each requiring approval, and the
+five read-only queries of `agent.queries`, deferred.
 
-A run never executes a tool: it ends with `DeferredToolRequests` listing the validated calls (or
-with the model's text when it proposes nothing). `agent.service.AgentService.apply` does the
-writing, after the owner confirmed, with the same argument models.
+A run never executes a tool: it ends after the model's response with `DeferredToolRequests`
+listing the validated calls — the actions in `approvals`, the queries in `calls` — or with the
+model's text when it calls nothing. So a question costs one model request: the service runs the
+queries itself (agent/reads.py) and renders the answer from the rows, with no second request
+to summarise them; `agent.service.AgentService.apply` writes the actions after the owner
+confirmed, with the same argument models.
 
 Each tool takes one argument model, so the schema the model sees is that model's schema, and its
 description is the model's docstring (the functions below have none on purpose).
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from pydantic.json_schema import JsonSchemaMode, JsonSchemaValue
-from pydantic_ai import Agent, DeferredToolRequests, RunContext, Tool
+from pydantic_ai import Agent, CallDeferred, DeferredToolRequests, RunContext, Tool
 from pydantic_ai.tools import GenerateToolJsonSchema
 from pydantic_core import CoreSchema, core_schema
 
@@ -26,6 +30,13 @@ from agent.actions import (
     ToggleDailyCheckinArgs,
     ValidationContext,
 )
+from agent.queries import (
+    FindCheckinsArgs,
+    FindEventsArgs,
+    FindJobOffersArgs,
+    FindTodosArgs,
+    ProjectOverviewArgs,
+)
 
 # The model may correct invalid arguments this many times within one run.
 TOOL_RETRIES = 2
@@ -33,9 +44,20 @@ TOOL_RETRIES = 2
 
 # Keys of the argument models' JSON schemas that the model does not need to read: validation
 # enforces them and sends a clear error back within the run. Every tool schema goes out with
-# every request, so they would cost tokens each time.
+# every request, so they would cost tokens each time. Formats too: the system prompt says once
+# how dates are written (agent/prompt.py), and project ids are short aliases (p1, …).
 _UNREAD_KEYS = frozenset(
-    {"title", "default", "minLength", "maxLength", "maxItems", "additionalProperties"}
+    {
+        "title",
+        "default",
+        "minLength",
+        "maxLength",
+        "maxItems",
+        "minimum",
+        "maximum",
+        "additionalProperties",
+        "format",
+    }
 )
 
 
@@ -48,8 +70,8 @@ def _compact(schema: Any) -> Any:
     for key, value in schema.items():
         if key in ("properties", "$defs"):  # names of fields, not schema keywords
             compact[key] = {name: _compact(sub) for name, sub in value.items()}
-        elif key in _UNREAD_KEYS or (key, value) == ("format", "uuid"):
-            continue  # project ids are given as short aliases (p1, …), not UUIDs
+        elif key in _UNREAD_KEYS:
+            continue
         else:
             compact[key] = value if key == "enum" else _compact(value)
     return compact
@@ -103,11 +125,39 @@ TOOL_FUNCTIONS = (
     toggle_daily_checkin,
 )
 
+# The queries: deferred too, so that the run ends after the model's one request.
+
+
+async def find_events(args: FindEventsArgs) -> str:  # noqa: ARG001
+    raise CallDeferred
+
+
+async def find_todos(args: FindTodosArgs) -> str:  # noqa: ARG001
+    raise CallDeferred
+
+
+async def project_overview(args: ProjectOverviewArgs) -> str:  # noqa: ARG001
+    raise CallDeferred
+
+
+async def find_checkins(args: FindCheckinsArgs) -> str:  # noqa: ARG001
+    raise CallDeferred
+
+
+async def find_job_offers(args: FindJobOffersArgs) -> str:  # noqa: ARG001
+    raise CallDeferred
+
+
+QUERY_FUNCTIONS = (find_events, find_todos, project_overview, find_checkins, find_job_offers)
+
 ProposeAgent = Agent[Deps, str | DeferredToolRequests]
 
 
 def _validation_context(ctx: RunContext[Deps]) -> ValidationContext:
     return ctx.deps.validation
+
+
+_SCHEMA: dict[str, Any] = {"schema_generator": CompactToolSchema}
 
 
 def build_agent() -> ProposeAgent:
@@ -116,8 +166,16 @@ def build_agent() -> ProposeAgent:
         output_type=[str, DeferredToolRequests],
         deps_type=Deps,
         tools=[
-            Tool(f, takes_ctx=False, requires_approval=True, schema_generator=CompactToolSchema)
-            for f in TOOL_FUNCTIONS
+            *(
+                Tool(
+                    f, takes_ctx=False, requires_approval=True, schema_generator=CompactToolSchema
+                )
+                for f in TOOL_FUNCTIONS
+            ),
+            *(
+                Tool(f, takes_ctx=False, schema_generator=CompactToolSchema)
+                for f in QUERY_FUNCTIONS
+            ),
         ],
         retries={"tools": TOOL_RETRIES},
         validation_context=_validation_context,

@@ -16,9 +16,11 @@ from app.scheduler import scheduler_ctx
 from app.secrets import with_generated_secrets
 from app.settings import Settings
 from app.shutdown import SHUTDOWN, Shutdown, begin_shutdown
+from bot.render.answers import plain_text as answer_text
 from store.clock import Clock
 from web.app import create_web_app
 from web.appkeys import (
+    ANSWER_TEXT,
     CLOCK,
     SCHEDULING,
     SERVICE_FACTS,
@@ -68,6 +70,7 @@ def create_app(
     app[SHUTDOWN] = Shutdown(grace=settings.shutdown_grace_seconds)
     app.on_shutdown.append(begin_shutdown)
     app[SERVICE_FACTS] = service_facts(settings)
+    app[ANSWER_TEXT] = answer_text
 
     async def register_webhook() -> WebhookRegistration:
         # aiogram is slow to import: only when asked.

@@ -7,11 +7,15 @@ database — a done todo shows ✓, a postponed one its new date — even on yes
 Which message a button is on is its `view`:
 - "l": /todos; "L": the rest of it, sent by ➕;
 - "d<ISO day>": that day's digest or /today (bot/digest.py draws the whole message);
-  "c<ISO day>": the rest of that day's todos.
+  "c<ISO day>": the rest of that day's todos;
+- "a": the todos of a question's answer ("quelles tâches en retard ?"), drawn again under the
+  heading the message already has (the question is not asked again: the list keeps its todos).
 """
 
 from __future__ import annotations
 
+import html
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +25,7 @@ from aiogram.types import InlineKeyboardButton
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.keyboards import ListedTodo, more_row, todo_list, todo_rows
+from bot.render.escape import esc
 from bot.render.todos import listed_todo_line
 from bot.sending import Outgoing
 from core.vocabulary import CLOSED_TODO_STATUSES
@@ -56,7 +61,7 @@ def parse_view(code: str) -> View | None:
     """None for a code this version does not know (an old button)."""
     kind, day = code[:1], code[1:]
     try:
-        if kind in ("l", "L") and not day:
+        if kind in ("l", "L", "a") and not day:
             return View(kind)
         if kind in ("d", "c"):
             return View(kind, date.fromisoformat(day))
@@ -167,3 +172,41 @@ def digest_rows(part: Section, view: View) -> list[list[InlineKeyboardButton]]:
     if part.more:
         rows.append(more_row(view.code, part.more))
     return rows
+
+
+# ---------------------------------------------------------------- a question's todos
+
+ANSWER = View("a")
+
+
+def found_lists(todos: Sequence[Todo], heading: str, clock: Clock) -> list[Outgoing]:
+    """A question's todos as lists you can act on: PER_MESSAGE a message, at most
+    MAX_REST_MESSAGES messages (the heading says how many were found in all)."""
+    pages = [todos[i : i + PER_MESSAGE] for i in range(0, len(todos), PER_MESSAGE)]
+    messages = []
+    for n, page in enumerate(pages[:MAX_REST_MESSAGES]):
+        title = heading if n == 0 else "<b>📋 (suite)</b>"
+        text = "\n".join([title, *lines(page, ANSWER, clock)])
+        messages.append(Outgoing(text, todo_list(listed(page), ANSWER.code)))
+    return messages
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def heading_of(message_text: str | None) -> str:
+    """The heading of an answer's list, read back from the message a button is on: its first
+    line, as Telegram gives it (plain text; our fake keeps the HTML, stripped here too)."""
+    first = (message_text or "").split("\n", 1)[0]
+    return f"<b>{esc(html.unescape(_TAG.sub('', first)))}</b>" if first else "<b>📋 Tâches</b>"
+
+
+async def answer_list(
+    session: AsyncSession, clock: Clock, ids: Sequence[uuid.UUID], heading: str
+) -> Outgoing | None:
+    """An answer's list drawn again: its todos as they are now (✓ once done)."""
+    shown = await todos.get_todos(session=session, ids=ids)
+    if not shown:
+        return None
+    text = "\n".join([heading, *lines(shown, ANSWER, clock)])
+    return Outgoing(text, todo_list(listed(shown), ANSWER.code))

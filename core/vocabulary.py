@@ -70,7 +70,10 @@ PROJECT_KIND_LABELS: Mapping[str, str] = {"freelance": "freelance", "perso": "pe
 
 # 'undone' (undone after a confirm) and 'superseded' (replaced by a corrected proposal) come
 # after the four states of a proposal's life: proposed, then confirmed, cancelled or failed.
-ActionStatus = Literal["proposed", "confirmed", "cancelled", "failed", "undone", "superseded"]
+# 'answered': a question's query, run at once (read-only, nothing to confirm).
+ActionStatus = Literal[
+    "proposed", "confirmed", "cancelled", "failed", "undone", "superseded", "answered"
+]
 ACTION_STATUSES: tuple[ActionStatus, ...] = get_args(ActionStatus)
 ACTION_STATUS_LABELS: Mapping[str, str] = {
     "proposed": "en attente",
@@ -79,6 +82,7 @@ ACTION_STATUS_LABELS: Mapping[str, str] = {
     "failed": "échec",
     "undone": "annulée après coup",
     "superseded": "remplacée",
+    "answered": "répondue",
 }
 
 # "api": actions a client sent to run at once, with no proposal first (`POST /ai/command/confirm

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from agent.answers import QueryAnswer
 from agent.service import AgentService
 from integrations.google import GoogleAgenda
 from store.clock import Clock
@@ -50,6 +51,11 @@ SESSIONMAKER = web.AppKey("sessionmaker", async_sessionmaker[AsyncSession])
 CLOCK = web.AppKey("clock", Clock)
 # The one door to the model (agent/), for the AI routes and the bot.
 AGENT = web.AppKey("agent", AgentService)
+
+# A question's answer as plain text (the API's `message`): written by the bot's renderers, the
+# same lines as Telegram's, handed in by the composition root (web never imports bot).
+AnswerText = Callable[[QueryAnswer, Clock], str]
+ANSWER_TEXT: web.AppKey[AnswerText] = web.AppKey("answer_text")
 
 
 @dataclass

@@ -62,7 +62,8 @@ linear in what they read (possessive quantifiers, no match starting inside a run
 
 Modules, each usable alone: `text` (folding), `lexicon` (the words), `when` (dates and times),
 `recurrence` (repetitions), `places` (an event's place), `classify` (which action a part asks
-for), `parts` (splitting a message into parts).
+for), `parts` (splitting a message into parts), `questions` (a part that asks rather than
+orders: the agent's queries).
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ from datetime import datetime
 
 from agent.offline_parser.classify import ParsedAction, Projects, parse_part, starts_like_a_task
 from agent.offline_parser.parts import Listed, split_listed
+from agent.offline_parser.questions import QUERIES, ask
 from agent.situation import ProjectRef
 
 __all__ = ["MAX_PARSED_CHARS", "ParsedAction", "parse"]
@@ -116,11 +118,17 @@ def parse(text: str, *, now: datetime, projects: Sequence[ProjectRef] = ()) -> l
     )
     known = Projects(projects)
     parts = split_listed(cleaned, known)
-    found = [parse_part(part, now, known, listed=kind is Listed.LIST) for part, kind in parts]
-    # An item of a sequence is a todo without a cue or a date once the message holds an action,
-    # or when every such item starts like a task ("nettoyer le frigo, ensuite vider …").
+    # A question asks queries (questions.py); anything else is read as actions.
+    found = [
+        ask(part, now, known) or parse_part(part, now, known, listed=kind is Listed.LIST)
+        for part, kind in parts
+    ]
+    # An item of a sequence is a todo without a cue or a date once the message holds an action
+    # (a question is none), or when every such item starts like a task ("nettoyer le frigo,
+    # ensuite vider …").
     unread = [i for i, (_, kind) in enumerate(parts) if kind is Listed.SEQUENCE and not found[i]]
-    if any(found) or all(starts_like_a_task(parts[i][0]) for i in unread):
+    acts = any(a.fn not in QUERIES for actions in found for a in actions)
+    if acts or all(starts_like_a_task(parts[i][0]) for i in unread):
         for i in unread:
             found[i] = parse_part(parts[i][0], now, known, listed=True)
     return [action for actions in found for action in actions]

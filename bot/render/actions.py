@@ -17,6 +17,7 @@ STATUS_ICONS = {
     "failed": "⚠️",
     "undone": "↩️",
     "superseded": "✏️",
+    "answered": "🔎",
 }
 FUNCTIONS = {
     "create_todo": "tâche",
@@ -25,6 +26,11 @@ FUNCTIONS = {
     "create_calendar_event": "événement",
     "toggle_daily_checkin": "médicaments",
     "enrich_todo": "enrichissement",
+    "find_events": "question agenda",
+    "find_todos": "question tâches",
+    "project_overview": "question projet",
+    "find_checkins": "question médicaments",
+    "find_job_offers": "question offres",
 }
 
 
@@ -37,6 +43,8 @@ def action_line(action: AiAction, clock: Clock) -> str:
     what = FUNCTIONS.get(action.function_name or "", action.function_name or "message")
     args = action.function_args or {}
     label = args.get("title") or args.get("content") or args.get("note") or ""
+    if action.status == "answered":  # a question: what the owner asked
+        label = action.transcript or action.input_text or ""
     line = f"• {when(action.created_at, clock.tz, today=clock.today())} — {what}"
     if label:
         line += f" « {esc(str(label))[:60]} »"

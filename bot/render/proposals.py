@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from agent.actions import ActionArgs
+from agent.actions import ActionArgs, ActionWarning
 from agent.service import ActionRecord, ProposalState
+from bot.render.dates import as_datetime, day_name
 from bot.render.escape import esc
 from bot.render.events import describe_event
 from bot.render.meds import describe_checkin, describe_toggle
 from bot.render.projects import Projects, describe_idea, describe_step
 from bot.render.todos import describe_todo
+from core.vocabulary import hhmm
 from store.clock import Clock
 
 
@@ -38,6 +40,32 @@ def _args(args: ActionArgs | Mapping[str, Any]) -> Mapping[str, Any]:
     return args if isinstance(args, Mapping) else dict(args)
 
 
+# A card says this many clashes of an action, then how many more (the app lists them all).
+WARNINGS_SHOWN = 3
+_WARNING_WORDS = {"overlap": "chevauche", "reminder_during_event": "rappel pendant"}
+
+
+def _first_day(args: Mapping[str, Any], clock: Clock) -> Any:
+    moment = as_datetime(args.get("starts_at") or args.get("remind_at"))
+    return moment.astimezone(clock.tz).date() if moment is not None else None
+
+
+def warning_lines(
+    warnings: Sequence[ActionWarning], args: Mapping[str, Any], clock: Clock
+) -> list[str]:
+    """'⚠️ chevauche « Dentiste » 15:00–16:00' (with its day when it is another one)."""
+    day = _first_day(args, clock)
+    lines = []
+    for warning in warnings[:WARNINGS_SHOWN]:
+        start, end = warning.starts_at.astimezone(clock.tz), warning.ends_at.astimezone(clock.tz)
+        on = "" if start.date() == day else f"{day_name(start.date(), today=clock.today())} "
+        what = _WARNING_WORDS.get(warning.code, "⚠️")
+        lines.append(f"   ⚠️ {what} « {esc(warning.title)} » {on}{hhmm(start)}–{hhmm(end)}")
+    if len(warnings) > WARNINGS_SHOWN:
+        lines.append(f"   ⚠️ … et {len(warnings) - WARNINGS_SHOWN} de plus")
+    return lines
+
+
 def proposal_text(
     actions: Sequence[tuple[str, ActionArgs | Mapping[str, Any]]],
     *,
@@ -46,7 +74,9 @@ def proposal_text(
     dropped: frozenset[int] = frozenset(),
     transcript: str | None = None,
     fallback: bool = False,
+    warnings: Sequence[Sequence[ActionWarning]] = (),
 ) -> str:
+    """`warnings`: each action's clashes with the agenda (agent/clashes.py), said under it."""
     lines = []
     if transcript:
         lines.append(f"{transcript_text(transcript)}\n")
@@ -55,6 +85,8 @@ def proposal_text(
         text = describe(fn, _args(args), projects, clock)
         number = f"{i + 1}. " if len(actions) > 1 else ""
         lines.append(f"<s>{number}{text}</s>" if i in dropped else f"{number}{text}")
+        if i < len(warnings) and i not in dropped:
+            lines += warning_lines(warnings[i], _args(args), clock)
     if fallback:
         lines.append("\n<i>(analyse hors ligne : le modèle ne répondait pas)</i>")
     return "\n".join(lines)

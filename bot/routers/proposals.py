@@ -20,7 +20,7 @@ from aiogram.types import CallbackQuery, ForceReply, Message
 from aiogram.utils.chat_action import ChatActionSender
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from agent.actions import ActionArgs
+from agent.actions import ActionArgs, ActionWarning
 from agent.errors import (
     EmptyMessageError,
     NotPendingError,
@@ -29,6 +29,7 @@ from agent.errors import (
 )
 from agent.service import AgentService, Proposal
 from bot import texts
+from bot.answers import send_answer
 from bot.keyboards import ActionCb, VoiceCb, proposal_card, undo_card, voice_retry
 from bot.render import proposals as cards
 from bot.render.escape import esc
@@ -59,6 +60,7 @@ def _card(
     transcript: str | None,
     fallback: bool = False,
     dropped: frozenset[int] = frozenset(),
+    warnings: Sequence[Sequence[ActionWarning]] = (),
 ) -> tuple[str | None, str]:
     """The card's text, and the transcript to send before it when both do not fit one message:
     the buttons' message must hold the whole card, as ❌ on an action edits it."""
@@ -69,6 +71,7 @@ def _card(
         clock=clock,
         dropped=dropped,
         fallback=fallback,
+        warnings=warnings,
     )
     text = render(transcript=transcript)
     if transcript is None or fits_one_message(text):
@@ -79,16 +82,24 @@ def _card(
 async def send_proposal(
     message: Message, proposal: Proposal, *, agent: AgentService, clock: Clock
 ) -> None:
+    """The answer to the message's questions, if it asked any; then the card of the actions it
+    proposed, if any (the card ✅ confirms)."""
+    transcript = proposal.transcript
+    if proposal.answer is not None:
+        await send_answer(message, proposal.answer, clock, transcript=transcript)
+        transcript = None  # shown once, above the answer
     if proposal.proposal_id is None:
-        header = f"{cards.transcript_text(proposal.transcript)}\n\n" if proposal.transcript else ""
-        await answer(message, header + f"🤷 {esc(proposal.message or texts.NOTHING_TO_DO)}")
+        if proposal.answer is None:
+            header = f"{cards.transcript_text(transcript)}\n\n" if transcript else ""
+            await answer(message, header + f"🤷 {esc(proposal.message or texts.NOTHING_TO_DO)}")
         return
     before, text = _card(
         [(a.fn, a.args) for a in proposal.actions],
         projects=proposal.project_names,
         clock=clock,
-        transcript=proposal.transcript,
+        transcript=transcript,
         fallback=proposal.fallback_reason is not None,
+        warnings=[a.warnings for a in proposal.actions],
     )
     if before is not None:
         await answer(message, before)
@@ -284,12 +295,14 @@ async def on_drop(
         return
     dropped = callback_data.dropped | (1 << callback_data.item)
     await query.answer()
+    actions = [(a.fn, a.args) for a in state.actions]
     _, text = _card(
-        [(a.fn, a.args) for a in state.actions],
+        actions,
         projects=await _projects(sessionmaker),
         clock=clock,
         dropped=frozenset(a.position for a in state.actions if dropped & (1 << a.position)),
         transcript=state.actions[0].transcript if state.actions else None,
+        warnings=await agent.warnings(actions),
     )
     markup = proposal_card(proposal_id, len(state.actions), dropped)
     await _edit_card(query, text, reply_markup=markup)

@@ -140,6 +140,9 @@ async def redraw(
             out: Outgoing | None = await redraw_digest(
                 session=session, clock=clock, day=view.day, todo_ids=ids, with_more=more
             )
+        elif view.kind == "a":
+            heading = todo_lists.heading_of(message.text)
+            out = await todo_lists.answer_list(session, clock, ids, heading)
         else:
             out = await todo_lists.list_message(
                 session, view, clock, ids, with_more=more, enrich=enrich

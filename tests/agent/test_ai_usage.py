@@ -28,7 +28,7 @@ from app.main import create_app
 from app.settings import Settings
 from store import ai_usage
 from store.clock import FrozenClock
-from store.tables import AiAction, AiUsage, SentLog
+from store.tables import AiAction, AiUsage, SentLog, Todo
 from tests.agent.conftest import all_rows
 from tests.conftest import PARIS, until
 from tests.fakes import FakeGroq, FakeMistral, Status, ToolCalls
@@ -434,6 +434,27 @@ async def test_on_telegram_the_owner_is_told_once_and_still_gets_the_card(
     assert not mistral.requests
     [claim] = await _claims(sessionmaker)
     assert claim.telegram_message_id is not None
+
+
+async def test_a_question_over_the_budget_is_answered_offline_after_the_notice(
+    start: Start,
+    auth: dict[str, str],
+    clock: FrozenClock,
+    mistral: FakeMistral,
+    sessionmaker: Sessionmaker,
+) -> None:
+    async with sessionmaker.begin() as session:
+        session.add(Todo(title="Payer le loyer", status="todo", due_at=clock.now()))
+    client = await start(ai_monthly_budget_eur=Decimal("0"))
+
+    asked = await command(client, auth, "qu'est-ce qu'il me reste à faire aujourd'hui")
+    again = await command(client, auth, "qu'est-ce qu'il me reste à faire aujourd'hui")
+
+    assert not mistral.requests and asked["model_name"] == "offline-parser"
+    # The answer, said from the rows, comes after the notice rather than replacing it.
+    assert asked["message"].startswith(NOTICE) and "Payer le loyer" in asked["message"]
+    assert asked["answer"]["results"][0]["fn"] == "find_todos"
+    assert NOTICE not in again["message"] and "Payer le loyer" in again["message"]
 
 
 def _cards(tg: FakeTelegram) -> list[dict[str, Any]]:

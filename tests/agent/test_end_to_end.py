@@ -23,6 +23,7 @@ from integrations.groq import GroqSpeechToText, TranscriptionError
 from store.clock import FrozenClock
 from store.tables import AiAction, Todo
 from tests.agent.conftest import all_rows, count
+from tests.agent.owner_week import seed
 from tests.fakes import FakeGroq, FakeMistral, Hang, Status, ToolCalls
 
 Client = TestClient[web.Request, web.Application]
@@ -98,6 +99,11 @@ async def test_command_through_mistral_then_confirm(
         "add_project_step",
         "create_calendar_event",
         "create_todo",
+        "find_checkins",  # the five queries too (issue 13): questions in the same request
+        "find_events",
+        "find_job_offers",
+        "find_todos",
+        "project_overview",
         "toggle_daily_checkin",
     ]
     system = next(m for m in request["messages"] if m["role"] == "system")["content"]
@@ -171,6 +177,43 @@ async def test_a_voice_note_goes_through_groq_to_a_proposal(
     assert upload.fields["language"] == "fr"
     transcript_frame = "<transcription>Ajoute une tâche acheter du pain demain</transcription>"
     assert transcript_frame in json.dumps(mistral.last_request["messages"], ensure_ascii=False)
+
+
+async def test_a_spoken_question_is_answered_from_the_rows_and_logged_with_its_queries(
+    ai: Client,
+    auth: dict[str, str],
+    mistral: FakeMistral,
+    groq: FakeGroq,
+    sessionmaker: Sessionmaker,
+    clock: FrozenClock,
+) -> None:
+    await seed(sessionmaker, clock)
+    groq.transcript = "qu'est-ce que j'ai demain ?"
+    tomorrow = {"start": "2026-11-26", "end": "2026-11-26"}
+    mistral.push(ToolCalls([("find_events", tomorrow)], content="Voici ta journée."))
+
+    response = await ai.post("/ai/voice", data=voice_form(VOICE.read_bytes()), headers=auth)
+    answer = await response.json()
+
+    assert response.status == 200, answer
+    assert answer["proposal_id"] is None and answer["actions"] == []
+    assert answer["transcript"] == "qu'est-ce que j'ai demain ?"
+    assert answer["message"].startswith("Voici ta journée.\n\n📅 Demain")
+    assert "15:00–16:00 Dentiste" in answer["message"] and "<" not in answer["message"]
+    [found] = answer["answer"]["results"]
+    assert found["fn"] == "find_events" and found["total"] == 2
+    assert {row["title"] for row in found["rows"]} == {"Dentiste", "Anniversaire de Léa"}
+    assert len(mistral.requests) == 1
+
+    trail = await ai.get("/ai/actions", headers=auth)
+    [logged] = await trail.json()
+    assert logged["status"] == "answered" and logged["fn"] == "find_events"
+    assert logged["proposal_id"] == answer["answer"]["question_id"]
+    assert logged["args"] == {
+        "start": "2026-11-26T00:00:00+01:00",
+        "end": "2026-11-27T00:00:00+01:00",
+    }
+    assert logged["transcript"] == "qu'est-ce que j'ai demain ?"
 
 
 async def test_a_groq_failure_is_a_clear_error_and_no_proposal(

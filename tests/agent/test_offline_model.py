@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 from pydantic_ai import DeferredToolRequests
+from pydantic_ai.messages import ToolCallPart
 
-from agent.actions import validate_args, validation_context
+from agent.actions import ValidationContext, validate_args, validation_context
 from agent.offline_model import NOTHING_UNDERSTOOD, offline_model
 from agent.offline_parser import ParsedAction
+from agent.queries import QUERY_MODELS, validate_query
 from agent.service import AgentService
 from agent.situation import ProjectRef
 from agent.tools import Deps, build_agent
@@ -32,15 +34,24 @@ async def through_the_agent(
     )
     if not isinstance(result.output, DeferredToolRequests):
         return []
+    # Actions wait for approval, queries (questions) are deferred calls: in message order.
+    deferred = {c.tool_call_id for c in [*result.output.approvals, *result.output.calls]}
     return [
-        (call.tool_name, validate_args(call.tool_name, call.args_as_dict(), context).to_json())
-        for call in result.output.approvals
+        (part.tool_name, _valid(part.tool_name, part.args_as_dict(), context))
+        for part in result.response.parts
+        if isinstance(part, ToolCallPart) and part.tool_call_id in deferred
     ]
+
+
+def _valid(fn: str, args: dict[str, Any], context: ValidationContext) -> dict[str, Any]:
+    if fn in QUERY_MODELS:
+        return validate_query(fn, args, context).to_json()
+    return validate_args(fn, args, context).to_json()
 
 
 def validated(expected: list[ParsedAction]) -> Args:
     context = validation_context(PARIS, [p.id for p in PROJECTS])
-    return [(e.fn, validate_args(e.fn, e.args, context).to_json()) for e in expected]
+    return [(e.fn, _valid(e.fn, e.args, context)) for e in expected]
 
 
 async def test_everything_the_parser_understands_survives_validation() -> None:

@@ -306,7 +306,15 @@ TABLE: list[Case] = [
     ("I took my meds", [checkin()]),
     ("meds done", [checkin()]),
     ("je n'ai pas pris mes médocs", []),
-    ("est-ce que j'ai pris mes médocs ?", []),
+    # a question, not the action: the day's check-in is looked up (issue 13)
+    (
+        "est-ce que j'ai pris mes médocs ?",
+        [
+            ParsedAction(
+                "find_checkins", {"start": at("2026-03-25T00:00"), "end": at("2026-03-26T00:00")}
+            )
+        ],
+    ),
     ("j'ai pas pris mes médocs", []),
     ("I haven't taken my meds", []),
     ("médocs pris ce matin", [checkin(note="ce matin")]),
@@ -355,7 +363,15 @@ TABLE: list[Case] = [
     ("bonjour", []),
     ("merci !", []),
     ("quel temps fait-il ?", []),
-    ("est-ce que j'ai un rdv demain ?", []),
+    # a question: tomorrow's agenda is looked up (issue 13)
+    (
+        "est-ce que j'ai un rdv demain ?",
+        [
+            ParsedAction(
+                "find_events", {"start": at("2026-03-26T00:00"), "end": at("2026-03-27T00:00")}
+            )
+        ],
+    ),
     ("super, merci", []),
     ("il fait beau aujourd'hui", []),
     ("je suis crevé ce soir", []),
@@ -626,6 +642,17 @@ def test_a_weekday_is_never_today() -> None:
     assert understood("tâche arroser les plantes lundi", monday) == [
         todo("Arroser les plantes", due_at=at("2026-04-06T09:00", SUMMER))
     ]
+
+
+def test_a_question_is_no_action_that_makes_a_bare_phrase_beside_it_a_todo() -> None:
+    # The items of a sequence without a cue become todos once the message holds an action;
+    # a question holds none: "le garage" alone is not something to do.
+    assert [a.fn for a in parse("quelles tâches en retard ; le garage", now=NOW)] == ["find_todos"]
+    assert [a.fn for a in parse("quelles tâches en retard ; acheter du pain", now=NOW)] == [
+        "find_todos",
+        "create_todo",
+    ]
+    assert [a.fn for a in parse("ajoute du pain ; le garage", now=NOW)] == ["create_todo"] * 2
 
 
 def test_it_needs_no_projects() -> None:

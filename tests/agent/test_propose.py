@@ -70,7 +70,8 @@ async def test_the_prompt_gives_now_the_time_zone_and_the_projects(
     instructions = model.infos[0].instructions or ""
     assert "mercredi 25 novembre 2026, 10:00 (Europe/Paris, UTC+01:00)" in instructions
     # Projects by short id, which the argument models turn back into the project's UUID.
-    assert "- p1 : Portfolio\n- p2 : Blog" in instructions
+    # One "p1 Portfolio" a line: every request carries the list (issue 13's token budget).
+    assert "p1 Portfolio\np2 Blog" in instructions
     assert proposal.actions[0].args.model_dump()["project_id"] == portfolio
     assert proposal.project_names == {portfolio: "Portfolio"}  # what the card shows
     tools = {t.name: t for t in model.infos[0].function_tools}
@@ -81,6 +82,12 @@ async def test_the_prompt_gives_now_the_time_zone_and_the_projects(
             "add_project_step",
             "create_calendar_event",
             "toggle_daily_checkin",
+            # the questions' queries (issue 13)
+            "find_events",
+            "find_todos",
+            "project_overview",
+            "find_checkins",
+            "find_job_offers",
         ]
     )
     assert set(tools["create_todo"].parameters_json_schema["properties"]) == {

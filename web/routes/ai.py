@@ -28,7 +28,7 @@ from agent.proposals import ActionRecord, Proposal, ProposalState, ProposalStatu
 from agent.service import AgentService
 from integrations.groq import TranscriptionError
 from web.api import Api
-from web.appkeys import AGENT
+from web.appkeys import AGENT, ANSWER_TEXT, CLOCK
 from web.errors import ApiError, Conflict, NotFound, PayloadTooLarge, Unprocessable
 from web.models import In, QueryInstant
 
@@ -188,13 +188,26 @@ async def _propose(agent: AgentService, body: CommandIn) -> Proposal:
         raise Unprocessable(str(exc)) from None
 
 
+def _answered(request: web.Request, proposal: Proposal) -> Proposal:
+    """A question's answer in `message`, as plain text written from its rows (the rows
+    themselves are in `answer`), after the budget's notice when this request found it spent."""
+    if proposal.answer is None:
+        return proposal
+    text = request.app[ANSWER_TEXT](proposal.answer, request.app[CLOCK])
+    message = "\n\n".join(m for m in (proposal.notice, text) if m)
+    return proposal.model_copy(update={"message": message})
+
+
 # ---------------------------------------------------------------- routes
 
 
 @api.post("/ai/command")
 async def ai_command(request: web.Request, body: CommandIn) -> Proposal:
-    """Propose actions for a typed command (nothing is written before confirm)."""
-    return await _propose(_agent(request), body)
+    """Propose actions for a typed command (nothing is written before confirm), and answer
+    its questions at once: `answer` holds the rows found, `message` says them in French, and
+    `proposal_id` is null when nothing was proposed. Proposed events and todos carry their
+    clashes with the agenda in `actions[i].warnings`."""
+    return _answered(request, await _propose(_agent(request), body))
 
 
 MAX_VOICE_SECONDS = 86_400
@@ -326,13 +339,14 @@ _TRANSCRIPTION_ERRORS: dict[str, type[ApiError]] = {
 
 @api.post("/ai/voice", request_body=_VOICE_BODY, responses=_VOICE_ERRORS)
 async def ai_voice(request: web.Request) -> Proposal:
-    """Transcribe a voice note (Groq Whisper), then propose actions from the transcript."""
+    """Transcribe a voice note (Groq Whisper), then propose actions from the transcript and
+    answer its questions, as `POST /ai/command` does."""
     agent = _agent(request)
     if agent.stt is None:
         raise ServiceUnavailable(str(SpeechToTextDisabledError()))
     upload = await _read_audio(request, agent.stt.max_bytes)
     try:
-        return await agent.propose_voice(
+        proposal = await agent.propose_voice(
             upload.audio,
             filename=upload.filename,
             content_type=upload.content_type,
@@ -342,6 +356,7 @@ async def ai_voice(request: web.Request) -> Proposal:
         error = _TRANSCRIPTION_ERRORS[exc.code](exc.message, details={"reason": exc.code})
         error.code = f"stt_{exc.code}"
         raise error from None
+    return _answered(request, proposal)
 
 
 _NO_PROPOSAL = _error("No such proposal")

@@ -4,7 +4,7 @@
 
 import { actionForm, loadSchemas } from "./action_form.js";
 import { ApiError, get, request } from "./api.js";
-import { dueText, shortDay, time } from "./dates.js";
+import { dayOf, dueText, shortDay, time } from "./dates.js";
 import { mainButton, mainButtonBusy } from "./telegram.js";
 import { add, big, chip, clear, dialog, h, label, toast } from "./ui.js";
 import { labelOf } from "./vocabulary.js";
@@ -63,28 +63,52 @@ export function describe(fn, a = {}, { repeat } = {}) {
   }
 }
 
+const WARNING_WORDS = { overlap: "chevauche", reminder_during_event: "rappel pendant" };
+
+/**
+ * "⚠️ chevauche « Dentiste » 15:00–16:00": what the action clashes with in the agenda, as the
+ * API computed it when proposing (its day too when it is not the action's). Never blocks.
+ */
+export function warningText(w, a = {}) {
+  const first = a.starts_at || a.remind_at;
+  const on = first && dayOf(new Date(w.starts_at)) !== dayOf(new Date(first)) ? `${shortDay(w.starts_at)} ` : "";
+  return `⚠️ ${WARNING_WORDS[w.code] || w.code} « ${w.title} » ${on}${time(w.starts_at)}–${time(w.ends_at)}`;
+}
+
 function actionLine(fn, args, extra = {}) {
   const d = describe(fn, args, { repeat: extra.repeat });
+  const warnings = extra.warnings || [];
   return h(
     "li",
     { class: `action${extra.cls ? ` ${extra.cls}` : ""}` },
     extra.control || null,
     h("div", { class: "what" }, label(d.kind), h("span", { class: "t" }, d.title),
       h("div", { class: "chips" }, d.meta.filter(Boolean).map((m) => chip(m, "plain"))),
+      warnings.length ? h("ul", { class: "warnings" }, warnings.map((w) => h("li", { class: "late" }, warningText(w, args)))) : null,
       extra.error ? h("span", { class: "late mono" }, extra.error) : null),
   );
 }
 
+/** A question's answer, as the API wrote it from the rows (plain text, one line a row). */
+function answerBlock(proposal) {
+  return h("div", { class: "answer", id: "proposal-answer" }, label("Réponse"), h("p", { class: "answer-text" }, proposal.message || ""));
+}
+
 const changed = () => window.dispatchEvent(new CustomEvent("data-changed"));
 
-/** Show a proposal (from /ai/command or /ai/voice) and carry out the owner's choice. */
+/**
+ * Show a proposal (from /ai/command or /ai/voice) and carry out the owner's choice; a
+ * question's answer (`proposal.answer`, said in `message`) comes first, then the actions, if any.
+ */
 export async function showProposal(proposal) {
   await loadProjectNames();
   let decided = false;
   let releaseMain = () => {};
   const pending = proposal.proposal_id && proposal.actions.length;
+  const answered = Boolean(proposal.answer);
   const d = dialog({
-    title: proposal.transcript ? "Mémo vocal · proposition" : "Proposition de l'agent",
+    title: answered && !pending ? (proposal.transcript ? "Mémo vocal · réponse" : "Réponse de l'agent")
+      : proposal.transcript ? "Mémo vocal · proposition" : "Proposition de l'agent",
     className: "proposal",
     onClose: ({ replaced }) => {
       releaseMain();
@@ -97,6 +121,11 @@ export async function showProposal(proposal) {
   d.el.id = "proposal-modal";
   if (proposal.transcript) {
     d.body.append(label("Transcription"), h("blockquote", { class: "transcript", id: "transcript" }, proposal.transcript));
+  }
+  if (answered) d.body.append(answerBlock(proposal));
+  if (!pending && answered) {
+    d.foot.append(h("button", { class: "btn primary", type: "button", onclick: () => d.close() }, "Fermer"));
+    return;
   }
   if (!pending) {
     d.body.append(big(["Rien à ", "faire", "."], "big sm"), h("p", { class: "muted" }, proposal.message || "Je n'ai reconnu aucune action dans ce message."));
@@ -113,12 +142,12 @@ export async function showProposal(proposal) {
     h("ul", { class: "actions", id: "proposed-actions" }, proposal.actions.map((action) => {
       const box = h("input", { class: "check", type: "checkbox", checked: true, "aria-label": "Garder cette action" });
       boxes.push([box, action]);
-      const line = actionLine(action.fn, action.args, { control: box, repeat: repeats[action.id] });
+      const line = actionLine(action.fn, action.args, { control: box, repeat: repeats[action.id], warnings: action.warnings });
       line.append(editButton(action, line, forms));
       return line;
     })),
     problem,
-    proposal.message ? h("p", { class: "muted" }, proposal.message) : null,
+    proposal.message && !answered ? h("p", { class: "muted" }, proposal.message) : null,
     label(proposal.fallback_reason ? `Analyse hors-ligne · ${proposal.model_name}` : `Modèle · ${proposal.model_name}`),
   );
   const cancel = h("button", { class: "btn", type: "button", id: "proposal-cancel" }, "Annuler");
