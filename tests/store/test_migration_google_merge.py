@@ -1,4 +1,4 @@
-"""Migration 0012_google_merge: `updated_at` is written by the app's clock only; going down
+"""Migration 0013_google_merge: `updated_at` is written by the app's clock only; going down
 drops the overrides of one occurrence without deleting that occurrence in Google."""
 
 from __future__ import annotations
@@ -39,10 +39,10 @@ def run(url: str, sql: str) -> None:
 def test_updated_at_has_no_database_default_and_overrides_go_quietly_down(
     scratch_db: str,
 ) -> None:
-    migrations.upgrade(scratch_db, "0011_job_url_hash")
+    migrations.upgrade(scratch_db, "0012_questions")
     assert asyncio.run(_fetch(scratch_db, DEFAULT)) == [{"column_default": "now()"}]
 
-    migrations.upgrade(scratch_db, "0012_google_merge")
+    migrations.upgrade(scratch_db, "0013_google_merge")
     assert asyncio.run(_fetch(scratch_db, DEFAULT)) == [{"column_default": None}]
     events = f"{SCHEMA}.calendar_events"
     run(
@@ -61,7 +61,7 @@ def test_updated_at_has_no_database_default_and_overrides_go_quietly_down(
         """,
     )
 
-    migrations.downgrade(scratch_db, "0011_job_url_hash")
+    migrations.downgrade(scratch_db, "0012_questions")
     rows = asyncio.run(_fetch(scratch_db, f"select id::text from {events}"))
     state = asyncio.run(_fetch(scratch_db, f"select * from {SCHEMA}.google_sync_state"))
     assert rows == [{"id": SERIES}]

@@ -1,8 +1,8 @@
 """google merge: the last synced copy of each event, its ETag and push error; occurrences
 changed in Google; the sync's clock pair and why it stopped
 
-Revision ID: 0012_google_merge
-Revises: 0011_job_url_hash
+Revision ID: 0013_google_merge
+Revises: 0012_questions
 Create Date: 2026-12-02 18:00:00.000000
 
 `calendar_events.google_base` is the event as both sides last agreed on it (the common
@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0012_google_merge"
-down_revision: str | None = "0011_job_url_hash"
+revision: str = "0013_google_merge"
+down_revision: str | None = "0012_questions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
