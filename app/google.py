@@ -9,13 +9,18 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from app.scheduler import OWNER_MESSAGES
 from app.settings import Settings
 from integrations.google.oauth import GoogleConfig
+from integrations.google.remote import Backoff
 from integrations.google.sync import GoogleCalendarLink
 from store.encryption import TokenCipher
 from web.appkeys import CLOCK, GOOGLE, SESSIONMAKER
 
 log = logging.getLogger(__name__)
+
+# Set before start to change how the link waits after a rate limit (tests: no real waits).
+GOOGLE_BACKOFF = web.AppKey("google_backoff", Backoff)
 
 
 def google_config(settings: Settings) -> GoogleConfig | None:
@@ -54,10 +59,14 @@ async def google_ctx(app: web.Application, settings: Settings) -> AsyncIterator[
     _prepare_libraries()
     keys = settings.encryption_keys
     assert keys is not None  # generated outside production, required in it
+    # The bot, when it runs (started before this), tells the owner what needs them, once.
+    owner = app.get(OWNER_MESSAGES)
     app[GOOGLE] = GoogleCalendarLink(
         config=config,
         sessionmaker=app[SESSIONMAKER],
         clock=app[CLOCK],
         cipher=TokenCipher(*keys),
+        notify=owner.notice if owner is not None else None,
+        backoff=app.get(GOOGLE_BACKOFF) or Backoff(),
     )
     yield

@@ -103,6 +103,10 @@ class OwnerMessages(Protocol):
 
     async def weekly_review(self, day: date) -> bool: ...
 
+    async def notice(self, kind: str, slot: str, text: str) -> bool:
+        """Tell the owner something (plain text) once: claimed as (kind, slot)."""
+        ...
+
 
 Need = Literal["telegram", "google"]
 

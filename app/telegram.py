@@ -26,7 +26,7 @@ from bot.middlewares import InFlight
 from bot.reminders import REMINDER_KIND, SNOOZE_KIND, send_med_reminder, send_reminder
 from bot.render.escape import esc
 from bot.review import send_review
-from bot.sending import Outcome
+from bot.sending import Outcome, Outgoing, send_once
 from store.clock import Clock
 from store.reminders import Ring
 from web.appkeys import (
@@ -104,6 +104,18 @@ class TelegramMessages:
             clock=self.clock,
             chat_id=self.chat_id,
             day=day,
+        )
+        return outcome is Outcome.SENT
+
+    async def notice(self, kind: str, slot: str, text: str) -> bool:
+        outcome = await send_once(
+            bot=self.bot,
+            sessionmaker=self.sessionmaker,
+            clock=self.clock,
+            chat_id=self.chat_id,
+            kind=kind,
+            slot=slot,
+            message=Outgoing(esc(text)),
         )
         return outcome is Outcome.SENT
 

@@ -90,6 +90,18 @@ SETTINGS = (
     "Fuseau horaire : {tz}\n\n"
     "Pour changer :\n" + SETTINGS_EXAMPLES
 )
+SETTINGS_GOOGLE = "\n\n<b>Google Agenda</b> : {state}"
+SETTINGS_GOOGLE_SYNCED = "dernière synchro {when}"
+SETTINGS_GOOGLE_NEVER = "connecté, pas encore synchronisé"
+SETTINGS_GOOGLE_FAILED = "\n⚠️ Dernière synchro en échec : {error}"
+SETTINGS_GOOGLE_STOPPED = {
+    "calendar_gone": "⚠️ synchro arrêtée : le calendrier « ordinarthur-os » a été supprimé dans "
+    "Google. Reconnecte Google Agenda depuis les réglages de l'app pour le recréer.",
+    "token_refused": "⚠️ synchro arrêtée : Google a refusé l'accès. Reconnecte Google Agenda "
+    "depuis les réglages de l'app.",
+}
+SETTINGS_GOOGLE_REFUSED = "\n⚠️ Refusé par Google ({count}) :"
+SETTINGS_GOOGLE_REFUSED_EVENT = "\n• {title} : {error}"
 SETTINGS_SAVED = "✅ C'est noté."
 SETTINGS_USAGE = "Je n'ai pas compris. Exemples :\n" + SETTINGS_EXAMPLES
 

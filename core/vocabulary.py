@@ -97,6 +97,11 @@ AI_USAGE_KINDS: tuple[AiUsageKind, ...] = get_args(AiUsageKind)
 Language = Literal["fr", "en"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 
+# Why the Google sync stopped until the owner reconnects: the calendar was deleted in Google,
+# or Google refused our refresh token (invalid_grant).
+SyncStop = Literal["calendar_gone", "token_refused"]
+SYNC_STOPS: tuple[SyncStop, ...] = get_args(SyncStop)
+
 
 # ---------------------------------------------------------------- HH:MM
 

@@ -100,16 +100,46 @@ async def list_occurrences(
     *, session: AsyncSession, start: datetime, end: datetime, tz: ZoneInfo
 ) -> list[Occurrence]:
     """Every occurrence overlapping [start, end): one-off events and each occurrence of each
-    series (expanded in `tz`'s wall-clock, exception dates left out), in start order."""
+    series (expanded in `tz`'s wall-clock, exception dates left out), in start order. An
+    occurrence overridden by a row of its own (moved or changed in Google) is that row."""
     rows = await list_events(session=session, start=start, end=end)
-    found = [o for row in rows for o in occurrences(row, tz, start=start, end=end)]
+    overridden = await overridden_starts(
+        session=session, series_ids=[row.id for row in rows if row.recurrence is not None]
+    )
+    found = [
+        o
+        for row in rows
+        for o in occurrences(row, tz, start=start, end=end, skip=overridden.get(row.id, ()))
+    ]
     return sorted(found, key=lambda o: (o.occurrence_start, o.event.id))
 
 
+async def overridden_starts(
+    *, session: AsyncSession, series_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[datetime]]:
+    """For each series, the original starts of its occurrences that a row overrides."""
+    if not series_ids:
+        return {}
+    stmt = select(CalendarEvent.recurring_event_id, CalendarEvent.original_start).where(
+        CalendarEvent.recurring_event_id.in_(list(series_ids))
+    )
+    found: dict[uuid.UUID, list[datetime]] = {}
+    for series_id, original in (await session.execute(stmt)).all():
+        if series_id is not None and original is not None:
+            found.setdefault(series_id, []).append(original)
+    return found
+
+
 def occurrences(
-    event: CalendarEvent, tz: ZoneInfo, *, start: datetime, end: datetime
+    event: CalendarEvent,
+    tz: ZoneInfo,
+    *,
+    start: datetime,
+    end: datetime,
+    skip: Sequence[datetime] = (),
 ) -> list[Occurrence]:
-    """The event's occurrences overlapping [start, end) (an instant event at `start` counts)."""
+    """The event's occurrences overlapping [start, end) (an instant event at `start` counts);
+    `skip`: starts of a series' occurrences shown by rows of their own."""
     if event.recurrence is None:
         starts = [event.starts_at]
     else:
@@ -121,7 +151,7 @@ def occurrences(
             tz,
             start=start - duration,
             end=end,
-            exdates=event.recurrence_exdates,
+            exdates=[*event.recurrence_exdates, *skip],
         )
     spans = ((moment, occurrence_end(event, moment, tz)) for moment in starts)
     return [
@@ -153,12 +183,18 @@ async def skip_occurrence(
     tz: ZoneInfo,
     now: datetime,
 ) -> CalendarEvent | None:
-    """Leave one occurrence out of a series (an exception date); None when the event is not a
-    series or has no occurrence starting then. Skipping it twice changes nothing more."""
+    """Leave one occurrence out of a series (an exception date), and the row overriding it if
+    any; None when the event is not a series or has no occurrence starting then. Skipping it
+    twice changes nothing more."""
     event = await get_event(session=session, event_id=event_id)
     if event.recurrence is None or not _is_occurrence(event, occurrence_start, tz):
         return None
     moment = occurrence_start.astimezone(UTC)
+    await session.execute(
+        delete(CalendarEvent).where(
+            CalendarEvent.recurring_event_id == event_id, CalendarEvent.original_start == moment
+        )
+    )
     stmt = (
         update(CalendarEvent)
         .where(
@@ -189,6 +225,47 @@ async def update_event(
     if data:
         data = {**data, "updated_at": now}
     return await update_by_id(session, CalendarEvent, event_id, data)
+
+
+async def prune_overrides(
+    *, session: AsyncSession, series_id: uuid.UUID, tz: ZoneInfo
+) -> list[str]:
+    """After a series' rule or start changed: delete the rows overriding occurrences it no
+    longer has (a series ended by "this and following" leaves no orphan); their Google ids."""
+    series = await session.get(CalendarEvent, series_id, populate_existing=True)
+    stmt = select(CalendarEvent).where(CalendarEvent.recurring_event_id == series_id)
+    overrides = (await session.execute(stmt)).scalars().all()
+    orphans = [
+        row
+        for row in overrides
+        if series is None
+        or series.recurrence is None
+        or row.original_start is None
+        or not _is_occurrence(series, row.original_start, tz)
+    ]
+    if not orphans:
+        return []
+    gone = [row.google_event_id for row in orphans if row.google_event_id is not None]
+    await session.execute(
+        delete(CalendarEvent).where(CalendarEvent.id.in_([r.id for r in orphans]))
+    )
+    return gone
+
+
+async def delete_override(
+    *, session: AsyncSession, event: CalendarEvent, tz: ZoneInfo, now: datetime
+) -> None:
+    """Deleting the row of one occurrence deletes that occurrence: an exception date of its
+    series (the series shows it no more), and the row goes."""
+    assert event.recurring_event_id is not None and event.original_start is not None
+    await skip_occurrence(
+        session=session,
+        event_id=event.recurring_event_id,
+        occurrence_start=event.original_start,
+        tz=tz,
+        now=now,
+    )
+    await delete_event(session=session, event_id=event.id)
 
 
 async def longest_reminder(*, session: AsyncSession) -> int:

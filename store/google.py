@@ -112,18 +112,34 @@ async def update_access_token(
     await session.execute(stmt.values(**sealed, expires_at=expires_at))
 
 
+_UNLINKED = {
+    "google_event_id": None,
+    "google_synced_at": None,
+    "google_updated_at": None,
+    "google_etag": None,
+    "google_base": None,
+    "google_error": None,
+}
+
+
 async def set_calendar(*, session: AsyncSession, calendar_id: str) -> None:
-    """The calendar synced from now on. Events linked to another one are unlinked, so the next
-    sync sends them all to this one."""
+    """The calendar synced from now on; the same one again changes nothing (and lifts a stop).
+    Another one (the old one was deleted, or is gone from the account): the events that came
+    from the old one and were not changed here since go with it, and every other event is
+    unlinked, so that the next sync sends our own events, and only those, to the new one."""
     old = await session.scalar(
         select(GoogleOAuthToken.calendar_id).where(GoogleOAuthToken.id == 1)
     )
     if old is not None and old != calendar_id:
-        unlinked = {"google_event_id": None, "google_synced_at": None, "google_updated_at": None}
-        await session.execute(update(CalendarEvent).values(**unlinked))
+        theirs = select(CalendarEvent.id).where(CalendarEvent.source == "google", ~_changed_here())
+        gone = list(await session.scalars(theirs))
+        # Unlinked before deleted: the deletion trigger must not send these to any calendar.
+        await session.execute(update(CalendarEvent).values(**_UNLINKED))
+        await session.execute(delete(CalendarEvent).where(CalendarEvent.id.in_(gone)))
     stmt = update(GoogleOAuthToken).where(GoogleOAuthToken.id == 1)
     await session.execute(stmt.values(calendar_id=calendar_id))
     await ensure_sync_state(session=session, calendar_id=calendar_id)
+    await resume(session=session, calendar_id=calendar_id)
 
 
 # ---------------------------------------------------------------- sync state
@@ -145,14 +161,50 @@ async def save_sync_token(*, session: AsyncSession, calendar_id: str, sync_token
 
 
 async def record_sync(
-    *, session: AsyncSession, calendar_id: str, now: datetime, error: str | None
+    *,
+    session: AsyncSession,
+    calendar_id: str,
+    now: datetime,
+    error: str | None,
+    report: dict[str, Any] | None = None,
 ) -> None:
-    """A success clears the last error; a failure keeps the last success's time."""
+    """A success clears the last error (and a stop: the sync works again) and keeps its
+    report; a failure keeps the last success's time and report."""
     values: dict[str, Any] = {"last_error": error}
     if error is None:
-        values["last_synced_at"] = now
+        values |= {"last_synced_at": now, "last_report": report, "stopped": None}
+        values["stopped_since"] = None
     stmt = pg_insert(GoogleSyncState).values(calendar_id=calendar_id, **values)
     await session.execute(stmt.on_conflict_do_update(index_elements=["calendar_id"], set_=values))
+
+
+async def stop(*, session: AsyncSession, calendar_id: str, reason: str, now: datetime) -> bool:
+    """The periodic sync stops until the owner reconnects; True only for the call that
+    stopped it (the one that tells the owner, once)."""
+    stmt = (
+        update(GoogleSyncState)
+        .where(GoogleSyncState.calendar_id == calendar_id, GoogleSyncState.stopped.is_(None))
+        .values(stopped=reason, stopped_since=now)
+        .returning(GoogleSyncState.calendar_id)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none() is not None
+
+
+async def resume(*, session: AsyncSession, calendar_id: str, reason: str | None = None) -> None:
+    """The periodic sync goes on (after a reconnection); with `reason`, only if it stopped
+    for that reason."""
+    stmt = update(GoogleSyncState).where(GoogleSyncState.calendar_id == calendar_id)
+    if reason is not None:
+        stmt = stmt.where(GoogleSyncState.stopped == reason)
+    await session.execute(stmt.values(stopped=None, stopped_since=None))
+
+
+async def save_pair(
+    *, session: AsyncSession, calendar_id: str, app_at: datetime, google_at: datetime
+) -> None:
+    """The last push Google confirmed, on both clocks (see integrations.google.merge)."""
+    stmt = update(GoogleSyncState).where(GoogleSyncState.calendar_id == calendar_id)
+    await session.execute(stmt.values(paired_app_at=app_at, paired_google_at=google_at))
 
 
 async def pending_deletions(*, session: AsyncSession, calendar_id: str) -> list[str]:
@@ -197,13 +249,37 @@ async def changed_events(
 ) -> Sequence[CalendarEvent]:
     """Events to send: changed here since their last exchange (never sent included), except
     never-sent ones that ended before `ending_after` (a series goes whatever its first
-    occurrence's end)."""
+    occurrence's end). Overrides of one occurrence come after every series."""
     linked = CalendarEvent.google_event_id.is_not(None)
     series = CalendarEvent.recurrence.is_not(None)
+    override = CalendarEvent.recurring_event_id.is_not(None)
     stmt = (
         select(CalendarEvent)
         .where(_changed_here(), or_(linked, series, CalendarEvent.ends_at > ending_after))
-        .order_by(CalendarEvent.starts_at, CalendarEvent.id)
+        .order_by(override, CalendarEvent.starts_at, CalendarEvent.id)
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def google_ids(
+    *, session: AsyncSession, event_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """The Google ids of these rows, for those linked."""
+    stmt = select(CalendarEvent.id, CalendarEvent.google_event_id).where(
+        CalendarEvent.id.in_(list(event_ids)), CalendarEvent.google_event_id.is_not(None)
+    )
+    return {event_id: str(gid) for event_id, gid in (await session.execute(stmt)).all()}
+
+
+async def overrides_of(
+    *, session: AsyncSession, series_ids: Collection[uuid.UUID]
+) -> Sequence[CalendarEvent]:
+    """The rows overriding one occurrence of these series; locked until the transaction ends."""
+    stmt = (
+        select(CalendarEvent)
+        .where(CalendarEvent.recurring_event_id.in_(list(series_ids)))
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     return (await session.execute(stmt)).scalars().all()
 
@@ -218,12 +294,37 @@ async def events_for_remote(
         select(CalendarEvent)
         .where(or_(CalendarEvent.google_event_id.in_(list(google_event_ids)), unlinked))
         .with_for_update()
+        .execution_options(populate_existing=True)
     )
     return (await session.execute(stmt)).scalars().all()
 
 
 def is_changed_here(event: CalendarEvent) -> bool:
     return event.google_synced_at != event.updated_at
+
+
+async def forget_etags(*, session: AsyncSession, event_id: uuid.UUID) -> None:
+    """The next push reads Google's copy of this row, and of its overrides, first (they are
+    sent again: Google deleted them)."""
+    await session.execute(
+        update(CalendarEvent).where(CalendarEvent.id == event_id).values(google_etag=None)
+    )
+    overrides = update(CalendarEvent).where(CalendarEvent.recurring_event_id == event_id)
+    await session.execute(overrides.values(google_etag=None, google_synced_at=None))
+
+
+async def delete_rows(*, session: AsyncSession, event_ids: Collection[uuid.UUID]) -> list[str]:
+    """Delete these rows (a series with its overrides); the Google ids of all of them."""
+    if not event_ids:
+        return []
+    ids = list(event_ids)
+    linked = select(CalendarEvent.google_event_id).where(
+        or_(CalendarEvent.id.in_(ids), CalendarEvent.recurring_event_id.in_(ids)),
+        CalendarEvent.google_event_id.is_not(None),
+    )
+    found = [str(gid) for gid in (await session.execute(linked)).scalars()]
+    await session.execute(delete(CalendarEvent).where(CalendarEvent.id.in_(ids)))
+    return found
 
 
 async def take_remote(*, session: AsyncSession, event_id: uuid.UUID, data: dict[str, Any]) -> None:
@@ -276,9 +377,11 @@ async def _delete_linked(session: AsyncSession, event_ids: Collection[uuid.UUID]
 
 async def delete_occurrence_rows(*, session: AsyncSession, series_google_id: str) -> list[str]:
     """Delete the rows linked to single occurrences of a Google series (how its occurrences
-    were stored before series were synced as series); returns their Google ids."""
+    were stored before series were synced as series); returns their Google ids. Overrides of
+    one occurrence (linked the same way) stay."""
     prefix = CalendarEvent.google_event_id.startswith(f"{series_google_id}_", autoescape=True)
-    stmt = select(CalendarEvent.id, CalendarEvent.google_event_id).where(prefix)
+    single = CalendarEvent.recurring_event_id.is_(None)
+    stmt = select(CalendarEvent.id, CalendarEvent.google_event_id).where(prefix, single)
     found = (await session.execute(stmt)).all()
     occurrences = [
         event_id
@@ -289,10 +392,15 @@ async def delete_occurrence_rows(*, session: AsyncSession, series_google_id: str
 
 
 async def skip_remote_occurrence(
-    *, session: AsyncSession, event_id: uuid.UUID, occurrence_start: datetime
-) -> None:
-    """An occurrence cancelled in Google becomes an exception date here; not a change made
-    here (the sync marks stay), so it is not sent back."""
+    *,
+    session: AsyncSession,
+    event_id: uuid.UUID,
+    occurrence_start: datetime,
+    base: dict[str, Any] | None,
+) -> list[str]:
+    """An occurrence cancelled in Google becomes an exception date here (`base`: the last
+    synced copy, which knows it now), and its override, if any, goes; not a change made here
+    (the sync marks stay), so nothing is sent back. The override's Google id, if any."""
     moment = occurrence_start.astimezone(UTC)
     known = literal(moment, DateTime(timezone=True)) == any_(CalendarEvent.recurrence_exdates)
     stmt = (
@@ -300,7 +408,14 @@ async def skip_remote_occurrence(
         .where(CalendarEvent.id == event_id, ~known)
         .values(recurrence_exdates=func.array_append(CalendarEvent.recurrence_exdates, moment))
     )
-    await session.execute(stmt)
+    # Not synchronized: the row in the session keeps what it read (the pull reads it again).
+    await session.execute(stmt, execution_options={"synchronize_session": False})
+    mark = update(CalendarEvent).where(CalendarEvent.id == event_id)
+    await session.execute(mark.values(google_base=base))
+    override = select(CalendarEvent.id).where(
+        CalendarEvent.recurring_event_id == event_id, CalendarEvent.original_start == moment
+    )
+    return await delete_rows(session=session, event_ids=list(await session.scalars(override)))
 
 
 async def mark_sent(
@@ -309,18 +424,34 @@ async def mark_sent(
     event_id: uuid.UUID,
     sent_version: datetime,
     google_event_id: str,
-    google_updated_at: datetime,
+    google_updated_at: datetime | None,
+    etag: str | None = None,
+    base: dict[str, Any] | None = None,
+    taken: dict[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> bool:
-    """Record what Google holds now; False when the row was deleted meanwhile. A row changed
-    since `sent_version` (its `updated_at` when sent) stays changed here."""
-    stmt = (
-        update(CalendarEvent)
-        .where(CalendarEvent.id == event_id)
-        .values(
-            google_event_id=google_event_id,
-            google_synced_at=sent_version,
-            google_updated_at=google_updated_at,
-        )
-        .returning(CalendarEvent.id)
-    )
-    return (await session.execute(stmt)).scalar_one_or_none() is not None
+    """Record what Google holds now; False when the row was deleted meanwhile. `taken`: the
+    fields Google's copy gave the row in a merge, written (stamped `now`) unless the row
+    changed since `sent_version` (its `updated_at` when sent): then it stays changed here, and
+    the next sync merges again."""
+    marks: dict[str, Any] = {
+        "google_event_id": google_event_id,
+        "google_updated_at": google_updated_at,
+        "google_etag": etag,
+        "google_base": base,
+        "google_error": None,
+    }
+    row = CalendarEvent.id == event_id
+    if taken and now is not None:
+        unchanged = update(CalendarEvent).where(row, CalendarEvent.updated_at == sent_version)
+        written = unchanged.values(**taken, **marks, updated_at=now, google_synced_at=now)
+        if (await session.execute(written.returning(CalendarEvent.id))).first() is not None:
+            return True
+    stmt = update(CalendarEvent).where(row).values(**marks, google_synced_at=sent_version)
+    return (await session.execute(stmt.returning(CalendarEvent.id))).first() is not None
+
+
+async def mark_failed(*, session: AsyncSession, event_id: uuid.UUID, error: str) -> None:
+    """Why this row's push failed; it is tried again at the next sync (it stays changed)."""
+    stmt = update(CalendarEvent).where(CalendarEvent.id == event_id)
+    await session.execute(stmt.values(google_error=error))

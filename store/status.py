@@ -3,9 +3,11 @@ Google link's state, the model that answered last, the migration head. Read-only
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from store.tables import (
     SCHEMA,
     AiAction,
+    CalendarEvent,
     GoogleOAuthToken,
     GoogleSyncState,
     SentLog,
@@ -32,23 +35,45 @@ async def recent_sends(*, session: AsyncSession, limit: int = 10) -> Sequence[Se
 
 
 @dataclass(frozen=True)
+class GoogleEventError:
+    event_id: uuid.UUID
+    title: str
+    starts_at: datetime
+    error: str
+
+
+@dataclass(frozen=True)
 class GoogleLink:
     connected: bool
     calendar_id: str | None
     last_synced_at: datetime | None
     last_error: str | None
+    stopped: str | None = None  # core.vocabulary.SyncStop: why it waits for a reconnection
+    stopped_since: datetime | None = None
+    event_errors: Sequence[GoogleEventError] = ()
+    last_report: dict[str, Any] | None = None
 
 
 async def google_link(*, session: AsyncSession) -> GoogleLink:
-    """Whether an account is connected, its calendar, and how the last sync went."""
+    """Whether an account is connected, its calendar, how the last sync went, whether the
+    sync waits for a reconnection, and the events Google refused."""
     token = await session.get(GoogleOAuthToken, 1)
     calendar_id = token.calendar_id if token is not None else None
     state = await session.get(GoogleSyncState, calendar_id) if calendar_id else None
+    refused = select(CalendarEvent).where(CalendarEvent.google_error.is_not(None))
+    rows = (await session.execute(refused.order_by(CalendarEvent.starts_at))).scalars()
     return GoogleLink(
         connected=token is not None,
         calendar_id=calendar_id,
         last_synced_at=state.last_synced_at if state else None,
         last_error=state.last_error if state else None,
+        stopped=state.stopped if state else None,
+        stopped_since=state.stopped_since if state else None,
+        event_errors=[
+            GoogleEventError(row.id, row.title, row.starts_at, row.google_error or "")
+            for row in rows
+        ],
+        last_report=state.last_report if state else None,
     )
 
 

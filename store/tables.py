@@ -52,6 +52,7 @@ from core.vocabulary import (
     PROJECT_KINDS,
     REMOTE_TYPES,
     STEP_STATUSES,
+    SYNC_STOPS,
     TODO_STATUSES,
 )
 
@@ -264,6 +265,12 @@ class CalendarEvent(Base):
         # service: an event never ends before it starts, whichever path wrote it.
         CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
         CheckConstraint("reminder_minutes >= 0", name="reminder_minutes"),
+        # service: an override replaces one occurrence of its series, at most once.
+        UniqueConstraint("recurring_event_id", "original_start"),
+        CheckConstraint(
+            "(recurring_event_id IS NULL) = (original_start IS NULL)",
+            name="override_of_one_occurrence",
+        ),
     )
 
     id: Mapped[uuid.UUID] = _uuid_pk()
@@ -278,7 +285,9 @@ class CalendarEvent(Base):
         Text, nullable=False, server_default=text("'ordinarthur-os'")
     )
     created_at: Mapped[datetime] = _created_at()
-    updated_at: Mapped[datetime] = _created_at()
+    # service: no database default. The Google sync compares it, so only the app's clock
+    # writes it (store.agenda: every write passes `now`).
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     # service: two-way Google sync. `google_synced_at` is this row's `updated_at`
     # as of its last exchange with Google (another value: changed here since); `google_updated_at`
     # is Google's `updated` then (another value in Google: changed there since).
@@ -292,6 +301,18 @@ class CalendarEvent(Base):
     )
     # service: minutes before each occurrence to ring; NULL: the owner's default, 0: never.
     reminder_minutes: Mapped[int | None] = mapped_column(Integer)
+    # service: three-way merge with Google. `google_base` is the event as both sides last
+    # agreed on it (integrations.google.merge's copy), `google_etag` Google's ETag then (sent
+    # as If-Match); `google_error` why the last push of this row failed (NULL: it went).
+    google_base: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    google_etag: Mapped[str | None] = mapped_column(Text)
+    google_error: Mapped[str | None] = mapped_column(Text)
+    # service: an override of one occurrence of a series (moved or changed in Google): that
+    # occurrence, at `original_start`, is this row; deleted with its series.
+    recurring_event_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("calendar_events.id", ondelete="CASCADE")
+    )
+    original_start: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class GoogleOAuthToken(Base):
@@ -312,6 +333,7 @@ class GoogleSyncState(Base):
     OAuth web flow needs `state` + PKCE `code_verifier` to survive between start and callback."""
 
     __tablename__ = "google_sync_state"
+    __table_args__ = (_one_of("stopped", SYNC_STOPS),)
 
     calendar_id: Mapped[str] = mapped_column(Text, primary_key=True)
     sync_token: Mapped[str | None] = mapped_column(Text)
@@ -320,6 +342,15 @@ class GoogleSyncState(Base):
     # service: Google ids of events deleted here, deleted there at the next sync. Written by the
     # trigger `calendar_events_google_deletion` (migration 0002), whatever deleted the row.
     deleted_event_ids: Mapped[list[str]] = _text_array()
+    # service: the last push Google confirmed, as our clock and Google's `updated` saw it: a
+    # change on each side is timed from it, each on its own clock (integrations.google.merge).
+    paired_app_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    paired_google_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # service: why the periodic sync stopped until the owner reconnects, and since when.
+    stopped: Mapped[str | None] = mapped_column(Text)
+    stopped_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # service: what the last sync did (counts, events restored in Google, errors).
+    last_report: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
 
 class GoogleOAuthState(Base):

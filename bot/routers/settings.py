@@ -24,7 +24,7 @@ from core.vocabulary import (
     parse_hhmm_list,
     parse_weekly,
 )
-from store import owner
+from store import owner, status
 from store.clock import Clock
 
 ScheduleHook = Callable[[], Awaitable[None]]
@@ -73,7 +73,8 @@ async def settings(
         await on_schedule_change()
     async with sessionmaker() as session:
         schedule = await owner.get_schedule(session=session, defaults=schedule_defaults)
-    text = settings_text(schedule, clock.tz)
+        google = await status.google_link(session=session)
+    text = settings_text(schedule, clock.tz, google)
     if agent is not None:
         budget = budget_line(await agent.usage.budget_state())
         text = f"{text}\n\n{budget}\n{texts.BUDGET_HOWTO}"

@@ -1,11 +1,10 @@
-"""Google's events ↔ rows of `calendar_events`: the bodies sent, the columns taken, and Google's
-changes applied to the rows (who wins a conflict, what a cancellation deletes).
+"""Google's events ↔ rows of `calendar_events`: the bodies sent, the columns taken.
 
 A series is one row here and one recurring event (a "master") there: its RRULE and EXDATE
-lines ↔ `recurrence` and `recurrence_exdates`. Google lists a cancelled occurrence as an
-exception (`recurringEventId`, `originalStartTime`): here it becomes an exception date of the
-series. A changed or moved occurrence (a confirmed exception) is not taken yet: the series shows
-it at its original time, and a log line says so.
+lines ↔ `recurrence` and `recurrence_exdates`. Google lists a changed or cancelled occurrence
+as an exception (`recurringEventId`, `originalStartTime`, the id `<master>_<original start>`):
+a cancelled one becomes an exception date of the series here, a changed or moved one a row of
+its own that overrides that occurrence (`recurring_event_id`, `original_start`).
 """
 
 from __future__ import annotations
@@ -13,23 +12,27 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Event as ICalEvent
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.recurrence import InvalidRecurrenceError, calendar_rule, normalize
-from store import agenda
-from store import google as google_store
 from store.tables import CalendarEvent
 
 log = logging.getLogger(__name__)
 
 UNTITLED = "(sans titre)"
+# Google documents no limit on `description` but refuses one over about 8 KB (8,192
+# characters): a longer one is cut, with a marker saying where the whole text is.
+DESCRIPTION_LIMIT = 8192
+TRUNCATED = "\n[…] (description tronquée : le texte entier est dans ordinarthur-os)"
+# Our own events carry our id twice: as their Google id, and in this private property, so
+# that one found in Google with no row here is known to be ours (deleted here meanwhile).
+OWN_MARK = "ordinarthurOsId"
 _OWN_ID = re.compile(r"[0-9a-f]{32}")
 
 JsonDict = dict[str, Any]
@@ -51,20 +54,36 @@ class LocalEvent:
     google_updated_at: datetime | None
     recurrence: str | None = None
     recurrence_exdates: Sequence[datetime] = ()
+    source: str = "ordinarthur-os"
+    google_synced_at: datetime | None = None
+    google_etag: str | None = None
+    google_base: JsonDict | None = None
+    recurring_event_id: uuid.UUID | None = None
+    original_start: datetime | None = None
 
     @classmethod
     def of(cls, row: CalendarEvent) -> LocalEvent:
         return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
 
+    @property
+    def is_override(self) -> bool:
+        return self.recurring_event_id is not None
 
-@dataclass(frozen=True)
-class Sent:
-    """A push Google confirmed: which version of the row, and Google's copy's id and time."""
+    def columns(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in MANAGED_COLUMNS}
 
-    event_id: uuid.UUID
-    version: datetime
-    google_event_id: str
-    google_updated_at: datetime
+
+# The columns a sync exchanges with Google; everything else of a row stays ours.
+MANAGED_COLUMNS = (
+    "title",
+    "description",
+    "location",
+    "starts_at",
+    "ends_at",
+    "all_day",
+    "recurrence",
+    "recurrence_exdates",
+)
 
 
 @dataclass(frozen=True)
@@ -83,25 +102,54 @@ def all_day_span(starts_at: datetime, ends_at: datetime, tz: ZoneInfo) -> tuple[
     return first, max(after, first + timedelta(days=1))
 
 
-def to_google(event: LocalEvent, tz: ZoneInfo) -> JsonDict:
-    start: JsonDict
-    end: JsonDict
+def sendable(description: str | None) -> str | None:
+    """The description as Google accepts it: cut, with a marker, when too long."""
+    if description is None or len(description) <= DESCRIPTION_LIMIT:
+        return description
+    return description[: DESCRIPTION_LIMIT - len(TRUNCATED)] + TRUNCATED
+
+
+def _times(event: LocalEvent, tz: ZoneInfo) -> tuple[JsonDict, JsonDict]:
     if event.all_day:
         first, after = all_day_span(event.starts_at, event.ends_at, tz)
-        start, end = {"date": first.isoformat()}, {"date": after.isoformat()}
-    else:
-        start = {"dateTime": event.starts_at.astimezone(tz).isoformat(), "timeZone": tz.key}
-        end = {"dateTime": event.ends_at.astimezone(tz).isoformat(), "timeZone": tz.key}
-    body = {
+        return {"date": first.isoformat()}, {"date": after.isoformat()}
+    start = {"dateTime": event.starts_at.astimezone(tz).isoformat(), "timeZone": tz.key}
+    end = {"dateTime": event.ends_at.astimezone(tz).isoformat(), "timeZone": tz.key}
+    return start, end
+
+
+def to_google(event: LocalEvent, tz: ZoneInfo) -> JsonDict:
+    """The event's fields as Google takes them, without empty ones (an insert's body)."""
+    return {key: value for key, value in patch_body(event, tz).items() if value is not None}
+
+
+def patch_body(event: LocalEvent, tz: ZoneInfo) -> JsonDict:
+    """Every field we manage; null clears a field there (patch semantics). An occurrence has
+    no rule of its own, and a single event whose Google copy has a rule we could not read
+    (kept here as its first occurrence) leaves that rule alone."""
+    start, end = _times(event, tz)
+    body: JsonDict = {
         "summary": event.title,
-        "description": event.description,
+        "description": sendable(event.description),
         "location": event.location,
         "start": start,
         "end": end,
         "status": "confirmed",
-        "recurrence": recurrence_lines(event, tz) if event.recurrence else None,
     }
-    return {key: value for key, value in body.items() if value is not None}
+    if event.recurrence is not None:
+        body["recurrence"] = recurrence_lines(event, tz)
+    elif event.google_base is not None and event.google_base.get("recurrence") is not None:
+        body["recurrence"] = None  # the series was turned into a single event here
+    return body
+
+
+def insert_body(event: LocalEvent, tz: ZoneInfo) -> JsonDict:
+    """A new event in Google: its id is our row's, and so is the private mark."""
+    own = event.id.hex
+    return to_google(event, tz) | {
+        "id": own,
+        "extendedProperties": {"private": {OWN_MARK: own}},
+    }
 
 
 def recurrence_lines(event: LocalEvent, tz: ZoneInfo) -> list[str]:
@@ -119,14 +167,22 @@ def recurrence_lines(event: LocalEvent, tz: ZoneInfo) -> list[str]:
     return lines
 
 
-def _moment(when: JsonDict, tz: ZoneInfo, calendar_zone: str | None) -> datetime:
+def instance_id(master_id: str, original_start: datetime, *, all_day: bool, tz: ZoneInfo) -> str:
+    """The id Google gives the occurrence of a series that starts at `original_start`."""
+    if all_day:
+        return f"{master_id}_{original_start.astimezone(tz):%Y%m%d}"
+    return f"{master_id}_{original_start.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+
+
+def moment(when: JsonDict, tz: ZoneInfo, calendar_zone: str | None) -> datetime:
+    """A start or end: a date is its local midnight in the owner's zone."""
     if "date" in when:
         return datetime.combine(date.fromisoformat(when["date"]), time(), tzinfo=tz)
-    moment = datetime.fromisoformat(when["dateTime"])
-    if moment.tzinfo is None:
+    found = datetime.fromisoformat(when["dateTime"])
+    if found.tzinfo is None:
         zone = when.get("timeZone") or calendar_zone or tz.key
-        moment = moment.replace(tzinfo=ZoneInfo(zone))
-    return moment
+        found = found.replace(tzinfo=ZoneInfo(zone))
+    return found
 
 
 def instant(value: str | None) -> datetime | None:
@@ -139,25 +195,40 @@ def google_updated(item: JsonDict) -> datetime | None:
 
 
 def from_google(item: JsonDict, tz: ZoneInfo, calendar_zone: str | None) -> dict[str, Any]:
-    """The row's columns for Google's copy, sync marks included."""
-    start = _moment(item["start"], tz, calendar_zone)
-    end = _moment(item["end"], tz, calendar_zone)
-    updated = google_updated(item) or datetime.now(UTC)
+    """The columns we manage, from Google's copy (no sync marks, no stamps: those come from
+    our own clock)."""
+    start = moment(item["start"], tz, calendar_zone)
+    end = moment(item["end"], tz, calendar_zone)
     rule, exdates = _series(item, start, tz, calendar_zone)
     return {
-        "recurrence": rule,
-        "recurrence_exdates": exdates,
-        "google_event_id": item["id"],
         "title": (item.get("summary") or "").strip() or UNTITLED,
         "description": item.get("description"),
         "location": item.get("location"),
         "starts_at": start,
         "ends_at": max(start, end),
         "all_day": "date" in item["start"],
-        "updated_at": updated,
-        "google_synced_at": updated,
-        "google_updated_at": updated,
+        "recurrence": rule,
+        "recurrence_exdates": exdates,
     }
+
+
+def is_exception(item: JsonDict) -> bool:
+    """One occurrence of a series, changed or cancelled there."""
+    return "recurringEventId" in item
+
+
+def own_id(item: JsonDict) -> uuid.UUID | None:
+    """Our row's id when Google's event is one we sent (its id and private mark are ours)."""
+    google_id = str(item.get("id", ""))
+    private = (item.get("extendedProperties") or {}).get("private") or {}
+    if _OWN_ID.fullmatch(google_id) and private.get(OWN_MARK) == google_id:
+        return uuid.UUID(hex=google_id)
+    return None
+
+
+def own_ids(google_ids: Sequence[str]) -> list[uuid.UUID]:
+    """Google ids that may be one of our rows' uuid (an event we sent)."""
+    return [uuid.UUID(hex=gid) for gid in google_ids if _OWN_ID.fullmatch(gid)]
 
 
 def _series(
@@ -181,7 +252,7 @@ def _series(
         )
         return None, []
     zone = _zone(item["start"].get("timeZone") or calendar_zone, tz)
-    return rule, [_exdate(moment, start, tz, zone) for moment in exdates]
+    return rule, [_exdate(m, start, tz, zone) for m in exdates]
 
 
 def _exdates(lines: Sequence[str]) -> list[date]:
@@ -198,110 +269,9 @@ def _zone(name: str | None, tz: ZoneInfo) -> ZoneInfo:
         return tz
 
 
-def _exdate(moment: date, start: datetime, tz: ZoneInfo, zone: ZoneInfo) -> datetime:
+def _exdate(value: date, start: datetime, tz: ZoneInfo, zone: ZoneInfo) -> datetime:
     """An EXDATE as the occurrence start it leaves out: a date is that day at the series'
     time (midnight for an all-day one), a floating time is in the series' zone."""
-    if not isinstance(moment, datetime):
-        return datetime.combine(moment, start.astimezone(tz).time(), tzinfo=tz)
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
-
-
-def _here_wins(row: CalendarEvent, item: JsonDict) -> bool:
-    """Changed here since the last exchange, and later than Google's change."""
-    updated = google_updated(item)
-    changed_here = google_store.is_changed_here(row)
-    return changed_here and updated is not None and row.updated_at > updated
-
-
-def _takes_google(row: CalendarEvent | None, item: JsonDict) -> bool:
-    if "start" not in item or "end" not in item:
-        return False
-    if row is None:
-        return True
-    return google_updated(item) != row.google_updated_at and not _here_wins(row, item)
-
-
-def _own_ids(google_ids: Sequence[str]) -> list[uuid.UUID]:
-    """Google ids that are one of our rows' uuid (an event we sent)."""
-    return [uuid.UUID(hex=gid) for gid in google_ids if _OWN_ID.fullmatch(gid)]
-
-
-def _is_exception(item: JsonDict) -> bool:
-    """One occurrence of a series, changed or cancelled there."""
-    return "recurringEventId" in item
-
-
-async def apply_changes(
-    session: AsyncSession, changes: Changes, tz: ZoneInfo, *, deleted_here: Collection[str]
-) -> tuple[int, list[str]]:
-    """Google's changes onto the rows: how many rows took Google's copy, and the Google ids of
-    the rows deleted. An event deleted here stays deleted (the push deletes it there).
-    Occurrences come after the events, so a series made there has its row when its
-    cancelled occurrences are read."""
-    latest = {item["id"]: item for item in changes.items if item["id"] not in deleted_here}
-    events = {gid: item for gid, item in latest.items() if not _is_exception(item)}
-    rows = await google_store.events_for_remote(
-        session=session, google_event_ids=list(events), local_ids=_own_ids(list(events))
-    )
-    by_google_id = {row.google_event_id or row.id.hex: row for row in rows}
-    pulled, gone = 0, []
-    for google_id, item in events.items():
-        row = by_google_id.get(google_id)
-        if item.get("status") == "cancelled":
-            if row is not None and not _here_wins(row, item):
-                await agenda.delete_event(session=session, event_id=row.id)
-                gone.append(google_id)
-        elif _takes_google(row, item):
-            data = from_google(item, tz, changes.time_zone)
-            await _take_google(session, row, item, data)
-            if data["recurrence"] is not None:
-                # Occurrences stored one by one before series were synced as series.
-                gone += await google_store.delete_occurrence_rows(
-                    session=session, series_google_id=google_id
-                )
-            pulled += 1
-    exceptions = [item for item in latest.values() if _is_exception(item)]
-    await _apply_exceptions(session, exceptions, tz, changes.time_zone)
-    return pulled, gone
-
-
-async def _apply_exceptions(
-    session: AsyncSession, items: Sequence[JsonDict], tz: ZoneInfo, calendar_zone: str | None
-) -> None:
-    """A cancelled occurrence becomes an exception date of its series here."""
-    cancelled = [item for item in items if item.get("status") == "cancelled"]
-    for item in items:
-        if item.get("status") != "cancelled":
-            log.info("google event %s: a changed occurrence, not taken yet", item["id"])
-    if not cancelled:
-        return
-    series_ids = list({item["recurringEventId"] for item in cancelled})
-    rows = await google_store.events_for_remote(
-        session=session, google_event_ids=series_ids, local_ids=_own_ids(series_ids)
-    )
-    by_google_id = {row.google_event_id or row.id.hex: row for row in rows}
-    for item in cancelled:
-        series = by_google_id.get(item["recurringEventId"])
-        if series is None or series.recurrence is None or "originalStartTime" not in item:
-            continue
-        original = _moment(item["originalStartTime"], tz, calendar_zone)
-        await google_store.skip_remote_occurrence(
-            session=session, event_id=series.id, occurrence_start=original
-        )
-
-
-async def _take_google(
-    session: AsyncSession, row: CalendarEvent | None, item: JsonDict, data: dict[str, Any]
-) -> None:
-    if row is not None and data["recurrence"] is not None:
-        # Occurrences cancelled there are exceptions, not EXDATE lines of the master: keep
-        # those already known.
-        known = {m.astimezone(UTC) for m in row.recurrence_exdates}
-        taken = {m.astimezone(UTC) for m in data["recurrence_exdates"]}
-        data = data | {"recurrence_exdates": sorted(known | taken)}
-    if row is not None:
-        await google_store.take_remote(session=session, event_id=row.id, data=data)
-        return
-    created = instant(item.get("created")) or data["updated_at"]
-    data = data | {"source": "google", "created_at": created}
-    await agenda.create_event(session=session, data=data, now=data["updated_at"])
+    if not isinstance(value, datetime):
+        return datetime.combine(value, start.astimezone(tz).time(), tzinfo=tz)
+    return value if value.tzinfo else value.replace(tzinfo=zone)

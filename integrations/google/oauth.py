@@ -26,7 +26,14 @@ from integrations.google.errors import (
     GoogleUnavailableError,
 )
 from integrations.google.mapping import JsonDict
-from integrations.google.remote import CALENDAR_NAME, HTTP_TIMEOUT, Remote, call
+from integrations.google.remote import (
+    CALENDAR_NAME,
+    DEFAULT_BACKOFF,
+    HTTP_TIMEOUT,
+    Backoff,
+    Remote,
+    call,
+)
 from store import google as google_store
 from store.clock import Clock
 from store.encryption import TokenCipher, UndecryptableSecretError
@@ -73,12 +80,14 @@ class GoogleOAuth:
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: Clock,
         cipher: TokenCipher,
+        backoff: Backoff = DEFAULT_BACKOFF,
     ) -> None:
         self.config = config
         self.sessionmaker = sessionmaker
         self.clock = clock
         self.cipher = cipher  # the tokens are stored encrypted
         self.tz = clock.tz
+        self.backoff = backoff
 
     def _flow(self, **options: Any) -> Flow:
         return Flow.from_client_config(
@@ -117,7 +126,8 @@ class GoogleOAuth:
         refresh_token = credentials.refresh_token or (previous and previous.refresh_token)
         if not refresh_token or not credentials.token:
             raise GoogleUnavailableError(NO_REFRESH_TOKEN)
-        calendar_id = await self._find_calendar(credentials)
+        stored_id = previous.calendar_id if previous is not None else None
+        calendar_id = await self._find_calendar(credentials, stored_id)
         expiry = credentials.expiry
         async with self.sessionmaker.begin() as session:
             await google_store.save_token(
@@ -129,14 +139,20 @@ class GoogleOAuth:
             )
             if calendar_id is not None:
                 await google_store.set_calendar(session=session, calendar_id=calendar_id)
+            elif previous is not None and previous.calendar_id is not None:
+                await google_store.resume(
+                    session=session, calendar_id=previous.calendar_id, reason="token_refused"
+                )
         log.info("Google Agenda connected")
 
-    async def _find_calendar(self, credentials: Credentials) -> str | None:
-        """None when Google fails now: the first sync tries again, the consent is kept."""
+    async def _find_calendar(self, credentials: Credentials, stored_id: str | None) -> str | None:
+        """The calendar synced before if Google still has it, else one named like ours, else
+        a new one (`Remote.find_or_create_calendar`). None when Google fails now: the first
+        sync tries again, the consent is kept."""
         try:
-            remote = await call(Remote, credentials, self.config.api_base)
+            remote = await call(Remote, credentials, self.config.api_base, self.backoff)
             try:
-                return await call(remote.find_or_create_calendar, self.tz.key)
+                return await call(remote.find_or_create_calendar, self.tz.key, stored_id)
             finally:
                 remote.close()
         except GoogleAgendaError as exc:

@@ -10,9 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.keyboards import TodoCb
 from store import agenda, health, todos
+from store import google as google_store
 from store.clock import FrozenClock
+from store.encryption import TokenCipher
 from store.tables import AiAction, DailyCheckin, OwnerSettings, TelegramUpdate, Todo
 from tests.bot.conftest import Conversation, Hooks
+from tests.conftest import SECRETS_KEY
 from tests.fakes.telegram import callback_update, message_update, parse_html
 
 STRANGER = 666
@@ -161,6 +164,42 @@ async def test_settings_changes_event_reminders_and_the_weekly_review(
     assert row is not None
     assert (row.event_reminder_minutes, row.weekly_review_day) == (0, 4)
     assert str(row.weekly_review_time) == "17:30:00"
+
+
+async def test_settings_shows_the_google_link_and_each_event_google_refused(
+    chat: Conversation, sessionmaker: async_sessionmaker[AsyncSession], clock: FrozenClock
+) -> None:
+    await chat.feed(message_update(chat.update_id(), text="/settings"))
+    assert "Google Agenda" not in chat.last_text()  # no account connected: nothing to say
+    now = clock.now()
+    async with sessionmaker.begin() as s:
+        await google_store.save_token(
+            session=s,
+            cipher=TokenCipher(SECRETS_KEY),
+            access_token="a",
+            refresh_token="r",
+            expires_at=now,
+        )
+        await google_store.set_calendar(session=s, calendar_id="cal")
+        await google_store.record_sync(session=s, calendar_id="cal", now=now, error=None)
+        start = now + timedelta(days=1)
+        event = await agenda.create_event(
+            session=s,
+            data={"title": "Dentiste <3", "starts_at": start, "ends_at": start},
+            now=now,
+        )
+        await google_store.mark_failed(
+            session=s, event_id=event.id, error="Google a refusé cet événement (400 : Bad Request)"
+        )
+    await chat.feed(message_update(chat.update_id(), text="/settings"))
+    text = chat.last_text()
+    assert "<b>Google Agenda</b> : dernière synchro" in text
+    assert "Refusé par Google (1) :\n• Dentiste &lt;3 : Google a refusé cet événement" in text
+
+    async with sessionmaker.begin() as s:
+        await google_store.stop(session=s, calendar_id="cal", reason="calendar_gone", now=now)
+    await chat.feed(message_update(chat.update_id(), text="/settings"))
+    assert "synchro arrêtée : le calendrier « ordinarthur-os » a été supprimé" in chat.last_text()
 
 
 async def test_strangers_get_nothing_and_leave_nothing(

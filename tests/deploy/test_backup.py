@@ -80,6 +80,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "title": "Dentiste",
         "starts_at": AT,
         "ends_at": AT + timedelta(hours=1),
+        "updated_at": AT,  # no database default: the app's clock writes it
+        "google_base": {"title": "Dentiste", "exdates": [], "cancelled": []},
     },
     "google_oauth_tokens": {
         "access_token": "ya29.a",

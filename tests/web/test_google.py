@@ -95,6 +95,17 @@ async def sync(gapi: ApiClient, status: int = 200) -> Any:
     return await gapi.post(SYNC, status=status)
 
 
+def report(pushed: int = 0, pulled: int = 0, deleted: int = 0, **more: Any) -> dict[str, Any]:
+    """What POST /agenda/google/sync answers; no event refused, none restored unless said."""
+    return {
+        "pushed": pushed,
+        "pulled": pulled,
+        "deleted": deleted,
+        "errors": [],
+        "restored": [],
+    } | more
+
+
 async def new_event(gapi: ApiClient, **fields: Any) -> JsonDict:
     body = {
         "title": "Dentiste",
@@ -175,7 +186,7 @@ async def test_a_calendar_google_could_not_make_at_connection_is_made_at_the_fir
         token = await session.get(GoogleOAuthToken, 1)
     assert token is not None and token.calendar_id is None
     await new_event(gapi)
-    assert await sync(gapi) == {"pushed": 1, "pulled": 0, "deleted": 0}
+    assert await sync(gapi) == report(1, 0, 0)
     assert [e["summary"] for e in google.events(our_calendar(google))] == ["Dentiste"]
 
 
@@ -234,7 +245,7 @@ async def test_local_events_are_pushed_changed_and_deleted_in_google(
     old = await new_event(  # ended long before the 30 days Google sync looks back
         gapi, title="Vieux", starts_at="2026-01-05T09:00:00Z", ends_at="2026-01-05T10:00:00Z"
     )
-    assert await sync(gapi) == {"pushed": 2, "pulled": 0, "deleted": 0}
+    assert await sync(gapi) == report(2, 0, 0)
 
     dentist = google.event(cal, uuid.UUID(before["id"]).hex)
     assert dentist is not None and dentist["summary"] == "Dentiste"
@@ -252,7 +263,7 @@ async def test_local_events_are_pushed_changed_and_deleted_in_google(
     assert listed[before["id"]]["source"] == "ordinarthur-os"
 
     # Our own pushes come back in the next incremental list: nothing to do.
-    assert await sync(gapi) == {"pushed": 0, "pulled": 0, "deleted": 0}
+    assert await sync(gapi) == report(0, 0, 0)
 
     clock.advance(timedelta(minutes=5))
     await gapi.patch(f"/agenda/events/{before['id']}", json={"title": "Dentiste (déplacé)"})
@@ -265,9 +276,9 @@ async def test_local_events_are_pushed_changed_and_deleted_in_google(
     assert "location" not in moved and moved["colorId"] == "5"  # Google's own fields are kept
 
     await gapi.delete(f"/agenda/events/{before['id']}")
-    assert await sync(gapi) == {"pushed": 0, "pulled": 0, "deleted": 1}
+    assert await sync(gapi) == report(0, 0, 1)
     assert [e["summary"] for e in google.events(cal)] == ["Anniversaire"]
-    assert await sync(gapi) == {"pushed": 0, "pulled": 0, "deleted": 0}
+    assert await sync(gapi) == report(0, 0, 0)
 
 
 async def test_a_push_whose_answer_was_lost_is_not_duplicated(
@@ -283,11 +294,15 @@ async def test_a_push_whose_answer_was_lost_is_not_duplicated(
     await sync(gapi)
     await lose_the_answer()
     # The pull finds our own id in Google's list and links the row back.
-    assert await sync(gapi) == {"pushed": 0, "pulled": 1, "deleted": 0}
+    assert await sync(gapi) == report(0, 1, 0)
     await lose_the_answer()
     # The push: Google already has this id (409), so the event is updated, not duplicated.
-    assert await sync(gapi) == {"pushed": 1, "pulled": 0, "deleted": 0}
-    assert [r.method for r in google.requests[-3:]] == ["POST", "GET", "PUT"]
+    assert await sync(gapi) == report(1, 0, 0)
+    # Read, then patched with If-Match: Google's own fields stay, a change there meanwhile is
+    # merged rather than overwritten (issue 14, item 3: PATCH, not the former PUT).
+    insert, read, patch = google.requests[-3:]
+    assert [r.method for r in (insert, read, patch)] == ["POST", "GET", "PATCH"]
+    assert patch.headers["If-Match"].startswith('"')
     assert len(google.events(cal)) == 1
     assert await titles(gapi) == [("Dentiste", "ordinarthur-os")]
     linked = await gapi.get(f"/agenda/events/{created['id']}")
@@ -311,7 +326,7 @@ async def test_google_changes_are_pulled_and_deletions_delete_here(
     google.add_event(
         "primary", summary="Pas dans notre calendrier", start=timed(2, 9), end=timed(2, 10)
     )
-    assert await sync(gapi) == {"pushed": 0, "pulled": 2, "deleted": 0}
+    assert await sync(gapi) == report(0, 2, 0)
     events = await gapi.get("/agenda/events")
     assert [(e["title"], e["source"], e["all_day"]) for e in events] == [
         ("Réunion", "google", False),
@@ -326,14 +341,14 @@ async def test_google_changes_are_pulled_and_deletions_delete_here(
 
     clock.advance(timedelta(minutes=5))
     google.update_event(cal, meeting["id"], summary="Réunion (annulée ?)")
-    assert await sync(gapi) == {"pushed": 0, "pulled": 1, "deleted": 0}
+    assert await sync(gapi) == report(0, 1, 0)
     assert await titles(gapi) == [("Réunion (annulée ?)", "google"), ("Congés", "google")]
 
     google.delete_event(cal, meeting["id"])
-    assert await sync(gapi) == {"pushed": 0, "pulled": 0, "deleted": 1}
+    assert await sync(gapi) == report(0, 0, 1)
     assert await titles(gapi) == [("Congés", "google")]
     # The local deletion is not sent back to Google (it is deleted there already).
-    assert await sync(gapi) == {"pushed": 0, "pulled": 0, "deleted": 0}
+    assert await sync(gapi) == report(0, 0, 0)
     assert not [r for r in google.requests if r.method == "DELETE"]
 
     feed = await gapi.client.get(f"/agenda/ical/{ICAL_SECRET}.ics")
@@ -355,7 +370,7 @@ async def test_a_google_event_changed_here_goes_back_and_the_later_change_wins(
     google.update_event(cal, lunch["id"], summary="Déjeuner (Google)")
     clock.advance(timedelta(hours=1))  # our change is the later one
     await gapi.patch(f"/agenda/events/{local['id']}", json={"title": "Déjeuner (ici)"})
-    assert await sync(gapi) == {"pushed": 1, "pulled": 0, "deleted": 0}
+    assert await sync(gapi) == report(1, 0, 0)
     stored = google.event(cal, lunch["id"])
     assert stored is not None and stored["summary"] == "Déjeuner (ici)"
 
@@ -363,7 +378,7 @@ async def test_a_google_event_changed_here_goes_back_and_the_later_change_wins(
     await gapi.patch(f"/agenda/events/{local['id']}", json={"title": "Déjeuner (ici, avant)"})
     clock.advance(timedelta(hours=1))  # Google's change is the later one
     google.update_event(cal, lunch["id"], summary="Déjeuner (Google, après)")
-    assert await sync(gapi) == {"pushed": 0, "pulled": 1, "deleted": 0}
+    assert await sync(gapi) == report(0, 1, 0)
     assert await titles(gapi) == [("Déjeuner (Google, après)", "google")]
     stored = google.event(cal, lunch["id"])
     assert stored is not None and stored["summary"] == "Déjeuner (Google, après)"
@@ -388,12 +403,12 @@ async def test_a_410_means_a_full_sync(
         )
     google.add_event(cal, summary="Nouveau", start=timed(6, 9), end=timed(6, 10))
     google.invalidate_sync_tokens(cal)
-    assert await sync(gapi) == {"pushed": 0, "pulled": 1, "deleted": 1}
+    assert await sync(gapi) == report(0, 1, 1)
     lists = [r.query for r in google.requests if r.method == "GET" and r.path.endswith("/events")]
     assert "syncToken" in lists[-2] and "syncToken" not in lists[-1]
     assert lists[-1]["timeMin"] == "2026-10-26T10:00:00+01:00"  # the clock's now - 30 days
     assert await titles(gapi) == [("Nouveau", "google")]
-    assert await sync(gapi) == {"pushed": 0, "pulled": 0, "deleted": 0}
+    assert await sync(gapi) == report(0, 0, 0)
 
 
 # ---------------------------------------------------------------- tokens and failures
@@ -461,7 +476,7 @@ async def test_a_google_failure_is_a_502_and_loses_nothing(
         assert state is not None and state.last_error is not None
         assert state.deleted_event_ids == [uuid.UUID(doomed["id"]).hex]
 
-    assert await sync(gapi) == {"pushed": 0, "pulled": 0, "deleted": 1}
+    assert await sync(gapi) == report(0, 0, 1)
     assert sorted(e["summary"] for e in google.events(cal)) == ["De Google", "Ici"]
     assert await titles(gapi) == [("Ici", "ordinarthur-os"), ("De Google", "google")]
     async with sessionmaker() as session:
@@ -490,7 +505,7 @@ async def test_times_are_right_across_daylight_saving_and_zones(
     ours = await new_event(
         gapi, title="Lundi", starts_at="2027-03-29T07:00:00Z", ends_at="2027-03-29T08:00:00Z"
     )
-    assert await sync(gapi) == {"pushed": 1, "pulled": 2, "deleted": 0}
+    assert await sync(gapi) == report(1, 2, 0)
     events = {e["title"]: e for e in await gapi.get("/agenda/events")}
     day = events["Jour du changement"]
     assert (day["starts_at"], day["ends_at"]) == ("2027-03-27T23:00:00Z", "2027-03-28T22:00:00Z")

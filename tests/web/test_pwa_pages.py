@@ -245,18 +245,30 @@ async def test_the_day_view_shows_the_hours_and_the_current_time(
     async with sessionmaker() as session, session.begin():
         session.add_all(
             [
-                CalendarEvent(title="Dentiste", starts_at=at(clock, 15), ends_at=at(clock, 16)),
                 CalendarEvent(
-                    title="Café", starts_at=at(clock, 15, 30), ends_at=at(clock, 16, 30)
+                    title="Dentiste",
+                    starts_at=at(clock, 15),
+                    ends_at=at(clock, 16),
+                    updated_at=clock.now(),
+                ),
+                CalendarEvent(
+                    title="Café",
+                    starts_at=at(clock, 15, 30),
+                    ends_at=at(clock, 16, 30),
+                    updated_at=clock.now(),
                 ),
                 CalendarEvent(
                     title="Férié",
                     all_day=True,
                     starts_at=at(clock, 0),
                     ends_at=at(clock, 0, days=1),
+                    updated_at=clock.now(),
                 ),
                 CalendarEvent(
-                    title="Demain", starts_at=at(clock, 9, days=1), ends_at=at(clock, 10, days=1)
+                    title="Demain",
+                    starts_at=at(clock, 9, days=1),
+                    ends_at=at(clock, 10, days=1),
+                    updated_at=clock.now(),
                 ),
             ]
         )
@@ -479,13 +491,19 @@ async def test_every_list_reads_offline_on_pages_never_opened_with_its_age(
     async with sessionmaker() as session, session.begin():
         session.add(Todo(title="Arroser les plantes", status="todo"))
         session.add(
-            CalendarEvent(title="Dentiste", starts_at=at(clock, 15), ends_at=at(clock, 16))
+            CalendarEvent(
+                title="Dentiste",
+                starts_at=at(clock, 15),
+                ends_at=at(clock, 16),
+                updated_at=clock.now(),
+            )
         )
         session.add(
             CalendarEvent(
                 title="Dans trois semaines",
                 starts_at=at(clock, 9, days=21),
                 ends_at=at(clock, 10, days=21),
+                updated_at=clock.now(),
             )
         )
     await sign_in(page, base_url)  # the dashboard only: no other page was opened

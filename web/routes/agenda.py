@@ -93,6 +93,16 @@ class EventOut(Out):
     recurrence_text: str | None = Field(description="the rule in French words")
     recurrence_exdates: list[datetime] = Field(description="occurrences left out of the series")
     reminder_minutes: int | None
+    recurring_event_id: uuid.UUID | None = Field(
+        description="the series one occurrence of which this event replaces (moved or changed "
+        "in Google); null for any other event"
+    )
+    original_start: datetime | None = Field(
+        description="the start, in its series, of the occurrence this event replaces"
+    )
+    google_error: str | None = Field(
+        description="why the last push of this event to Google failed; null when it went"
+    )
 
 
 class OccurrenceOut(EventOut):
@@ -196,6 +206,8 @@ async def update_event(
     event = await agenda.update_event(
         session=session, event_id=event_id, data=data, now=clock.now()
     )
+    if data.keys() & {"recurrence", "starts_at", "all_day"}:
+        await agenda.prune_overrides(session=session, series_id=event_id, tz=clock.tz)
     return event_out(event, clock.tz)
 
 
@@ -209,12 +221,18 @@ class DeleteQuery(In):
 async def delete_event(
     session: AsyncSession, clock: Clock, event_id: uuid.UUID, query: DeleteQuery
 ) -> None:
-    """Delete an event, a whole series; with `occurrence`, only that occurrence of a series
-    (it becomes an exception date; the one occurrence of a one-off event deletes it)."""
+    """Delete an event, a whole series (with the occurrences it had moved); with
+    `occurrence`, only that occurrence of a series (it becomes an exception date; the one
+    occurrence of a one-off event deletes it). An event replacing one occurrence of a series
+    is that occurrence: deleting it leaves the occurrence out of its series."""
     if query.occurrence is not None:
         await _delete_occurrence(session, clock, event_id, query.occurrence)
-    elif not await agenda.delete_event(session=session, event_id=event_id):
-        raise NotFound(f"event {event_id} not found")
+        return
+    event = await agenda.get_event(session=session, event_id=event_id)
+    if event.recurring_event_id is not None:
+        await agenda.delete_override(session=session, event=event, tz=clock.tz, now=clock.now())
+    else:
+        await agenda.delete_event(session=session, event_id=event_id)
 
 
 async def _delete_occurrence(
@@ -224,7 +242,12 @@ async def _delete_occurrence(
     if event.recurrence is None:
         if event.starts_at != occurrence:
             raise NotFound(f"event {event_id} has no occurrence at {occurrence.isoformat()}")
-        await agenda.delete_event(session=session, event_id=event_id)
+        if event.recurring_event_id is not None:
+            await agenda.delete_override(
+                session=session, event=event, tz=clock.tz, now=clock.now()
+            )
+        else:
+            await agenda.delete_event(session=session, event_id=event_id)
         return
     skipped = await agenda.skip_occurrence(
         session=session,

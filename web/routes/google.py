@@ -6,8 +6,11 @@
   the single-use state is the credential) → a small HTML page for the tab that comes back:
   200 connected, 400 unknown/expired/used state or refused code, 502 Google failed,
   503 not configured.
-- `POST /agenda/google/sync` (bearer) → `{pushed, pulled, deleted}`; 409 no account connected
-  yet, 502 Google failed or refused (the message says why), 503 not configured.
+- `POST /agenda/google/sync` (bearer) → `{pushed, pulled, deleted, errors, restored}`: the
+  events Google refused this time (the others went), and those deleted in Google after a change
+  here, recreated there; 409 no account connected yet, or the calendar was deleted in Google
+  (reconnect to recreate it), 502 Google failed or refused (the message says why), 503 not
+  configured.
 
 Not configured (GOOGLE_OAUTH_CLIENT_ID, …_SECRET or …_REDIRECT_URI unset) is 503, as for the
 AI routes without their provider: the service is up, the feature is off. The work is done by
@@ -17,14 +20,16 @@ AI routes without their provider: the service is up, the feature is off. The wor
 from __future__ import annotations
 
 import html
+import uuid
 from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from integrations.google import GoogleAgenda
 from integrations.google.errors import (
     GoogleAgendaError,
+    GoogleCalendarGoneError,
     GoogleNotConnectedError,
     GoogleOAuthStateError,
 )
@@ -52,6 +57,10 @@ class GoogleNotConnected(Conflict):
     code = "google_not_connected"
 
 
+class GoogleCalendarGone(Conflict):
+    code = "google_calendar_gone"
+
+
 class GoogleFailed(ApiError):
     status = 502
     code = "google_failed"
@@ -68,10 +77,27 @@ class AuthorizationUrl(Out):
     url: str
 
 
+class GoogleEventErrorOut(Out):
+    event_id: uuid.UUID | None = Field(description="null: a deletion of an event gone here")
+    title: str
+    message: str = Field(description="why Google refused it, in French")
+
+
+class GoogleRestoredOut(Out):
+    event_id: uuid.UUID
+    title: str
+
+
 class GoogleSyncOut(Out):
     pushed: int
     pulled: int
     deleted: int
+    errors: list[GoogleEventErrorOut] = Field(
+        description="events Google refused this time; the others went"
+    )
+    restored: list[GoogleRestoredOut] = Field(
+        description="events deleted in Google after a change here: recreated there"
+    )
 
 
 class CallbackQuery(BaseModel):
@@ -98,6 +124,8 @@ async def google_sync(request: web.Request) -> GoogleSyncOut:
         report = await _google(request).sync()
     except GoogleNotConnectedError as exc:
         raise GoogleNotConnected(str(exc)) from None
+    except GoogleCalendarGoneError as exc:
+        raise GoogleCalendarGone(str(exc)) from None
     except GoogleAgendaError as exc:
         raise GoogleFailed(str(exc)) from None
     return GoogleSyncOut.model_validate(report)

@@ -47,8 +47,11 @@ def _vevent(event: CalendarEvent, tz: ZoneInfo) -> Event:
     end: date | datetime = event.ends_at.astimezone(tz)
     if event.all_day:
         start, end = _all_day_span(event, tz)
+    # An occurrence moved or changed in Google: the series' UID, and which occurrence it is
+    # (RFC 5545 3.8.4.4, RECURRENCE-ID).
+    series_id = event.recurring_event_id or event.id
     vevent = Event.new(
-        uid=f"{event.id}@ordinarthur-os",
+        uid=f"{series_id}@ordinarthur-os",
         summary=event.title,
         description=event.description,
         location=event.location,
@@ -60,6 +63,9 @@ def _vevent(event: CalendarEvent, tz: ZoneInfo) -> Event:
     )
     if event.recurrence is not None:
         _add_recurrence(vevent, event, tz)
+    if event.original_start is not None:
+        original = event.original_start.astimezone(tz)
+        vevent.add("recurrence-id", original.date() if event.all_day else original)
     return vevent
 
 

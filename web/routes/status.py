@@ -3,6 +3,7 @@ something is configured, never a secret's value."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Literal
 
@@ -11,6 +12,7 @@ from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent.offline_model import OFFLINE_MODEL_NAME
+from core.vocabulary import SyncStop
 from store import status
 from web.api import Api
 from web.appkeys import CONFIG, GOOGLE, SCHEDULER_STATE, SERVICE_FACTS, ServiceFacts
@@ -26,6 +28,18 @@ class TelegramStatus(Out):
     last_update_at: datetime | None = Field(description="the last update received")
 
 
+class GoogleEventErrorOut(Out):
+    event_id: uuid.UUID
+    title: str
+    starts_at: datetime
+    error: str = Field(description="why Google refused this event's last push, in French")
+
+
+class GoogleRestoredOut(Out):
+    event_id: uuid.UUID
+    title: str
+
+
 class GoogleStatus(Out):
     configured: bool
     missing: list[str] = Field(description="the environment variables still to set")
@@ -33,6 +47,17 @@ class GoogleStatus(Out):
     calendar_id: str | None
     last_sync_at: datetime | None = Field(description="the last sync that succeeded")
     last_error: str | None = Field(description="why the last sync failed; null if it did not")
+    stopped: SyncStop | None = Field(
+        description="why the periodic sync waits for a reconnection: the calendar was deleted "
+        "in Google, or Google refused our access; null while it runs"
+    )
+    stopped_since: datetime | None
+    event_errors: list[GoogleEventErrorOut] = Field(
+        description="events Google refused (the others went); tried again at each sync"
+    )
+    restored: list[GoogleRestoredOut] = Field(
+        description="events the last sync recreated in Google (deleted there after a change here)"
+    )
 
 
 class ModelStatus(Out):
@@ -106,6 +131,23 @@ async def _model(session: AsyncSession, facts: ServiceFacts) -> ModelStatus:
     )
 
 
+async def _google(request: web.Request, session: AsyncSession) -> GoogleStatus:
+    link = await status.google_link(session=session)
+    report = link.last_report or {}
+    return GoogleStatus(
+        configured=request.app.get(GOOGLE) is not None,
+        missing=list(request.app[CONFIG].google_missing),
+        connected=link.connected,
+        calendar_id=link.calendar_id,
+        last_sync_at=link.last_synced_at,
+        last_error=link.last_error,
+        stopped=link.stopped,
+        stopped_since=link.stopped_since,
+        event_errors=[GoogleEventErrorOut.model_validate(e) for e in link.event_errors],
+        restored=[GoogleRestoredOut.model_validate(r) for r in report.get("restored", [])],
+    )
+
+
 async def _scheduler(request: web.Request, session: AsyncSession) -> SchedulerStatus:
     state = request.app.get(SCHEDULER_STATE)
     current = state() if state is not None else None
@@ -123,18 +165,10 @@ async def _scheduler(request: web.Request, session: AsyncSession) -> SchedulerSt
 async def get_status(request: web.Request, session: AsyncSession) -> StatusOut:
     facts = request.app.get(SERVICE_FACTS) or ServiceFacts()
     config = request.app[CONFIG]
-    link = await status.google_link(session=session)
     return StatusOut(
         version=config.version,
         telegram=_telegram(facts, await status.last_telegram_update(session=session)),
-        google=GoogleStatus(
-            configured=request.app.get(GOOGLE) is not None,
-            missing=list(config.google_missing),
-            connected=link.connected,
-            calendar_id=link.calendar_id,
-            last_sync_at=link.last_synced_at,
-            last_error=link.last_error,
-        ),
+        google=await _google(request, session),
         model=await _model(session, facts),
         speech_to_text=SpeechStatus(configured=facts.stt_configured, model=facts.stt_model),
         scheduler=await _scheduler(request, session),

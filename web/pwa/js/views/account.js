@@ -4,6 +4,7 @@
 import { get } from "../api.js";
 import { dayMonth, time } from "../dates.js";
 import { big, chip, clear, empty, errorBox, h, label, section } from "../ui.js";
+import { eventErrors, restoredEvents, stoppedNotice } from "./google_state.js";
 
 // The scheduler's timers by job id; an id not listed here shows as it is.
 const JOB_NAMES = { digest: "Digest du matin", "google-sync": "Synchro Google", snooze: "Rappel reporté" };
@@ -31,11 +32,17 @@ function google(g) {
       h("p", { class: "muted" }, "À définir sur le serveur :"),
       h("ul", { class: "chips" }, g.missing.map((name) => h("li", { class: "chip plain" }, name))));
   }
-  return facts(
-    ["État", yesNo(g.connected, "Connecté", "Pas encore connecté")],
-    ["Calendrier", g.calendar_id ? h("span", { class: "mono" }, g.calendar_id) : "—"],
-    ["Dernière synchro réussie", when(g.last_sync_at)],
-    ["Dernière erreur", g.last_error ? h("span", { class: "late" }, g.last_error) : "aucune"],
+  return h("div", { class: "body form" },
+    rows(
+      ["État", yesNo(g.connected, "Connecté", "Pas encore connecté")],
+      ["Calendrier", g.calendar_id ? h("span", { class: "mono" }, g.calendar_id) : "—"],
+      ["Dernière synchro réussie", when(g.last_sync_at)],
+      ["Dernière erreur", g.last_error ? h("span", { class: "late" }, g.last_error) : "aucune"],
+      ["Événements refusés", String(g.event_errors.length)],
+    ),
+    stoppedNotice(g),
+    eventErrors(g),
+    restoredEvents(g),
   );
 }
 

@@ -9,6 +9,7 @@ import { clearQueue, count } from "../queue.js";
 import { dayMonth, time } from "../dates.js";
 import { inTelegram } from "../telegram.js";
 import { big, chip, clear, empty, errorBox, h, label, section, toast } from "../ui.js";
+import { eventErrors, needsReconnect, stoppedNotice } from "./google_state.js";
 import { usageSection } from "../usage.js";
 import { sessionsSection, telegramAccess } from "./sessions.js";
 
@@ -38,7 +39,7 @@ export async function settingsView(root, _params, { navigate }) {
     h("header", { class: "hero" }, label("Réglages", "[ 07 ]"), big(["Les ", "réglages", ", sans détour."])),
     h("div", { class: "grid cols-2" }, section("07.1", "Accès", null, inTelegram() ? telegramAccess() : accessSection(navigate)), section("07.2", "Rappels", null, fromSettings(scheduleSection))),
     h("div", { class: "grid cols-2" }, section("07.3", "Hors ligne", null, await offlineSection()), section("07.4", "Liens", null, linksSection())),
-    h("div", { class: "grid cols-2" }, section("07.5", "Google Agenda", null, fromSettings(googleSection)), section("07.6", "Journal de l'agent", null, await journalSection())),
+    h("div", { class: "grid cols-2" }, section("07.5", "Google Agenda", null, settings ? await googleSection(settings) : errorBox(failure)), section("07.6", "Journal de l'agent", null, await journalSection())),
     h("div", { class: "grid cols-2" }, section("07.7", "Appareils Telegram", null, await sessionsSection())),
     section("07.8", "Coût de l'IA", null, await usageSection()),
   );
@@ -162,8 +163,9 @@ async function offlineSection() {
 
 // The agenda syncs both ways with a dedicated "ordinarthur-os" calendar; Google's consent page
 // comes back to /app/settings. Not configured on the server: say so, and what to set there,
-// rather than offer buttons that can only fail.
-function googleSection({ google }) {
+// rather than offer buttons that can only fail. Configured: the link's state from GET /status
+// (a sync waiting for a reconnection, the events Google refused).
+async function googleSection({ google }) {
   if (!google.configured) {
     return h("div", { class: "body form", id: "google-status" },
       h("div", { class: "meta" }, h("span", { class: "k" }, "État"), h("span", null, "Non configuré")),
@@ -171,7 +173,13 @@ function googleSection({ google }) {
       h("ul", { class: "chips", id: "google-missing" }, google.missing.map((name) => h("li", { class: "chip plain" }, name))),
       h("p", { class: "muted" }, "La marche à suivre est dans le README, section « Google Calendar »."));
   }
-  const connect = h("button", { class: "btn", type: "button" }, "Connecter Google Agenda");
+  let state = null;
+  try {
+    state = (await get("/status", { fresh: true })).google;
+  } catch {
+    state = null; // the buttons still work; the state shows on the account page
+  }
+  const connect = h("button", { class: "btn", type: "button" }, needsReconnect(state) ? "Reconnecter Google Agenda" : state?.connected ? "Reconnecter" : "Connecter Google Agenda");
   connect.addEventListener("click", async () => {
     connect.disabled = true;
     try {
@@ -187,7 +195,9 @@ function googleSection({ google }) {
     syncNow.disabled = true;
     try {
       const r = await request("POST", "/agenda/google/sync");
-      toast(`Synchronisé : ${r.pushed} envoyé(s), ${r.pulled} reçu(s), ${r.deleted} supprimé(s).`);
+      const refused = r.errors.length ? `, ${r.errors.length} refusé(s) par Google` : "";
+      const restored = r.restored.length ? `, ${r.restored.length} recréé(s) dans Google` : "";
+      toast(`Synchronisé : ${r.pushed} envoyé(s), ${r.pulled} reçu(s), ${r.deleted} supprimé(s)${refused}${restored}.`);
       window.dispatchEvent(new CustomEvent("data-changed"));
     } catch (err) {
       toast(err.message, { error: true });
@@ -195,8 +205,10 @@ function googleSection({ google }) {
       syncNow.disabled = false;
     }
   });
-  return h("div", { class: "body form" },
+  return h("div", { class: "body form", id: "google-section" },
     h("p", { class: "muted" }, "Ton agenda et le calendrier Google « ordinarthur-os » se synchronisent dans les deux sens, toutes les 15 minutes."),
+    stoppedNotice(state),
+    eventErrors(state),
     h("div", { class: "row" }, connect, syncNow));
 }
 
