@@ -341,6 +341,34 @@ async def test_a_reply_that_calls_no_query_never_states_what_no_row_holds(
     assert len(mistral.requests) == 2  # one request per message
 
 
+async def test_answers_read_as_french_one_or_many_done_or_late(
+    ai: Client,
+    auth: dict[str, str],
+    mistral: FakeMistral,
+    sessionmaker: Sessionmaker,
+    clock: FrozenClock,
+) -> None:
+    await seed(sessionmaker, clock)
+    calls = [
+        ("find_todos", {"tag": "inexistant"}),
+        ("find_todos", {"status": "archived"}),
+        ("find_todos", {"due_after": "2027-01-01T00:00:00+01:00"}),
+        ("find_todos", {"status": "done"}),
+        ("find_job_offers", {"starred": True}),
+        ("find_job_offers", {"starred": True, "text": "cobol"}),
+    ]
+    mistral.push(ToolCalls(calls))
+
+    message = (await ask(ai, auth, "et mes tâches ?"))["message"]
+
+    assert "Aucune tâche ouverte #inexistant." in message
+    assert "Aucune tâche archivée." in message
+    assert "Aucune tâche due après vendredi 1er janvier 2027 à 00:00." in message
+    assert "Tâches faites (1)\n• Ranger la cave — lundi 23 novembre à 09:00\n" in message
+    assert "Offres favorites (1)\n• ⭐ Développeuse Rust" in message
+    assert "Aucune offre favorite « cobol »." in message
+
+
 async def test_the_answer_holds_the_rows_as_json(
     client: Client, auth: dict[str, str], sessionmaker: Sessionmaker, clock: FrozenClock
 ) -> None:
