@@ -71,6 +71,8 @@ _FILLERS = frozenset(
 # Unambiguous: these start a question whatever follows.
 _ASK_DAY = re.compile(
     r"\b(?:qu'?est[- ]ce\s+(?:que\s+j'?\s?ai|qu'il\s+y\s+a|qui\s+est\s+prevu)(?!\s+a\s+faire)"
+    r"|(?:dis|dites|montre|montrez)[- ]moi\s+ce\s+(?:que\s+j'?\s?ai|qu'il\s+y\s+a|qui\s+est\s+prevu)"
+    r"(?!\s+a\s+faire)|tell\s+me\s+what\s+i\s+have(?!\s+to\s+do)"
     r"|j'?\s?ai\s+quoi(?!\s+a\s+faire)|qu'ai[- ]je|quoi\s+de\s+prevu"
     r"|est[- ]ce\s+que\s+j'?\s?ai\s+(?:un|une|des|quelque\s+chose)"
     r"|what\s+(?:do|did)\s+i\s+have(?!\s+to\s+do)|what\s+have\s+i\s+got|what'?s\s+on"
@@ -112,7 +114,7 @@ _PROJECT = re.compile(
     r"|where\s+(?:am\s+i|are\s+we|is)\s+(?:with|on|at)|status\s+of|progress\s+(?:on|of))\s*"
 )
 
-_PROJECT_TAIL = re.compile(r"[\s\x00]*(?:going|doing|coming\s+along)?[\s\x00?.!]*")
+_PROJECT_TAIL = re.compile(r"[\s\x00]*+(?:going|doing|coming\s+along)?[\s\x00?.!]*+")
 
 # "le projet X" after the lead, X a project the owner does not have: the question still has an
 # answer (that there is no such project). Only with the word "projet": "how is Paul" asks

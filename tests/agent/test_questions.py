@@ -429,3 +429,30 @@ async def test_offline_a_question_about_an_unknown_project_says_so(
         0,
         {"project_id": "Jardin"},
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("ajoute acheter du pain et dis-moi ce que j'ai demain", "Acheter du pain"),
+        ("ajoute acheter du pain et qu'est-ce que j'ai demain ?", "Acheter du pain"),
+        ("add buy bread and what do I have tomorrow?", "Buy bread"),
+    ],
+)
+async def test_offline_a_question_after_an_action_is_answered_not_put_in_the_todo(
+    client: Client,
+    auth: dict[str, str],
+    sessionmaker: Sessionmaker,
+    clock: FrozenClock,
+    text: str,
+    title: str,
+) -> None:
+    await seed(sessionmaker, clock)
+
+    answer = await ask(client, auth, text)
+
+    [action] = answer["actions"]
+    assert (action["fn"], action["args"]["title"]) == ("create_todo", title)
+    assert "due_at" not in action["args"] or action["args"]["due_at"] is None
+    assert [found["fn"] for found in answer["answer"]["results"]] == ["find_events", "find_todos"]
+    assert "15:00–16:00 Dentiste" in answer["message"]
