@@ -39,12 +39,13 @@ EVENTS_SHOWN = 30
 JOBS_SHOWN = 10
 STEPS_SHOWN = 5
 
+# Todos by status, after "Tâches" then after "Aucune tâche" (French agrees in number).
 _TODO_STATUS_WORDS = {
-    "inbox": "dans l'inbox",
-    "todo": "à faire",
-    "doing": "en cours",
-    "done": "faites",
-    "archived": "archivées",
+    "inbox": ("dans l'inbox", "dans l'inbox"),
+    "todo": ("à faire", "à faire"),
+    "doing": ("en cours", "en cours"),
+    "done": ("faites", "faite"),
+    "archived": ("archivées", "archivée"),
 }
 # Offers by status: (heading, nothing found).
 _JOB_STATUS_WORDS = {
@@ -163,8 +164,9 @@ def _events(found: Found, clock: Clock) -> Section:
     return Section(lines + _more(min(len(occurrences), EVENTS_SHOWN), found.total))
 
 
-def _todo_words(query: FindTodosArgs, found: Found, clock: Clock) -> str:
-    """What the todos asked for are, after "Tâches" or "Aucune tâche"."""
+def _todo_words(query: FindTodosArgs, found: Found, clock: Clock, *, plural: bool) -> str:
+    """What the todos asked for are, after "Tâches" (plural) or "Aucune tâche"."""
+    s = "s" if plural else ""
     words: list[str] = []
     if query.overdue:
         words.append("en retard")
@@ -176,13 +178,13 @@ def _todo_words(query: FindTodosArgs, found: Found, clock: Clock) -> str:
             # From today on, with the late ones: what is left to do.
             words.append(f"pour {period_words(today, query.due_before, clock)} ou en retard")
         else:
-            words.append(f"dues avant {when(query.due_before, clock.tz, today=clock.today())}")
+            words.append(f"due{s} avant {when(query.due_before, clock.tz, today=clock.today())}")
     elif query.due_after is not None:
-        words.append(f"dues après {when(query.due_after, clock.tz, today=clock.today())}")
+        words.append(f"due{s} après {when(query.due_after, clock.tz, today=clock.today())}")
     if query.status is not None:
-        words.append(_TODO_STATUS_WORDS[query.status])
+        words.append(_TODO_STATUS_WORDS[query.status][0 if plural else 1])
     elif not words:
-        words.append("ouvertes")
+        words.append(f"ouverte{s}")
     if found.subject:
         words.append(f"du projet {esc(found.subject)}")
     if query.tag:
@@ -195,13 +197,12 @@ def _todo_words(query: FindTodosArgs, found: Found, clock: Clock) -> str:
 def _todos(found: Found, clock: Clock) -> Section:
     query = found.query
     assert isinstance(query, FindTodosArgs)
-    words = _todo_words(query, found, clock)
     todos: list[Todo] = list(found.records or [])
     if (unknown := unknown_project(query)) is not None:
         return Section([f"📋 {unknown}"])
     if not todos:
-        return Section([f"📋 Aucune tâche {words}."])
-    heading = f"<b>📋 Tâches {words} ({found.total})</b>"
+        return Section([f"📋 Aucune tâche {_todo_words(query, found, clock, plural=False)}."])
+    heading = f"<b>📋 Tâches {_todo_words(query, found, clock, plural=True)} ({found.total})</b>"
     return Section([heading], todos=todos, more=found.total - len(todos))
 
 
@@ -228,10 +229,11 @@ def _checkins(found: Found, clock: Clock) -> Section:
     return Section(lines)
 
 
-def _job_words(query: FindJobOffersArgs, clock: Clock) -> str:
+def _job_words(query: FindJobOffersArgs, clock: Clock, *, plural: bool) -> str:
     words = []
     if query.starred is not None and query.status != "starred":
-        words.append("favorites" if query.starred else "hors favorites")
+        s = "s" if plural else ""
+        words.append(f"favorite{s}" if query.starred else "hors favorites")
     if query.since is not None:
         words.append(f"depuis {when(query.since, clock.tz, today=clock.today())}")
     if query.text:
@@ -239,17 +241,23 @@ def _job_words(query: FindJobOffersArgs, clock: Clock) -> str:
     return " ".join(words)
 
 
+def _starred(line: str) -> str:
+    """'• ⭐ Title — …': the star after the bullet, as a mark of the offer."""
+    return "• ⭐ " + line.removeprefix("• ")
+
+
 def _jobs(found: Found, clock: Clock) -> Section:
     query = found.query
     assert isinstance(query, FindJobOffersArgs)
-    words = _job_words(query, clock)
     offers, no_offer = _JOB_STATUS_WORDS[query.status]
     jobs: list[Job] = list(found.records or [])
     if not jobs:
+        words = _job_words(query, clock, plural=False)
         return Section([" ".join(filter(None, [f"💼 {no_offer}", words])) + "."])
+    words = _job_words(query, clock, plural=True)
     heading = " ".join(filter(None, [f"<b>💼 {offers}", words])) + f" ({found.total})</b>"
     lines = [heading]
-    lines += [("⭐ " if j.starred else "") + job_line(j) for j in jobs[:JOBS_SHOWN]]
+    lines += [_starred(job_line(j)) if j.starred else job_line(j) for j in jobs[:JOBS_SHOWN]]
     return Section(lines + _more(min(len(jobs), JOBS_SHOWN), found.total))
 
 

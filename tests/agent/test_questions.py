@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from pydantic_ai.models import override_allow_model_requests
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from agent.service import RetryPolicy
+from agent.service import NOTHING_PROPOSED, RetryPolicy
 from app.agent import AGENT_POLICY
 from app.main import create_app
 from app.settings import Settings
@@ -24,7 +24,7 @@ from store.clock import FrozenClock
 from store.tables import AiAction, AiUsage, Todo
 from tests.agent.conftest import all_rows, count
 from tests.agent.owner_week import seed
-from tests.fakes import FakeMistral, ToolCalls
+from tests.fakes import FakeMistral, Text, ToolCalls
 
 Client = TestClient[web.Request, web.Application]
 Sessionmaker = async_sessionmaker[AsyncSession]
@@ -325,6 +325,48 @@ async def test_the_models_own_words_never_say_what_the_rows_do_not(
     assert answer["answer"]["sentence"] is None
     assert "Yoga" not in answer["message"] and "3" not in answer["message"]
     assert answer["message"].startswith("📅 Demain")
+
+
+async def test_a_reply_that_calls_no_query_never_states_what_no_row_holds(
+    ai: Client, auth: dict[str, str], mistral: FakeMistral
+) -> None:
+    mistral.push(Text("Tu as 3 rendez-vous demain, dont « Yoga » à 8h."))
+    invented = await ask(ai, auth, "qu'est-ce que j'ai demain ?")
+    assert invented["answer"] is None and invented["actions"] == []
+    assert invented["message"] == NOTHING_PROPOSED
+
+    mistral.push(Text("Pour quel jour ? Je regarde dès que tu me le dis."))
+    asked_back = await ask(ai, auth, "qu'est-ce que j'ai ?")
+    assert asked_back["message"] == "Pour quel jour ?"
+    assert len(mistral.requests) == 2  # one request per message
+
+
+async def test_answers_read_as_french_one_or_many_done_or_late(
+    ai: Client,
+    auth: dict[str, str],
+    mistral: FakeMistral,
+    sessionmaker: Sessionmaker,
+    clock: FrozenClock,
+) -> None:
+    await seed(sessionmaker, clock)
+    calls = [
+        ("find_todos", {"tag": "inexistant"}),
+        ("find_todos", {"status": "archived"}),
+        ("find_todos", {"due_after": "2027-01-01T00:00:00+01:00"}),
+        ("find_todos", {"status": "done"}),
+        ("find_job_offers", {"starred": True}),
+        ("find_job_offers", {"starred": True, "text": "cobol"}),
+    ]
+    mistral.push(ToolCalls(calls))
+
+    message = (await ask(ai, auth, "et mes tâches ?"))["message"]
+
+    assert "Aucune tâche ouverte #inexistant." in message
+    assert "Aucune tâche archivée." in message
+    assert "Aucune tâche due après vendredi 1er janvier 2027 à 00:00." in message
+    assert "Tâches faites (1)\n• Ranger la cave — lundi 23 novembre à 09:00\n" in message
+    assert "Offres favorites (1)\n• ⭐ Développeuse Rust" in message
+    assert "Aucune offre favorite « cobol »." in message
 
 
 async def test_the_answer_holds_the_rows_as_json(
