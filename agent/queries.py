@@ -40,7 +40,9 @@ from agent.actions import AwareDatetime, ProjectId, Tag, ValidationContext
 from core.vocabulary import TodoStatus
 
 # A project a query names: one of the owner's (by UUID or alias), or else the name as given.
-UnknownProject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+UnknownProject = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+]
 QueryProjectId = Annotated[
     ProjectId | UnknownProject,
     Field(union_mode="left_to_right"),

@@ -71,8 +71,8 @@ _FILLERS = frozenset(
 # Unambiguous: these start a question whatever follows.
 _ASK_DAY = re.compile(
     r"\b(?:qu'?est[- ]ce\s+(?:que\s+j'?\s?ai|qu'il\s+y\s+a|qui\s+est\s+prevu)(?!\s+a\s+faire)"
-    r"|(?:dis|dites|montre|montrez)[- ]moi\s+ce\s+(?:que\s+j'?\s?ai|qu'il\s+y\s+a|qui\s+est\s+prevu)"
-    r"(?!\s+a\s+faire)|tell\s+me\s+what\s+i\s+have(?!\s+to\s+do)"
+    r"|(?:dis|dites|montre|montrez)[- ]moi\s+ce\s+"
+    r"(?:que\s+j'?\s?ai|qu'il\s+y\s+a|qui\s+est\s+prevu)(?!\s+a\s+faire)|tell\s+me\s+what\s+i\s+have(?!\s+to\s+do)"
     r"|j'?\s?ai\s+quoi(?!\s+a\s+faire)|qu'ai[- ]je|quoi\s+de\s+prevu"
     r"|est[- ]ce\s+que\s+j'?\s?ai\s+(?:un|une|des|quelque\s+chose)"
     r"|what\s+(?:do|did)\s+i\s+have(?!\s+to\s+do)|what\s+have\s+i\s+got|what'?s\s+on"

@@ -397,12 +397,15 @@ async def test_the_answer_holds_the_rows_as_json(
     assert "query" not in found and "records" not in found
 
 
+DAY = "2026-11-26"
+
+
 @pytest.mark.parametrize(
     "call",
     [
         ("project_overview", {"project_id": "p9"}),
         ("find_todos", {"project_id": "p9"}),
-        ("find_todos", {"project_id": "p9", "due_after": "2026-11-26", "due_before": "2026-11-26"}),
+        ("find_todos", {"project_id": "p9", "due_after": DAY, "due_before": DAY}),
     ],
     ids=["project_overview", "find_todos", "find_todos_tomorrow"],
 )
@@ -451,7 +454,11 @@ async def test_an_action_on_an_unknown_project_is_still_sent_back_to_the_model(
 
 @pytest.mark.parametrize(
     "text",
-    ["où en est le projet Jardin ?", "how is the project Jardin going?", "status of project Jardin"],
+    [
+        "où en est le projet Jardin ?",
+        "how is the project Jardin going?",
+        "status of project Jardin",
+    ],
 )
 async def test_offline_a_question_about_an_unknown_project_says_so(
     client: Client,
