@@ -117,9 +117,19 @@ def _period(query: QueryArgs | None) -> tuple[datetime, datetime] | None:
     return None
 
 
+def unknown_project(query: QueryArgs | None) -> str | None:
+    """'Je ne connais pas de projet « Jardin ».' for a query about a project the owner does
+    not have (the name as asked: the model's alias, or the owner's words offline)."""
+    name = query.unknown_project if query is not None else None
+    return None if name is None else f"Je ne connais pas de projet « {esc(name)} »."
+
+
 def nothing(answer: QueryAnswer, clock: Clock) -> str | None:
-    """'Rien demain.' when every query found nothing and all asked about the same period."""
+    """'Rien demain.' when every query found nothing and all asked about the same period
+    (and none about a project that does not exist: that is said instead)."""
     if not answer.results or not answer.empty:
+        return None
+    if any(found.query is not None and found.query.unknown_project for found in answer.results):
         return None
     periods = {_period(found.query) for found in answer.results}
     if len(periods) != 1 or (period := periods.pop()) is None:
@@ -188,6 +198,8 @@ def _todos(found: Found, clock: Clock) -> Section:
     query = found.query
     assert isinstance(query, FindTodosArgs)
     todos: list[Todo] = list(found.records or [])
+    if (unknown := unknown_project(query)) is not None:
+        return Section([f"📋 {unknown}"])
     if not todos:
         return Section([f"📋 Aucune tâche {_todo_words(query, found, clock, plural=False)}."])
     heading = f"<b>📋 Tâches {_todo_words(query, found, clock, plural=True)} ({found.total})</b>"
@@ -264,6 +276,8 @@ def _steps(overview: Overview) -> list[str]:
 
 def _overview(found: Found) -> list[Section]:
     overview = found.records
+    if (unknown := unknown_project(found.query)) is not None:
+        return [Section([f"📁 {unknown}"])]
     if not isinstance(overview, Overview):
         return [Section(["📁 Projet introuvable (supprimé entre-temps ?)."])]
     project = overview.project

@@ -395,3 +395,113 @@ async def test_the_answer_holds_the_rows_as_json(
     }
     assert set(answer["answer"]) == {"question_id", "sentence", "results"}
     assert "query" not in found and "records" not in found
+
+
+DAY = "2026-11-26"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        ("project_overview", {"project_id": "p9"}),
+        ("find_todos", {"project_id": "p9"}),
+        ("find_todos", {"project_id": "p9", "due_after": DAY, "due_before": DAY}),
+    ],
+    ids=["project_overview", "find_todos", "find_todos_tomorrow"],
+)
+async def test_a_question_about_an_unknown_project_costs_one_request_and_says_so(
+    ai: Client,
+    auth: dict[str, str],
+    mistral: FakeMistral,
+    sessionmaker: Sessionmaker,
+    clock: FrozenClock,
+    call: Call,
+) -> None:
+    await seed(sessionmaker, clock)
+    mistral.push(ToolCalls([call]))
+
+    answer = await ask(ai, auth, "où en est le projet Jardin ?")
+
+    assert len(mistral.requests) == 1 and answer["model_requests"] == 1  # no retry
+    assert answer["message"].endswith("Je ne connais pas de projet « p9 ».")
+    assert "Rien" not in answer["message"] and "D'accord" not in answer["message"]
+    [found] = answer["answer"]["results"]
+    assert (found["fn"], found["total"], found["rows"]) == (call[0], 0, [])
+    assert found["args"]["project_id"] == "p9"
+    logged = [a for a in await all_rows(sessionmaker, AiAction) if a.status == "answered"]
+    assert [a.function_name for a in logged] == [call[0]]
+
+
+async def test_an_action_on_an_unknown_project_is_still_sent_back_to_the_model(
+    ai: Client,
+    auth: dict[str, str],
+    mistral: FakeMistral,
+    sessionmaker: Sessionmaker,
+    clock: FrozenClock,
+) -> None:
+    await seed(sessionmaker, clock)
+    mistral.push(
+        ToolCalls([("add_project_idea", {"project_id": "p9", "content": "Serre"})]),
+        ToolCalls([("add_project_idea", {"project_id": "p1", "content": "Serre"})]),
+    )
+
+    answer = await ask(ai, auth, "idée pour le projet Portfolio : serre")
+
+    assert len(mistral.requests) == 2  # the write's project is corrected by the model
+    [action] = answer["actions"]
+    assert action["fn"] == "add_project_idea" and action["args"]["content"] == "Serre"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "où en est le projet Jardin ?",
+        "how is the project Jardin going?",
+        "status of project Jardin",
+    ],
+)
+async def test_offline_a_question_about_an_unknown_project_says_so(
+    client: Client,
+    auth: dict[str, str],
+    sessionmaker: Sessionmaker,
+    clock: FrozenClock,
+    text: str,
+) -> None:
+    await seed(sessionmaker, clock)
+
+    answer = await ask(client, auth, text)
+
+    assert answer["message"] == "📁 Je ne connais pas de projet « Jardin »."
+    [found] = answer["answer"]["results"]
+    assert (found["fn"], found["total"], found["args"]) == (
+        "project_overview",
+        0,
+        {"project_id": "Jardin"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("ajoute acheter du pain et dis-moi ce que j'ai demain", "Acheter du pain"),
+        ("ajoute acheter du pain et qu'est-ce que j'ai demain ?", "Acheter du pain"),
+        ("add buy bread and what do I have tomorrow?", "Buy bread"),
+    ],
+)
+async def test_offline_a_question_after_an_action_is_answered_not_put_in_the_todo(
+    client: Client,
+    auth: dict[str, str],
+    sessionmaker: Sessionmaker,
+    clock: FrozenClock,
+    text: str,
+    title: str,
+) -> None:
+    await seed(sessionmaker, clock)
+
+    answer = await ask(client, auth, text)
+
+    [action] = answer["actions"]
+    assert (action["fn"], action["args"]["title"]) == ("create_todo", title)
+    assert "due_at" not in action["args"] or action["args"]["due_at"] is None
+    assert [found["fn"] for found in answer["answer"]["results"]] == ["find_events", "find_todos"]
+    assert "15:00–16:00 Dentiste" in answer["message"]
