@@ -8,6 +8,12 @@ A query is read-only: it never waits for the owner's ✅. The model's calls of t
 deferred like the actions' (agent/tools.py) so that the run ends after its one request; the
 service runs them itself (agent/reads.py) and renders the answer from the rows.
 
+A project a query names that the owner does not have (an alias not in the prompt's list, or a
+name the offline parser read) is no error to correct: the question has an answer, "no such
+project", so the query keeps the name it was given (`unknown_project`) and finds nothing, and
+the model is not asked again (a question costs one request). An action's project is still
+refused, for the model to correct: a write must land in a real project.
+
 Periods are [start, end). A date without a time as `end` (or `due_before`) includes that day
 ("2026-11-29" ends at the 30th's midnight): the model writes a day as people say it, "until
 Sunday". An `end` at or before `start` means the whole day of `start`.
@@ -20,11 +26,28 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 from agent.actions import AwareDatetime, ProjectId, Tag, ValidationContext
 from core.vocabulary import TodoStatus
 
+# A project a query names: one of the owner's (by UUID or alias), or else the name as given.
+UnknownProject = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+]
+QueryProjectId = Annotated[
+    ProjectId | UnknownProject,
+    Field(union_mode="left_to_right"),
+    WithJsonSchema({"type": "string"}),  # what the model reads: ProjectId's compact schema
+]
 SearchText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 # find_job_offers' `status`: offers have no status column, only flags; this is how each word
@@ -57,6 +80,12 @@ class QueryArgs(BaseModel):
     def to_json(self) -> dict[str, Any]:
         """The arguments as the audit trail stores them and clients see them."""
         return self.model_dump(mode="json", exclude_none=True)
+
+    @property
+    def unknown_project(self) -> str | None:
+        """The name of a project asked about that the owner does not have."""
+        project = getattr(self, "project_id", None)
+        return project if isinstance(project, str) else None
 
 
 def _day_end(moment: datetime) -> datetime:
@@ -92,13 +121,13 @@ class FindTodosArgs(QueryArgs):
     due_before: PeriodEnd | None = None
     overdue: bool | None = None
     status: TodoStatus | None = None
-    project_id: ProjectId | None = None
+    project_id: QueryProjectId | None = None
     tag: Tag | None = None
     text: SearchText | None = None
 
 
 class ProjectOverviewArgs(QueryArgs):
-    project_id: ProjectId
+    project_id: QueryProjectId
 
 
 class FindCheckinsArgs(_Period):

@@ -144,6 +144,8 @@ def _event_text(occurrence: Occurrence) -> str:
 
 
 async def _todos(session: AsyncSession, args: FindTodosArgs, now: datetime) -> Found:
+    if isinstance(args.project_id, str):  # no such project: no todo of it
+        return _found("find_todos", args, [], 0, [])
     due_before = args.due_before
     if args.overdue:
         due_before = min(due_before, now) if due_before else now
@@ -166,6 +168,8 @@ async def _todos(session: AsyncSession, args: FindTodosArgs, now: datetime) -> F
 
 
 async def _overview(session: AsyncSession, args: ProjectOverviewArgs) -> Found:
+    if isinstance(args.project_id, str):  # no such project: nothing to read
+        return _found("project_overview", args, [], 0, None)
     try:
         project = await projects.get_project(session=session, project_id=args.project_id)
     except NotFoundError:

@@ -68,6 +68,7 @@ from agent.errors import (
     UndoExpiredError,
 )
 from agent.model_run import Answer, ModelRunner, RetryPolicy
+from agent.offline_model import OFFLINE_MODEL_NAME
 from agent.prompt import revision_prompt, user_prompt
 from agent.proposals import (
     NOT_RUN,
@@ -107,6 +108,16 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 NOTHING_PROPOSED = "Je n'ai trouvé aucune action à proposer."
+
+
+def _said_alone(run: Answer) -> str:
+    """The reply to a message that called no tool. The offline parser's words are ours; the
+    language model's prose is held to the rule of an answer's sentence (agent/answers.py): with
+    no rows to show, a reply that states a time, a count or a title ("Tu as 3 rendez-vous
+    demain") is something the model made up, so the owner reads that nothing was found."""
+    if run.model_name == OFFLINE_MODEL_NAME:
+        return run.message or NOTHING_PROPOSED
+    return model_sentence(run.message) or NOTHING_PROPOSED
 
 
 class _Failure(Exception):
@@ -371,7 +382,7 @@ class AgentService:
             return Proposal(
                 proposal_id=None,
                 actions=[],
-                message=run.message or NOTHING_PROPOSED,
+                message=_said_alone(run),
                 transcript=transcript,
                 model_name=run.model_name,
                 fallback_reason=run.fallback_reason,

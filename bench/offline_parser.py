@@ -29,6 +29,7 @@ from agent.offline_parser import (
     parse,
     parts,
     places,
+    questions,
     recurrence,
     text,
     when,
@@ -52,6 +53,8 @@ UNITS = (
     "puis ", "ensuite ", "then ", ";", "; ", "- ", "\n- ", "tag ", "tags a, ", "a et ",
     "avec le tag ", "à faire : ", "todo ", "note ", "au 12 rue ", "12 ", "chez ", ", appeler ",
     "pas pressé ", "quand j'ai le temps ", "au plus vite ", "projet ",
+    # a question after an order (issue 13 §1)
+    "et dis-moi ", "and what do i have ", "qu'est-ce que ",
 )  # fmt: skip
 HEADS = ("", "rdv demain à 9h à la mairie", "j'ai pris mes médocs", "ajoute ")
 TAILS = ("", "x", "?")
@@ -115,6 +118,9 @@ def hostile_shapes(length: int = LENGTH) -> dict[str, str]:
         ),
         "priorities in words": _fill("ajoute du pain ", "pas pressé ", length=length),
         "note cues repeated": _fill("note pour le projet Portfolio : ", "note ", length=length),
+        "questions joined by 'et'": _fill("ajoute du pain ", "et dis-moi ", length=length),
+        "questions joined by 'and'": _fill("add bread ", "and what do i have ", length=length),
+        "unknown project asked": _fill("où en est le projet ", "Jardin ", "?", length=length),
     }
 
 
@@ -133,14 +139,14 @@ def parse_seconds(message: str) -> float:
 
 
 # How `parse` uses each pattern, when not `finditer`/`search` from the start.
-_MATCHED_AT_START = frozenset({"_PLACE_LEAD", "_BULLET"})
-_MATCHED_WHOLE = frozenset({"_LIST_HEADER", "_alone"})
+_MATCHED_AT_START = frozenset({"_PLACE_LEAD", "_BULLET", "_PROJECT_WORD"})
+_MATCHED_WHOLE = frozenset({"_LIST_HEADER", "_alone", "_PROJECT_TAIL"})
 _MATCHED_REVERSED = frozenset({"_POLITE_SUFFIX_REVERSED"})
 
 
 def patterns() -> Iterator[tuple[str, re.Pattern[str], Callable[[str], object]]]:
     """Every pattern the parser compiles, with how it is run."""
-    modules: tuple[ModuleType, ...] = (text, when, recurrence, places, classify, parts)
+    modules: tuple[ModuleType, ...] = (text, when, recurrence, places, classify, parts, questions)
     for module in modules:
         short = module.__name__.rsplit(".", 1)[1]
         for name, value in vars(module).items():

@@ -1,8 +1,9 @@
 """Splitting a message into parts, one action each.
 
 Lines and ";" always separate parts, and so do "puis", "ensuite", "then" ("acheter du pain,
-puis appeler le garage"); "et", "and", "," only before an action cue ("… et rappelle-moi de …")
-or between two phrases that each have their own date ("payer la cantine demain et appeler Paul
+puis appeler le garage"); "et", "and", "," only before an action cue ("… et rappelle-moi de …"),
+before a question ("… et dis-moi ce que j'ai demain", "… and what do I have tomorrow"), or
+between two phrases that each have their own date ("payer la cantine demain et appeler Paul
 lundi"): "acheter du pain et du lait" stays one todo.
 
 An item of a list (the lines under "À faire :", or lines starting with "-", "*", "1.") is a
@@ -39,6 +40,15 @@ _SPLIT_CUE = re.compile(
     r"|(?:j'ai|jai|i)\s+(?:bien\s+|just\s+|already\s+|deja\s+)?(?:pris|took)\s+(?:mes|my)\b"
     rf"|(?:mes\s+)?{MEDS}\s+(?:pris|done|taken|ok)\b"
     rf"|(?:j'ai|i\s+have|i've\s+got)\s+(?:un|une|a|an)\s+{STRONG_EVENTS}\b)"
+)
+
+# Where a question starts after an order ("ajoute du pain et dis-moi ce que j'ai demain"): it
+# is a part of its own, answered (questions.py), not words of the todo's title.
+_QUESTION_CUE = re.compile(
+    r"(?:(?:dis|dites|montre|montrez|donne|donnez)[- ]moi|qu'?est[- ]ce\s+(?:que|qu'|qui)"
+    r"|qu'ai[- ]je|j'?\s?ai\s+quoi|quoi\s+de\s+prevu|est[- ]ce\s+que|ou\s+en\s+(?:est|sont|suis)"
+    r"|quelles?\s+(?:taches|todos|offres)|tell\s+me|show\s+me|what(?:'s|\s+(?:do|did|is|are|have))"
+    r"|do\s+i\s+have|did\s+i|how(?:'s|\s+is|\s+are))\b"
 )
 
 # A line that only announces a list: "À faire :", "Todo:", "Courses :".
@@ -117,7 +127,10 @@ def _split_on_connectors(chunk: str, projects: Projects) -> list[tuple[str, bool
             continue
         sequence = _SEQUENCE.search(match[0]) is not None
         if not (
-            sequence or _SPLIT_CUE.match(folded, match.end()) or (is_dated(i) and is_dated(i + 1))
+            sequence
+            or _SPLIT_CUE.match(folded, match.end())
+            or _QUESTION_CUE.match(folded, match.end())
+            or (is_dated(i) and is_dated(i + 1))
         ):
             continue
         parts.append((chunk[start : match.start()], listed or sequence))

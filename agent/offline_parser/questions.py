@@ -11,6 +11,7 @@
 - "qu'est-ce qu'il me reste à faire aujourd'hui", "what's left to do today", "mes tâches de
   demain": the todos due in the period (today: and the late ones); "mes tâches": the open ones;
 - "où en est le projet X", "how is X going": `project_overview` of a project named in it;
+  "où en est le projet Y", Y none of the owner's, asks for Y by name (no such project);
 - "j'ai pris mes médocs hier ?", "did I take my meds yesterday?": `find_checkins` (a question
   only: with a question mark or an interrogative start; "j'ai pris mes médocs" is the action);
 - "les nouvelles offres", "new job offers", "offres favorites", "offres où j'ai postulé":
@@ -70,6 +71,8 @@ _FILLERS = frozenset(
 # Unambiguous: these start a question whatever follows.
 _ASK_DAY = re.compile(
     r"\b(?:qu'?est[- ]ce\s+(?:que\s+j'?\s?ai|qu'il\s+y\s+a|qui\s+est\s+prevu)(?!\s+a\s+faire)"
+    r"|(?:dis|dites|montre|montrez)[- ]moi\s+ce\s+"
+    r"(?:que\s+j'?\s?ai|qu'il\s+y\s+a|qui\s+est\s+prevu)(?!\s+a\s+faire)|tell\s+me\s+what\s+i\s+have(?!\s+to\s+do)"
     r"|j'?\s?ai\s+quoi(?!\s+a\s+faire)|qu'ai[- ]je|quoi\s+de\s+prevu"
     r"|est[- ]ce\s+que\s+j'?\s?ai\s+(?:un|une|des|quelque\s+chose)"
     r"|what\s+(?:do|did)\s+i\s+have(?!\s+to\s+do)|what\s+have\s+i\s+got|what'?s\s+on"
@@ -111,7 +114,18 @@ _PROJECT = re.compile(
     r"|where\s+(?:am\s+i|are\s+we|is)\s+(?:with|on|at)|status\s+of|progress\s+(?:on|of))\s*"
 )
 
-_PROJECT_TAIL = re.compile(r"[\s\x00]*(?:going|doing|coming\s+along)?[\s\x00?.!]*")
+_PROJECT_TAIL = re.compile(r"[\s\x00]*+(?:going|doing|coming\s+along)?[\s\x00?.!]*+")
+
+# "le projet X" after the lead, X a project the owner does not have: the question still has an
+# answer (that there is no such project). Only with the word "projet": "how is Paul" asks
+# nothing of projects.
+_PROJECT_WORD = re.compile(
+    r"[\s\x00]*+(?:(?:le|la|the|mon|my|ce|du|de|of)\s++|l'|d')?(?:projet|project)\s++"
+)
+_TAIL_WORDS = frozenset({"going", "doing", "coming", "along"})
+# A name is a few words: a longer rest is a sentence, not a question about a project.
+_NAME_WORDS = 4
+_NAME_CHARS = 60
 
 _MEDS_NOUN = re.compile(
     rf"\b(?:(?:pris|prise|take|taken|took)\s+(?:mes|mon|ma|les|my|the)|mes|my)\s+{MEDS}\b"
@@ -262,9 +276,26 @@ def _project(text: Text, projects: Projects) -> list[ParsedAction]:
     probe = text.copy()
     probe.blank(lead)
     project = projects.take(probe, right_here=True)
-    if project is None or _PROJECT_TAIL.fullmatch(probe.folded, lead.end()) is None:
+    if project is None:
+        return _unknown_project(text, lead.end())
+    if _PROJECT_TAIL.fullmatch(probe.folded, lead.end()) is None:
         return []
     return [ParsedAction("project_overview", {"project_id": str(project.id)})]
+
+
+def _unknown_project(text: Text, start: int) -> list[ParsedAction]:
+    """The overview of "le projet X" when X is none of the owner's projects: the query keeps
+    the name, and the answer says that there is no such project (agent/queries.py)."""
+    word = _PROJECT_WORD.match(text.folded, start)
+    if word is None:
+        return []
+    names = text.original[word.end() :].split()
+    while names and fold(names[-1]).strip(" ?.!") in _TAIL_WORDS | {""}:
+        names.pop()
+    name = " ".join(names).rstrip(" ?.!")
+    if not name or len(names) > _NAME_WORDS or len(name) > _NAME_CHARS:
+        return []
+    return [ParsedAction("project_overview", {"project_id": name})]
 
 
 def _meds(text: Text, now: datetime) -> list[ParsedAction]:

@@ -39,12 +39,13 @@ EVENTS_SHOWN = 30
 JOBS_SHOWN = 10
 STEPS_SHOWN = 5
 
+# Todos by status, after "Tâches" then after "Aucune tâche" (French agrees in number).
 _TODO_STATUS_WORDS = {
-    "inbox": "dans l'inbox",
-    "todo": "à faire",
-    "doing": "en cours",
-    "done": "faites",
-    "archived": "archivées",
+    "inbox": ("dans l'inbox", "dans l'inbox"),
+    "todo": ("à faire", "à faire"),
+    "doing": ("en cours", "en cours"),
+    "done": ("faites", "faite"),
+    "archived": ("archivées", "archivée"),
 }
 # Offers by status: (heading, nothing found).
 _JOB_STATUS_WORDS = {
@@ -116,9 +117,19 @@ def _period(query: QueryArgs | None) -> tuple[datetime, datetime] | None:
     return None
 
 
+def unknown_project(query: QueryArgs | None) -> str | None:
+    """'Je ne connais pas de projet « Jardin ».' for a query about a project the owner does
+    not have (the name as asked: the model's alias, or the owner's words offline)."""
+    name = query.unknown_project if query is not None else None
+    return None if name is None else f"Je ne connais pas de projet « {esc(name)} »."
+
+
 def nothing(answer: QueryAnswer, clock: Clock) -> str | None:
-    """'Rien demain.' when every query found nothing and all asked about the same period."""
+    """'Rien demain.' when every query found nothing and all asked about the same period
+    (and none about a project that does not exist: that is said instead)."""
     if not answer.results or not answer.empty:
+        return None
+    if any(found.query is not None and found.query.unknown_project for found in answer.results):
         return None
     periods = {_period(found.query) for found in answer.results}
     if len(periods) != 1 or (period := periods.pop()) is None:
@@ -153,8 +164,9 @@ def _events(found: Found, clock: Clock) -> Section:
     return Section(lines + _more(min(len(occurrences), EVENTS_SHOWN), found.total))
 
 
-def _todo_words(query: FindTodosArgs, found: Found, clock: Clock) -> str:
-    """What the todos asked for are, after "Tâches" or "Aucune tâche"."""
+def _todo_words(query: FindTodosArgs, found: Found, clock: Clock, *, plural: bool) -> str:
+    """What the todos asked for are, after "Tâches" (plural) or "Aucune tâche"."""
+    s = "s" if plural else ""
     words: list[str] = []
     if query.overdue:
         words.append("en retard")
@@ -166,13 +178,13 @@ def _todo_words(query: FindTodosArgs, found: Found, clock: Clock) -> str:
             # From today on, with the late ones: what is left to do.
             words.append(f"pour {period_words(today, query.due_before, clock)} ou en retard")
         else:
-            words.append(f"dues avant {when(query.due_before, clock.tz, today=clock.today())}")
+            words.append(f"due{s} avant {when(query.due_before, clock.tz, today=clock.today())}")
     elif query.due_after is not None:
-        words.append(f"dues après {when(query.due_after, clock.tz, today=clock.today())}")
+        words.append(f"due{s} après {when(query.due_after, clock.tz, today=clock.today())}")
     if query.status is not None:
-        words.append(_TODO_STATUS_WORDS[query.status])
+        words.append(_TODO_STATUS_WORDS[query.status][0 if plural else 1])
     elif not words:
-        words.append("ouvertes")
+        words.append(f"ouverte{s}")
     if found.subject:
         words.append(f"du projet {esc(found.subject)}")
     if query.tag:
@@ -185,11 +197,12 @@ def _todo_words(query: FindTodosArgs, found: Found, clock: Clock) -> str:
 def _todos(found: Found, clock: Clock) -> Section:
     query = found.query
     assert isinstance(query, FindTodosArgs)
-    words = _todo_words(query, found, clock)
     todos: list[Todo] = list(found.records or [])
+    if (unknown := unknown_project(query)) is not None:
+        return Section([f"📋 {unknown}"])
     if not todos:
-        return Section([f"📋 Aucune tâche {words}."])
-    heading = f"<b>📋 Tâches {words} ({found.total})</b>"
+        return Section([f"📋 Aucune tâche {_todo_words(query, found, clock, plural=False)}."])
+    heading = f"<b>📋 Tâches {_todo_words(query, found, clock, plural=True)} ({found.total})</b>"
     return Section([heading], todos=todos, more=found.total - len(todos))
 
 
@@ -216,10 +229,11 @@ def _checkins(found: Found, clock: Clock) -> Section:
     return Section(lines)
 
 
-def _job_words(query: FindJobOffersArgs, clock: Clock) -> str:
+def _job_words(query: FindJobOffersArgs, clock: Clock, *, plural: bool) -> str:
     words = []
     if query.starred is not None and query.status != "starred":
-        words.append("favorites" if query.starred else "hors favorites")
+        s = "s" if plural else ""
+        words.append(f"favorite{s}" if query.starred else "hors favorites")
     if query.since is not None:
         words.append(f"depuis {when(query.since, clock.tz, today=clock.today())}")
     if query.text:
@@ -227,17 +241,23 @@ def _job_words(query: FindJobOffersArgs, clock: Clock) -> str:
     return " ".join(words)
 
 
+def _starred(line: str) -> str:
+    """'• ⭐ Title — …': the star after the bullet, as a mark of the offer."""
+    return "• ⭐ " + line.removeprefix("• ")
+
+
 def _jobs(found: Found, clock: Clock) -> Section:
     query = found.query
     assert isinstance(query, FindJobOffersArgs)
-    words = _job_words(query, clock)
     offers, no_offer = _JOB_STATUS_WORDS[query.status]
     jobs: list[Job] = list(found.records or [])
     if not jobs:
+        words = _job_words(query, clock, plural=False)
         return Section([" ".join(filter(None, [f"💼 {no_offer}", words])) + "."])
+    words = _job_words(query, clock, plural=True)
     heading = " ".join(filter(None, [f"<b>💼 {offers}", words])) + f" ({found.total})</b>"
     lines = [heading]
-    lines += [("⭐ " if j.starred else "") + job_line(j) for j in jobs[:JOBS_SHOWN]]
+    lines += [_starred(job_line(j)) if j.starred else job_line(j) for j in jobs[:JOBS_SHOWN]]
     return Section(lines + _more(min(len(jobs), JOBS_SHOWN), found.total))
 
 
@@ -256,6 +276,8 @@ def _steps(overview: Overview) -> list[str]:
 
 def _overview(found: Found) -> list[Section]:
     overview = found.records
+    if (unknown := unknown_project(found.query)) is not None:
+        return [Section([f"📁 {unknown}"])]
     if not isinstance(overview, Overview):
         return [Section(["📁 Projet introuvable (supprimé entre-temps ?)."])]
     project = overview.project

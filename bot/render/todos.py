@@ -11,7 +11,7 @@ from bot.render.dates import as_datetime, day_name, when
 from bot.render.escape import esc
 from bot.render.projects import Projects, project_name
 from core import recurrence
-from core.vocabulary import PRIORITY_LABELS, hhmm
+from core.vocabulary import CLOSED_TODO_STATUSES, PRIORITY_LABELS, hhmm
 from store.clock import Clock
 from store.tables import Todo
 from store.todos import CompletedTodo
@@ -36,10 +36,12 @@ def _repeats(todo: Todo, clock: Clock) -> str:
 
 
 def todo_line(todo: Todo, clock: Clock) -> str:
-    """In /todos: its due moment (⚠️ when past), one ❗ per priority step, its repetition."""
+    """In /todos: its due moment (⚠️ when past and still open), one ❗ per priority step, its
+    repetition."""
     line = f"• {esc(todo.title)}"
     if todo.due_at is not None:
-        overdue = " ⚠️" if todo.due_at < clock.now() else ""
+        late = todo.due_at < clock.now() and todo.status not in CLOSED_TODO_STATUSES
+        overdue = " ⚠️" if late else ""
         line += f" — {when(todo.due_at, clock.tz, today=clock.today())}{overdue}"
     if todo.priority:
         line += " " + "❗" * todo.priority

@@ -269,6 +269,20 @@ def test_the_held_out_everyday_messages_score_at_least_90_percent(
     assert right / total >= 0.9, misses
 
 
+# The two sentences the issue quotes as what the parser got wrong: each on its own, so that one
+# of them going wrong again fails here and not only inside the score above.
+ISSUE_EXAMPLES = [
+    "rdv dentiste demain à 15h au 12 rue de la Paix",
+    "acheter du pain et du lait demain, puis appeler le garage vendredi 10h",
+]
+
+
+@pytest.mark.parametrize("text", ISSUE_EXAMPLES)
+def test_the_issues_own_examples_parse_exactly(text: str) -> None:
+    [expected] = [actions for said, actions in HELD_OUT_EVERYDAY if said == text]
+    assert parse(text, now=HELD_OUT_NOW, projects=HELD_OUT_PROJECTS) == expected
+
+
 def test_what_it_understands_passes_the_actions_argument_models() -> None:
     context = validation_context(PARIS, [p.id for p in PROJECTS])
     for text, _ in DEVELOPMENT:

@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from pydantic_ai.models import override_allow_model_requests
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from agent.service import RetryPolicy
+from agent.service import NOTHING_PROPOSED, RetryPolicy
 from app.agent import AGENT_POLICY
 from app.main import create_app
 from app.settings import Settings
@@ -24,7 +24,7 @@ from store.clock import FrozenClock
 from store.tables import AiAction, AiUsage, Todo
 from tests.agent.conftest import all_rows, count
 from tests.agent.owner_week import seed
-from tests.fakes import FakeMistral, ToolCalls
+from tests.fakes import FakeMistral, Text, ToolCalls
 
 Client = TestClient[web.Request, web.Application]
 Sessionmaker = async_sessionmaker[AsyncSession]
@@ -327,6 +327,48 @@ async def test_the_models_own_words_never_say_what_the_rows_do_not(
     assert answer["message"].startswith("📅 Demain")
 
 
+async def test_a_reply_that_calls_no_query_never_states_what_no_row_holds(
+    ai: Client, auth: dict[str, str], mistral: FakeMistral
+) -> None:
+    mistral.push(Text("Tu as 3 rendez-vous demain, dont « Yoga » à 8h."))
+    invented = await ask(ai, auth, "qu'est-ce que j'ai demain ?")
+    assert invented["answer"] is None and invented["actions"] == []
+    assert invented["message"] == NOTHING_PROPOSED
+
+    mistral.push(Text("Pour quel jour ? Je regarde dès que tu me le dis."))
+    asked_back = await ask(ai, auth, "qu'est-ce que j'ai ?")
+    assert asked_back["message"] == "Pour quel jour ?"
+    assert len(mistral.requests) == 2  # one request per message
+
+
+async def test_answers_read_as_french_one_or_many_done_or_late(
+    ai: Client,
+    auth: dict[str, str],
+    mistral: FakeMistral,
+    sessionmaker: Sessionmaker,
+    clock: FrozenClock,
+) -> None:
+    await seed(sessionmaker, clock)
+    calls = [
+        ("find_todos", {"tag": "inexistant"}),
+        ("find_todos", {"status": "archived"}),
+        ("find_todos", {"due_after": "2027-01-01T00:00:00+01:00"}),
+        ("find_todos", {"status": "done"}),
+        ("find_job_offers", {"starred": True}),
+        ("find_job_offers", {"starred": True, "text": "cobol"}),
+    ]
+    mistral.push(ToolCalls(calls))
+
+    message = (await ask(ai, auth, "et mes tâches ?"))["message"]
+
+    assert "Aucune tâche ouverte #inexistant." in message
+    assert "Aucune tâche archivée." in message
+    assert "Aucune tâche due après vendredi 1er janvier 2027 à 00:00." in message
+    assert "Tâches faites (1)\n• Ranger la cave — lundi 23 novembre à 09:00\n" in message
+    assert "Offres favorites (1)\n• ⭐ Développeuse Rust" in message
+    assert "Aucune offre favorite « cobol »." in message
+
+
 async def test_the_answer_holds_the_rows_as_json(
     client: Client, auth: dict[str, str], sessionmaker: Sessionmaker, clock: FrozenClock
 ) -> None:
@@ -353,3 +395,113 @@ async def test_the_answer_holds_the_rows_as_json(
     }
     assert set(answer["answer"]) == {"question_id", "sentence", "results"}
     assert "query" not in found and "records" not in found
+
+
+DAY = "2026-11-26"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        ("project_overview", {"project_id": "p9"}),
+        ("find_todos", {"project_id": "p9"}),
+        ("find_todos", {"project_id": "p9", "due_after": DAY, "due_before": DAY}),
+    ],
+    ids=["project_overview", "find_todos", "find_todos_tomorrow"],
+)
+async def test_a_question_about_an_unknown_project_costs_one_request_and_says_so(
+    ai: Client,
+    auth: dict[str, str],
+    mistral: FakeMistral,
+    sessionmaker: Sessionmaker,
+    clock: FrozenClock,
+    call: Call,
+) -> None:
+    await seed(sessionmaker, clock)
+    mistral.push(ToolCalls([call]))
+
+    answer = await ask(ai, auth, "où en est le projet Jardin ?")
+
+    assert len(mistral.requests) == 1 and answer["model_requests"] == 1  # no retry
+    assert answer["message"].endswith("Je ne connais pas de projet « p9 ».")
+    assert "Rien" not in answer["message"] and "D'accord" not in answer["message"]
+    [found] = answer["answer"]["results"]
+    assert (found["fn"], found["total"], found["rows"]) == (call[0], 0, [])
+    assert found["args"]["project_id"] == "p9"
+    logged = [a for a in await all_rows(sessionmaker, AiAction) if a.status == "answered"]
+    assert [a.function_name for a in logged] == [call[0]]
+
+
+async def test_an_action_on_an_unknown_project_is_still_sent_back_to_the_model(
+    ai: Client,
+    auth: dict[str, str],
+    mistral: FakeMistral,
+    sessionmaker: Sessionmaker,
+    clock: FrozenClock,
+) -> None:
+    await seed(sessionmaker, clock)
+    mistral.push(
+        ToolCalls([("add_project_idea", {"project_id": "p9", "content": "Serre"})]),
+        ToolCalls([("add_project_idea", {"project_id": "p1", "content": "Serre"})]),
+    )
+
+    answer = await ask(ai, auth, "idée pour le projet Portfolio : serre")
+
+    assert len(mistral.requests) == 2  # the write's project is corrected by the model
+    [action] = answer["actions"]
+    assert action["fn"] == "add_project_idea" and action["args"]["content"] == "Serre"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "où en est le projet Jardin ?",
+        "how is the project Jardin going?",
+        "status of project Jardin",
+    ],
+)
+async def test_offline_a_question_about_an_unknown_project_says_so(
+    client: Client,
+    auth: dict[str, str],
+    sessionmaker: Sessionmaker,
+    clock: FrozenClock,
+    text: str,
+) -> None:
+    await seed(sessionmaker, clock)
+
+    answer = await ask(client, auth, text)
+
+    assert answer["message"] == "📁 Je ne connais pas de projet « Jardin »."
+    [found] = answer["answer"]["results"]
+    assert (found["fn"], found["total"], found["args"]) == (
+        "project_overview",
+        0,
+        {"project_id": "Jardin"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("ajoute acheter du pain et dis-moi ce que j'ai demain", "Acheter du pain"),
+        ("ajoute acheter du pain et qu'est-ce que j'ai demain ?", "Acheter du pain"),
+        ("add buy bread and what do I have tomorrow?", "Buy bread"),
+    ],
+)
+async def test_offline_a_question_after_an_action_is_answered_not_put_in_the_todo(
+    client: Client,
+    auth: dict[str, str],
+    sessionmaker: Sessionmaker,
+    clock: FrozenClock,
+    text: str,
+    title: str,
+) -> None:
+    await seed(sessionmaker, clock)
+
+    answer = await ask(client, auth, text)
+
+    [action] = answer["actions"]
+    assert (action["fn"], action["args"]["title"]) == ("create_todo", title)
+    assert "due_at" not in action["args"] or action["args"]["due_at"] is None
+    assert [found["fn"] for found in answer["answer"]["results"]] == ["find_events", "find_todos"]
+    assert "15:00–16:00 Dentiste" in answer["message"]

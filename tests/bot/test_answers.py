@@ -141,6 +141,16 @@ async def test_the_card_says_what_the_event_overlaps_and_keeps_it_after_a_drop(
     assert "✅ C'est fait" in str(chat.sent("editMessageText")[-1]["text"])  # never blocked
 
 
+async def test_the_card_says_a_reminder_rings_during_an_event(
+    chat: Conversation, sessionmaker: Sessionmaker, clock: FrozenClock
+) -> None:
+    await seed(sessionmaker, clock)
+
+    [card] = await _say(chat, "rappelle-moi d'appeler le garage demain à 15h30")
+
+    assert "\n   ⚠️ rappel pendant « Dentiste » 15:00–16:00" in card
+
+
 async def test_a_series_over_a_series_says_the_first_clashes_and_how_many_more(
     chat: Conversation, sessionmaker: Sessionmaker, clock: FrozenClock
 ) -> None:

@@ -175,6 +175,14 @@ async def test_it_finds_the_calendar_it_created_before(
     assert not [r for r in google.requests if r.method == "POST"]
 
 
+async def test_it_finds_the_calendar_it_created_before_even_hidden_by_the_owner(
+    gapi: ApiClient, google: FakeGoogle
+) -> None:
+    existing = google.add_calendar("ordinarthur-os", hidden=True)
+    assert await connect(gapi, google) == existing  # no id stored: found by its name
+    assert not [r for r in google.requests if r.method == "POST"]
+
+
 async def test_a_calendar_google_could_not_make_at_connection_is_made_at_the_first_sync(
     gapi: ApiClient, google: FakeGoogle, sessionmaker: Sessions
 ) -> None:

@@ -526,6 +526,19 @@ async def test_a_first_sync_of_hundreds_of_events_waits_out_the_rate_limits(
     assert await sync(gapi) == report()
 
 
+async def test_a_403_user_rate_limit_is_waited_out_like_a_429(
+    gapi: ApiClient, google: FakeGoogle, virtual: VirtualTime
+) -> None:
+    cal = await connect(gapi, google)
+    await new_event(gapi)
+    # guides/errors: 403 userRateLimitExceeded is a rate limit, not a refusal.
+    google.rate_limit_next(2, status=403, reason="userRateLimitExceeded")
+
+    assert await sync(gapi) == report(1, 0, 0)
+    assert len(google.events(cal)) == 1
+    assert len(virtual.waits) == 2
+
+
 async def test_a_permission_403_is_not_retried(
     gapi: ApiClient, google: FakeGoogle, virtual: VirtualTime
 ) -> None:

@@ -6,12 +6,13 @@ kanban's order, todos in the Inbox, and every list read offline with its age.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, time, timedelta
 from typing import TypeVar
 
+import pytest
 from alembic.script import ScriptDirectory
-from playwright.async_api import Page
+from playwright.async_api import Browser, Page
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -27,7 +28,7 @@ from store.tables import (
     Todo,
 )
 from tests.conftest import PARIS
-from tests.web.browser import PHONE, QUEUED, go, shot, sign_in
+from tests.web.browser import DESKTOP, PHONE, QUEUED, go, open_page, shot, sign_in
 
 Sessions = async_sessionmaker[AsyncSession]
 T = TypeVar("T")
@@ -96,6 +97,15 @@ async def jobs_shown(page: Page, count: int) -> None:
     await page.wait_for_function(
         "(n) => document.querySelectorAll('#job-list li.job').length === n", arg=count
     )
+
+
+@pytest.fixture(params=[PHONE, DESKTOP], ids=["390px", "1280px"])
+async def page(
+    browser: Browser, clock: FrozenClock, request: pytest.FixtureRequest
+) -> AsyncIterator[Page]:
+    """Each page of the issue at a phone's width, then a desktop's, in Paris at "now"."""
+    async with open_page(browser, clock, viewport=request.param) as page:
+        yield page
 
 
 # ---------------------------------------------------------------- 1. criteria
@@ -272,38 +282,33 @@ async def test_the_day_view_shows_the_hours_and_the_current_time(
                 ),
             ]
         )
-    for viewport in (PHONE, None):
-        if viewport:
-            await page.set_viewport_size(viewport)  # type: ignore[arg-type]
-        await page.goto(f"{base_url}/app/")
-        if viewport:
-            await sign_in(page, base_url)
-        await go(page, "/app/agenda")
-        await page.wait_for_selector("#week .ev >> text=Dentiste")
-        await page.click("[data-mode=day]")
-        await page.wait_for_selector("#dayview[data-day='2026-11-25']")
-        assert await page.is_hidden("#week")
-        assert await page.text_content(".section-head .t") == "Mercredi 25 novembre"
-        assert await page.locator("#dayview .allday .ev").all_text_contents() == ["Férié×"]
-        assert await page.locator("#dayview .slot").count() == 2  # side by side: they overlap
-        line = page.locator("#now-line")
-        assert await line.get_attribute("data-time") == "10:00"
-        box = await page.locator("#dayview .hours").bounding_box()
-        mark = await line.bounding_box()
-        assert box is not None and mark is not None
-        assert abs((mark["y"] - box["y"]) / box["height"] - 10 / 24) < 0.01
-        dentist = await page.locator("#dayview .slot:has-text('Dentiste')").bounding_box()
-        assert dentist is not None
-        assert abs((dentist["y"] - box["y"]) / box["height"] - 15 / 24) < 0.01
-        await shot(page, f"agenda-day-{page.viewport_size['width'] if page.viewport_size else 0}")
+    await sign_in(page, base_url)
+    await go(page, "/app/agenda")
+    await page.wait_for_selector("#week .ev >> text=Dentiste")
+    await page.click("[data-mode=day]")
+    await page.wait_for_selector("#dayview[data-day='2026-11-25']")
+    assert await page.is_hidden("#week")
+    assert await page.text_content(".section-head .t") == "Mercredi 25 novembre"
+    assert await page.locator("#dayview .allday .ev").all_text_contents() == ["Férié×"]
+    assert await page.locator("#dayview .slot").count() == 2  # side by side: they overlap
+    line = page.locator("#now-line")
+    assert await line.get_attribute("data-time") == "10:00"
+    box = await page.locator("#dayview .hours").bounding_box()
+    mark = await line.bounding_box()
+    assert box is not None and mark is not None
+    assert abs((mark["y"] - box["y"]) / box["height"] - 10 / 24) < 0.01
+    dentist = await page.locator("#dayview .slot:has-text('Dentiste')").bounding_box()
+    assert dentist is not None
+    assert abs((dentist["y"] - box["y"]) / box["height"] - 15 / 24) < 0.01
+    await shot(page, f"agenda-day-{page.viewport_size['width'] if page.viewport_size else 0}")
 
-        await page.click("[aria-label='Jour suivant']")
-        await page.wait_for_selector("#dayview[data-day='2026-11-26'] .slot >> text=Demain")
-        assert await page.locator("#now-line").count() == 0  # not today
-        await page.click("#agenda-today")
-        await page.wait_for_selector("#now-line")
-        await page.click("[data-mode=week]")
-        await page.wait_for_selector("#week .ev >> text=Dentiste")
+    await page.click("[aria-label='Jour suivant']")
+    await page.wait_for_selector("#dayview[data-day='2026-11-26'] .slot >> text=Demain")
+    assert await page.locator("#now-line").count() == 0  # not today
+    await page.click("#agenda-today")
+    await page.wait_for_selector("#now-line")
+    await page.click("[data-mode=week]")
+    await page.wait_for_selector("#week .ev >> text=Dentiste")
 
 
 # ---------------------------------------------------------------- 5. Éditer
