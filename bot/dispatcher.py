@@ -34,9 +34,20 @@ from bot.storage import PostgresStorage
 from bot.transport import KeepResponseModels, RetryTransient
 
 
+class _Session(AiohttpSession):
+    """aiogram's session, whose close waits 250 ms for TLS connections to shut only when there
+    are any: a Bot API server reached over plain HTTP (a local one, the tests' fake) has none."""
+
+    async def close(self) -> None:
+        if self.api.base.startswith("https://"):
+            await super().close()  # api.telegram.org: aiogram's wait, as it is
+        elif self._session is not None and not self._session.closed:
+            await self._session.close()
+
+
 def create_bot(token: str, *, api_base: str, retry_delay: float = 0.5) -> Bot:
     """`retry_delay`: the first wait before a transient error is retried (tests shorten it)."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base))
+    session = _Session(api=TelegramAPIServer.from_base(api_base))
     session.middleware(KeepResponseModels())
     session.middleware(RetryTransient(base_delay=retry_delay))
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))

@@ -16,7 +16,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 import migrations
 from app.main import create_app
@@ -69,16 +69,33 @@ async def engine(pg_url: str) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
-_TRUNCATE = "TRUNCATE {} RESTART IDENTITY CASCADE".format(
-    ", ".join(f'"{SCHEMA}"."{t.name}"' for t in Base.metadata.sorted_tables)
+_TABLES = [f'"{SCHEMA}"."{t.name}"' for t in Base.metadata.sorted_tables]
+# TRUNCATE gives every table it names new files, ~50 ms for all of them even when empty: only
+# the tables holding rows are truncated, under a lock that waits for any writer as TRUNCATE would.
+_LOCK = f"LOCK TABLE {', '.join(_TABLES)} IN ACCESS EXCLUSIVE MODE"
+_HOLDING_ROWS = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT FROM {t})" for t in _TABLES)
+# RESTART IDENTITY's part: every sequence used since its last restart starts again.
+_USED_SEQUENCES = (
+    "SELECT format('%I.%I', schemaname, sequencename), start_value FROM pg_sequences "
+    f"WHERE schemaname = '{SCHEMA}' AND last_value IS NOT NULL"
 )
+
+
+async def empty_database(conn: AsyncConnection) -> None:
+    """Every table empty and every identity restarted, as `TRUNCATE … RESTART IDENTITY` of all."""
+    await conn.execute(text(_LOCK))
+    holding = list((await conn.execute(text(_HOLDING_ROWS))).scalars())
+    if holding:
+        await conn.execute(text(f"TRUNCATE {', '.join(holding)} RESTART IDENTITY CASCADE"))
+    for sequence, start in (await conn.execute(text(_USED_SEQUENCES))).all():
+        await conn.execute(text("SELECT setval(:s, :v, false)"), {"s": sequence, "v": start})
 
 
 @pytest.fixture
 async def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """The database, emptied before the test (rows committed by the code under test included)."""
     async with engine.begin() as conn:
-        await conn.execute(text(_TRUNCATE))
+        await empty_database(conn)
     return create_sessionmaker(engine)
 
 

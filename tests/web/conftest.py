@@ -73,9 +73,10 @@ def api(client: Client, auth: dict[str, str]) -> ApiClient:
 # ---------------------------------------------------------------- the PWA in Chromium
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def browser() -> AsyncIterator[Browser]:
-    """One headless Chromium per test module (a launch costs a few hundred milliseconds)."""
+    """One headless Chromium for the session (a launch costs up to a second); each test has its
+    own context (`open_page`), which shares no cookies, storage, cache or worker with another."""
     executable = chromium_or_fail()
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=executable, args=ARGS)
