@@ -5,11 +5,15 @@ the confirm modal says what a proposed event overlaps (issue 13, §1 and §2).""
 from __future__ import annotations
 
 from playwright.async_api import Page
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.main import create_app
+from app.settings import Settings
 from store.clock import FrozenClock
 from tests.agent.owner_week import seed
-from tests.web.browser import shot, sign_in
+from tests.fakes import FakeGroq
+from tests.web.browser import serving, shot, sign_in
 
 
 async def palette(page: Page, text: str) -> None:
@@ -75,3 +79,23 @@ async def test_the_confirm_modal_says_what_a_new_event_overlaps_and_still_confir
     await shot(page, "clash")
     await page.click("#proposal-confirm")  # a warning never blocks ✅
     await page.wait_for_selector("#action-results .action.ok >> text=/coiffeur/i")
+
+
+async def test_a_spoken_question_is_answered_in_the_panel_under_its_transcript(
+    page: Page,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
+) -> None:
+    await seed(sessionmaker, clock)
+    async with FakeGroq.start(transcript="Qu'est-ce que j'ai demain ?") as groq:
+        update = {"groq_api_key": SecretStr(groq.api_key), "groq_base_url": groq.url}
+        app = create_app(settings.model_copy(update=update), clock=clock, run_migrations=False)
+        async with serving(app) as base_url:
+            await sign_in(page, base_url)
+            await page.click("#mic-btn")
+            await page.wait_for_selector("#voice-modal[data-bytes]")  # some audio was heard
+            await page.click("#voice-send")
+            await page.wait_for_selector("#transcript >> text=j'ai demain")
+            await page.locator("#proposal-answer >> text=15:00–16:00 Dentiste").wait_for()
+            assert await page.locator("#proposed-actions").count() == 0
