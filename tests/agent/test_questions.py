@@ -369,6 +369,40 @@ async def test_answers_read_as_french_one_or_many_done_or_late(
     assert "Aucune offre favorite « cobol »." in message
 
 
+async def test_every_filter_of_the_queries_narrows_the_rows(
+    ai: Client,
+    auth: dict[str, str],
+    mistral: FakeMistral,
+    sessionmaker: Sessionmaker,
+    clock: FrozenClock,
+) -> None:
+    week = await seed(sessionmaker, clock)
+    month = {"start": "2026-11-01", "end": "2026-12-31"}
+    calls: list[tuple[str, dict[str, Any]]] = [
+        ("find_events", {**month, "text": "dentiste"}),
+        ("find_todos", {"text": "pain"}),
+        ("find_todos", {"status": "doing", "project_id": "p1"}),
+        ("find_todos", {"due_before": "2026-11-25T00:00:00+01:00", "status": "todo"}),
+        ("find_job_offers", {"text": "rust"}),
+        ("find_job_offers", {"starred": False}),
+    ]
+    mistral.push(ToolCalls(calls))
+
+    answer = (await ask(ai, auth, "et alors ?"))["answer"]
+
+    # Sorted: offers found at the same moment come in no particular order.
+    titles = [sorted(row["title"] for row in found["rows"]) for found in answer["results"]]
+    assert titles == [
+        ["Dentiste"],
+        ["Acheter du pain"],
+        ["Écrire l'intro"],
+        ["Payer le loyer"],
+        ["Développeuse Rust"],
+        ["Développeur Python", "Lead dev"],
+    ]
+    assert answer["results"][2]["args"]["project_id"] == str(week.portfolio)
+
+
 async def test_the_answer_holds_the_rows_as_json(
     client: Client, auth: dict[str, str], sessionmaker: Sessionmaker, clock: FrozenClock
 ) -> None:
