@@ -8,10 +8,11 @@ A query is read-only: it never waits for the owner's ✅. The model's calls of t
 deferred like the actions' (agent/tools.py) so that the run ends after its one request; the
 service runs them itself (agent/reads.py) and renders the answer from the rows.
 
-A project a query names that the owner does not have (an alias not in the prompt's list, or a
-name the offline parser read) is no error to correct: the question has an answer, "no such
-project", so the query keeps the name it was given (`unknown_project`) and finds nothing, and
-the model is not asked again (a question costs one request). An action's project is still
+A project a query names that is not in the prompt's list (an alias not there, or a name the
+offline parser read) is no error to correct: the query keeps the name it was given, and
+agent/reads.py looks it up among every project by name (a paused or archived one is not in the
+prompt); when none has it, the question has an answer, "no such project" (`unknown_project`),
+and the model is not asked again (a question costs one request). An action's project is still
 refused, for the model to correct: a write must land in a real project.
 
 Periods are [start, end). A date without a time as `end` (or `due_before`) includes that day

@@ -8,6 +8,7 @@ Read-only: the caller's session is never committed.
 from __future__ import annotations
 
 import unicodedata
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -143,9 +144,23 @@ def _event_text(occurrence: Occurrence) -> str:
     return " ".join(filter(None, (event.title, event.location, event.description)))
 
 
+async def _project_id(session: AsyncSession, asked: uuid.UUID | str | None) -> uuid.UUID | None:
+    """The project a query names. A name rather than an id is one the prompt did not list: a
+    paused, done or archived project (found by its name, accents and case aside), or none."""
+    if not isinstance(asked, str):
+        return asked
+    wanted = fold(asked)
+    for project in await projects.list_projects(session=session):
+        if fold(project.name) == wanted:
+            return project.id
+    return None
+
+
 async def _todos(session: AsyncSession, args: FindTodosArgs, now: datetime) -> Found:
-    if isinstance(args.project_id, str):  # no such project: no todo of it
+    project_id = await _project_id(session, args.project_id)
+    if args.project_id is not None and project_id is None:  # no such project: no todo of it
         return _found("find_todos", args, [], 0, [])
+    args = args.model_copy(update={"project_id": project_id})
     due_before = args.due_before
     if args.overdue:
         due_before = min(due_before, now) if due_before else now
@@ -154,24 +169,26 @@ async def _todos(session: AsyncSession, args: FindTodosArgs, now: datetime) -> F
         statuses=[args.status] if args.status else None,
         due_after=args.due_after,
         due_before=due_before,
-        project_id=args.project_id,
+        project_id=project_id,
         tag=args.tag,
         text=args.text,
         limit=ROWS,
     )
     subject = None
-    if args.project_id is not None:
-        project = await session.get(Project, args.project_id)
+    if project_id is not None:
+        project = await session.get(Project, project_id)
         subject = project.name if project is not None else None
     rows = [todo_json(t) for t in page.rows]
     return _found("find_todos", args, rows, page.total, page.rows, subject=subject)
 
 
 async def _overview(session: AsyncSession, args: ProjectOverviewArgs) -> Found:
-    if isinstance(args.project_id, str):  # no such project: nothing to read
+    project_id = await _project_id(session, args.project_id)
+    if project_id is None:  # no such project: nothing to read
         return _found("project_overview", args, [], 0, None)
+    args = args.model_copy(update={"project_id": project_id})
     try:
-        project = await projects.get_project(session=session, project_id=args.project_id)
+        project = await projects.get_project(session=session, project_id=project_id)
     except NotFoundError:
         return _found("project_overview", args, [], 0, None)
     steps = await projects.list_steps(session=session, project_id=project.id)

@@ -20,6 +20,7 @@ from agent.service import NOTHING_PROPOSED, RetryPolicy
 from app.agent import AGENT_POLICY
 from app.main import create_app
 from app.settings import Settings
+from store import projects
 from store.clock import FrozenClock
 from store.tables import AiAction, AiUsage, Todo
 from tests.agent.conftest import all_rows, count
@@ -512,6 +513,39 @@ async def test_offline_a_question_about_an_unknown_project_says_so(
         0,
         {"project_id": "Jardin"},
     )
+
+
+async def test_a_paused_project_the_prompt_does_not_list_is_found_by_its_name(
+    client: Client,
+    ai: Client,
+    auth: dict[str, str],
+    mistral: FakeMistral,
+    sessionmaker: Sessionmaker,
+    clock: FrozenClock,
+) -> None:
+    await seed(sessionmaker, clock)
+    async with sessionmaker.begin() as session:
+        garden = await projects.create_project(
+            session=session, data={"name": "Jardin", "status": "paused"}
+        )
+        await projects.add_step(
+            session=session,
+            project_id=garden.id,
+            title="Tailler la haie",
+            status="todo",
+            now=clock.now(),
+        )
+
+    offline = await ask(client, auth, "où en est le projet jardin ?")
+    mistral.push(ToolCalls([("find_todos", {"project_id": "jardin"})]))
+    online = await ask(ai, auth, "quoi de neuf côté jardin ?")
+
+    assert offline["message"].startswith("📁 Jardin")
+    assert "Je ne connais pas" not in offline["message"]
+    assert "Tailler la haie" in offline["message"]
+    assert offline["answer"]["results"][0]["total"] == 1
+    assert "Je ne connais pas" not in online["message"]
+    assert online["answer"]["results"][0]["subject"] == "Jardin"
 
 
 @pytest.mark.parametrize(
