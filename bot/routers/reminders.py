@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import texts
 from bot.keyboards import ReminderCb, todo_reminder
 from bot.render.reminders import reminder_done, reminder_moved, series_stopped
+from bot.routers.todos import complete_pressed
 from bot.sending import Outgoing, edit
 from store import todos
 from store.clock import Clock
@@ -32,17 +33,8 @@ async def done(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock,
 ) -> None:
-    todo_id = uuid.UUID(hex=callback_data.todo)
-    try:
-        async with sessionmaker.begin() as session:
-            completed = await todos.complete_todo(
-                session=session, todo_id=todo_id, now=clock.now(), tz=clock.tz
-            )
-    except NotFoundError:
-        await query.answer(texts.NOT_FOUND)
-        return
+    completed = await complete_pressed(query, sessionmaker, clock, callback_data.todo)
     if completed is None:
-        await query.answer(texts.ALREADY_HANDLED)
         return
     await query.answer(texts.TODO_DONE.format(title=completed.done.title)[:200])
     await _close(query, bot, reminder_done(completed.done, completed.next, clock))

@@ -23,6 +23,7 @@ from bot.todo_lists import View, parse_view
 from store import todos
 from store.clock import Clock
 from store.errors import NotFoundError
+from store.todos import CompletedTodo
 
 # An undated todo put off to tomorrow is due then at this hour.
 DEFAULT_DUE_TIME = time(9)
@@ -43,6 +44,27 @@ async def list_todos(
     await answer(message, out.text, reply_markup=out.reply_markup)
 
 
+async def complete_pressed(
+    query: CallbackQuery,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    todo_hex: str,
+) -> CompletedTodo | None:
+    """A ✅ press (on a list or a reminder): the todo done, its next occurrence brought once; or
+    None, the press already answered (gone, or done by an earlier press)."""
+    try:
+        async with sessionmaker.begin() as session:
+            completed = await todos.complete_todo(
+                session=session, todo_id=uuid.UUID(hex=todo_hex), now=clock.now(), tz=clock.tz
+            )
+    except NotFoundError:
+        await query.answer(texts.NOT_FOUND)
+        return None
+    if completed is None:
+        await query.answer(texts.ALREADY_HANDLED)
+    return completed
+
+
 async def mark_done(
     query: CallbackQuery,
     callback_data: TodoCb,
@@ -51,17 +73,8 @@ async def mark_done(
     clock: Clock,
     agent: AgentService | None = None,
 ) -> None:
-    todo_id = uuid.UUID(hex=callback_data.todo)
-    try:
-        async with sessionmaker.begin() as session:
-            completed = await todos.complete_todo(
-                session=session, todo_id=todo_id, now=clock.now(), tz=clock.tz
-            )
-    except NotFoundError:
-        await query.answer(texts.NOT_FOUND)
-        return
+    completed = await complete_pressed(query, sessionmaker, clock, callback_data.todo)
     if completed is None:
-        await query.answer(texts.ALREADY_HANDLED)
         return
     await query.answer(done_notice(completed, clock))
     view = parse_view(callback_data.view)
