@@ -97,12 +97,11 @@ async def apply_changes(
     return result
 
 
-async def _revive_occurrences(
-    session: AsyncSession, items: Sequence[JsonDict], context: _Context
-) -> None:
-    """A series deleted there that we restore: the occurrences Google cancelled along with it
-    come back as this side has them; each without a row of its own gets one (the series'
-    occurrence), which the push restores there."""
+async def _series_of(
+    session: AsyncSession, items: Sequence[JsonDict]
+) -> tuple[Sequence[CalendarEvent], dict[str, CalendarEvent], Sequence[CalendarEvent]]:
+    """The series rows the occurrences `items` belong to, by their id there (ours, hex, until
+    linked), and those series' override rows."""
     series_ids = list({item["recurringEventId"] for item in items})
     series_rows = await google_store.events_for_remote(
         session=session, google_event_ids=series_ids, local_ids=own_ids(series_ids)
@@ -111,6 +110,16 @@ async def _revive_occurrences(
     overrides = await google_store.overrides_of(
         session=session, series_ids=[row.id for row in series_rows]
     )
+    return series_rows, by_series_id, overrides
+
+
+async def _revive_occurrences(
+    session: AsyncSession, items: Sequence[JsonDict], context: _Context
+) -> None:
+    """A series deleted there that we restore: the occurrences Google cancelled along with it
+    come back as this side has them; each without a row of its own gets one (the series'
+    occurrence), which the push restores there."""
+    _, by_series_id, overrides = await _series_of(session, items)
     known = {(row.recurring_event_id, _utc(row.original_start)) for row in overrides}
     for item in items:
         series = by_series_id.get(item["recurringEventId"])
@@ -253,14 +262,7 @@ async def _apply_exceptions(
 ) -> None:
     """A cancelled occurrence becomes an exception date of its series; a changed or moved
     one, a row of its own overriding that occurrence (merged like any row afterwards)."""
-    series_ids = list({item["recurringEventId"] for item in items})
-    series_rows = await google_store.events_for_remote(
-        session=session, google_event_ids=series_ids, local_ids=own_ids(series_ids)
-    )
-    by_series_id = {row.google_event_id or row.id.hex: row for row in series_rows}
-    overrides = await google_store.overrides_of(
-        session=session, series_ids=[row.id for row in series_rows]
-    )
+    series_rows, by_series_id, overrides = await _series_of(session, items)
     by_google_id = {row.google_event_id: row for row in overrides if row.google_event_id}
     by_occurrence = {(row.recurring_event_id, _utc(row.original_start)): row for row in overrides}
     bases = {row.id: row.google_base for row in series_rows}
