@@ -6,6 +6,7 @@ import html
 import re
 import sys
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from aiogram import Bot
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -52,17 +53,51 @@ async def send_with_bot(settings: Settings, what: str, send: Send) -> int:
     return 0 if outcome in (Outcome.SENT, Outcome.CLAIMED) else 1
 
 
-async def digest(settings: Settings, *, send: bool, clock: Clock | None = None) -> int:
-    clock = clock or Clock(settings.tz)
+class _Drawn(Protocol):
+    @property
+    def text(self) -> str: ...
+
+
+class _Build(Protocol):
+    def __call__(self, *, session: AsyncSession, clock: Clock) -> Awaitable[_Drawn]: ...
+
+
+class _Deliver(Protocol):
+    def __call__(
+        self,
+        *,
+        bot: Bot,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        chat_id: int,
+    ) -> Awaitable[Outcome]: ...
+
+
+async def print_or_send(
+    settings: Settings, *, what: str, send: bool, clock: Clock, build: _Build, deliver: _Deliver
+) -> int:
+    """Print the message `build` draws now, or `--send` it as the scheduler would (`deliver`,
+    under the same claim: never twice)."""
     if send:
 
         async def send_it(
             bot: Bot, sessions: async_sessionmaker[AsyncSession], chat: int
         ) -> Outcome:
-            return await send_digest(bot=bot, sessionmaker=sessions, clock=clock, chat_id=chat)
+            return await deliver(bot=bot, sessionmaker=sessions, clock=clock, chat_id=chat)
 
-        return await send_with_bot(settings, "digest", send_it)
+        return await send_with_bot(settings, what, send_it)
     async with open_database(settings) as db, db.sessionmaker() as session:
-        built = await build_digest(session=session, clock=clock)
+        built = await build(session=session, clock=clock)
     print(plain(built.text))  # noqa: T201
     return 0
+
+
+async def digest(settings: Settings, *, send: bool, clock: Clock | None = None) -> int:
+    return await print_or_send(
+        settings,
+        what="digest",
+        send=send,
+        clock=clock or Clock(settings.tz),
+        build=build_digest,
+        deliver=send_digest,
+    )
